@@ -1,0 +1,3 @@
+//! The `cors-policy` command.
+
+fn main() {}

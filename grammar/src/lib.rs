@@ -1,0 +1,79 @@
+//! The front end of [cors-policy](https://docs.rs/cors-policy): the policy
+//! language's parser, typed AST, validation, diagnostics and canonical formatter.
+//!
+//! One front end serves the engine, the `cors_policy!` macro and the
+//! `cors-policy` command. The stages are named after what they do:
+//!
+//! ```text
+//! parse (text → pest pairs → ast::File) → validate (ast::File → model::PolicySet + diagnostics)
+//! ```
+//!
+//! [`check`] runs both and returns every diagnostic of the file at once.
+#![deny(missing_docs)]
+
+pub mod ast;
+pub mod diag;
+mod format;
+pub mod model;
+mod parse;
+mod render;
+pub mod span;
+mod validate;
+
+pub use diag::{Diagnostic, Kind, Severity};
+pub use format::format;
+pub use parse::parse;
+pub use render::{RenderOptions, render, render_all};
+pub use span::{Span, Spanned};
+pub use validate::validate;
+
+/// The largest policy source the front end accepts, in bytes (16 MiB); a
+/// larger one is a `syntax` error, not an unbounded allocation.
+pub const MAX_SOURCE_LEN: usize = 16 << 20;
+
+/// The outcome of [`check`]: every diagnostic, and the validated policy set
+/// when there was no error.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// Every error and warning, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The validated policies; `None` when any diagnostic is an error.
+    pub policies: Option<model::PolicySet>,
+}
+
+impl Checked {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and validates `src`: every problem of the file, and the validated
+/// policies when there is no error.
+pub fn check(src: &str) -> Checked {
+    match parse(src) {
+        Err(diagnostics) => Checked { diagnostics, policies: None },
+        Ok(file) => {
+            let (policies, diagnostics) = validate(&file);
+            Checked { diagnostics, policies }
+        }
+    }
+}
+
+/// [`check`] for bytes read from a file: invalid UTF-8 is a `syntax` error at
+/// the first bad byte.
+pub fn check_bytes(src: &[u8]) -> Checked {
+    match std::str::from_utf8(src) {
+        Ok(text) => check(text),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let diagnostic = Diagnostic::new(
+                Kind::Syntax,
+                Span::new(at, at),
+                format!("the file is not valid UTF-8 (bad byte at offset {at})"),
+            )
+            .with_help("save the policy file as UTF-8");
+            Checked { diagnostics: vec![diagnostic], policies: None }
+        }
+    }
+}
