@@ -1,3 +1,147 @@
-//! The `cors-policy` command.
+//! The `cors-policy` command: check, format, evaluate and explain CORS policy
+//! files.
+//!
+//! Exit codes are part of the command-line contract: 0 success (and any
+//! decision of `eval`/`explain`), 1 a policy with errors (or, for `fmt --check`,
+//! a file that is not formatted), 2 a usage or I/O error.
 
-fn main() {}
+mod check;
+mod color;
+mod eval;
+mod explain;
+mod fmt;
+mod input;
+mod output;
+mod request;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Check, format, evaluate and explain CORS policy files.
+#[derive(Debug, Parser)]
+#[command(name = "cors-policy", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// When to colour diagnostics: `auto` colours them when stderr is a
+    /// terminal and `NO_COLOR` is not set
+    #[arg(long, value_enum, global = true, default_value_t = color::ColorChoice::Auto)]
+    color: color::ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Report every error and warning of policy files
+    Check(CheckArgs),
+    /// Print policy files in canonical form
+    Fmt(FmtArgs),
+    /// Answer one request as the engine would, as a JSON object
+    Eval(RequestArgs),
+    /// Explain in words how a request is answered and what the browser does with it
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Policy files (`-` reads standard input)
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Output format: `human` renders diagnostics on stderr, `json` prints
+    /// `{"diagnostics":[…]}` on stdout
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+
+    /// Fail (exit 1) when there are warnings, not only errors
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct FmtArgs {
+    /// Policy files (`-` reads standard input)
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Rewrite the files in place (only those that change)
+    #[arg(long, conflicts_with = "check")]
+    write: bool,
+
+    /// Print nothing but the files that are not in canonical form; exit 1 if any
+    #[arg(long)]
+    check: bool,
+}
+
+/// The request to answer: from flags, from a raw HTTP request, or both.
+#[derive(Debug, Args)]
+struct RequestArgs {
+    /// The policy file (`-` reads standard input)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+
+    /// The request method, exactly as the browser sends it (`OPTIONS` for a preflight)
+    #[arg(long, short = 'X', required_unless_present = "raw")]
+    method: Option<String>,
+
+    /// The request path; a query string is ignored [default: /]
+    #[arg(long)]
+    path: Option<String>,
+
+    /// A request header, `Name: value`; repeat for several (a repeated name
+    /// sends several lines)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<OsString>,
+
+    /// Read a whole HTTP request (request line or `:method`/`:path` pseudo
+    /// headers, then headers, as copied from a browser's network panel) from
+    /// FILE, or from standard input with `-`; `--method`, `--path` and `-H`
+    /// add to it or override it
+    #[arg(long, value_name = "FILE")]
+    raw: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    request: RequestArgs,
+
+    /// The credentials mode of the page's request (`fetch(…, {credentials})`,
+    /// `withCredentials`): `include` makes the browser require
+    /// `Access-Control-Allow-Credentials: true` and a non-`*` origin. Without
+    /// it, `include` is assumed when the request carries a `Cookie` header
+    #[arg(long, value_enum)]
+    credentials: Option<explain::CredentialsMode>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = cli.color;
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args, color),
+        Command::Fmt(args) => fmt::run(&args, color),
+        Command::Eval(args) => eval::run(&args, color),
+        Command::Explain(args) => explain::run(&args, color),
+    };
+    ExitCode::from(code as u8)
+}
+
+/// The command's exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    /// Done; for `eval`/`explain`, any decision.
+    Ok = 0,
+    /// A policy file with errors, or a file `fmt --check` would change.
+    Failed = 1,
+    /// A usage or I/O error.
+    Usage = 2,
+}

@@ -1,0 +1,127 @@
+//! `cors-policy check FILE…`: every diagnostic of every file.
+
+use cors_policy_grammar::{Diagnostic, RenderOptions, Severity};
+use serde_json::json;
+
+use crate::color::ColorChoice;
+use crate::output::{self, plural};
+use crate::{CheckArgs, OutputFormat, Status, input};
+
+/// Runs `check`.
+pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
+    let options = RenderOptions { color: color.stderr_colored() };
+    let mut status = Status::Ok;
+    let mut json_diagnostics = Vec::new();
+    let (mut errors, mut warnings, mut files_with_problems, mut files_checked) = (0, 0, 0, 0);
+
+    for path in &args.files {
+        let source = match input::read(path) {
+            Ok(source) => source,
+            Err(message) => {
+                output::error(&message, None);
+                status = status.max(Status::Usage);
+                continue;
+            }
+        };
+        files_checked += 1;
+        let checked = cors_policy_grammar::check_bytes(&source.bytes);
+        let diagnostics = &checked.diagnostics;
+        let file_errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let file_warnings = diagnostics.len() - file_errors;
+        errors += file_errors;
+        warnings += file_warnings;
+        if !diagnostics.is_empty() {
+            files_with_problems += 1;
+        }
+        if file_errors > 0 || (args.deny_warnings && file_warnings > 0) {
+            status = status.max(Status::Failed);
+        }
+        let text = source.text_lossy();
+        match args.format {
+            OutputFormat::Human => {
+                let rendered = cors_policy_grammar::render_all(diagnostics, &text, &source.name, &options);
+                output::stderr(&separated(&rendered));
+            }
+            OutputFormat::Json => {
+                json_diagnostics.extend(diagnostics.iter().map(|d| to_json(d, &text, &source.name)));
+            }
+        }
+    }
+
+    match args.format {
+        OutputFormat::Json => {
+            let document = json!({ "diagnostics": json_diagnostics });
+            output::stdout(&format!("{document}\n"));
+        }
+        OutputFormat::Human if files_checked > 0 => {
+            output::stderr(&summary(errors, warnings, files_with_problems, files_checked, args.deny_warnings));
+        }
+        OutputFormat::Human => {}
+    }
+    status
+}
+
+/// Rendered diagnostics followed by one blank line, so that the next file's
+/// (or the summary) stands apart.
+fn separated(rendered: &str) -> String {
+    let text = output::with_newline(rendered);
+    if text.is_empty() { text } else { format!("{text}\n") }
+}
+
+/// `2 errors, 1 warning in 1 file`, `no problems in 3 files`.
+fn summary(errors: usize, warnings: usize, with_problems: usize, checked: usize, deny_warnings: bool) -> String {
+    if errors == 0 && warnings == 0 {
+        return format!("no problems in {}\n", plural(checked, "file"));
+    }
+    let mut counts = Vec::new();
+    if errors > 0 {
+        counts.push(plural(errors, "error"));
+    }
+    if warnings > 0 {
+        let mut w = plural(warnings, "warning");
+        if deny_warnings {
+            w.push_str(" (denied)");
+        }
+        counts.push(w);
+    }
+    let mut line = format!("{} in {}", counts.join(", "), plural(with_problems, "file"));
+    if checked > with_problems {
+        line.push_str(&format!(" ({} checked)", plural(checked, "file")));
+    }
+    line.push('\n');
+    line
+}
+
+/// One diagnostic in the `--format json` shape of the command-line contract:
+/// `file, severity, code, name, line, column, message`, plus `end_line`,
+/// `end_column`, `label` and `help`.
+fn to_json(d: &Diagnostic, src: &str, file: &str) -> serde_json::Value {
+    let (line, column) = d.span.line_col(src);
+    let (end_line, end_column) = cors_policy_grammar::span::line_col(src, d.span.end);
+    json!({
+        "file": file,
+        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "code": d.code(),
+        "name": d.name(),
+        "line": line,
+        "column": column,
+        "message": d.message,
+        "end_line": end_line,
+        "end_column": end_column,
+        "label": d.label,
+        "help": d.help,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn summary_counts_in_words() {
+        assert_eq!(summary(0, 0, 0, 1, false), "no problems in 1 file\n");
+        assert_eq!(summary(2, 1, 1, 1, false), "2 errors, 1 warning in 1 file\n");
+        assert_eq!(summary(1, 0, 1, 3, false), "1 error in 1 file (3 files checked)\n");
+        assert_eq!(summary(0, 2, 2, 2, true), "2 warnings (denied) in 2 files\n");
+    }
+}

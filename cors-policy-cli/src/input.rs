@@ -1,0 +1,93 @@
+//! Reading policy files (and `-`, standard input), with the reasons an I/O
+//! error gives in words.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A file read from disk or stdin.
+#[derive(Debug)]
+pub(crate) struct Source {
+    /// The path as the user gave it (`<stdin>` for `-`), for messages and JSON.
+    pub(crate) name: String,
+    /// The raw bytes.
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl Source {
+    /// The text for rendering diagnostics: lossy only past the first bad byte,
+    /// where a UTF-8 error diagnostic already points.
+    pub(crate) fn text_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+/// Whether `path` means standard input.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The path as it is shown to the user.
+pub(crate) fn display_name(path: &Path) -> String {
+    if is_stdin(path) { "<stdin>".to_owned() } else { path.display().to_string() }
+}
+
+/// Reads `path` (`-` is stdin). The error is a complete message naming the
+/// file and the operating system's reason.
+pub(crate) fn read(path: &Path) -> Result<Source, String> {
+    let name = display_name(path);
+    let bytes = if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {}", os_reason(&e)))?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {}", os_reason(&e)))?
+    };
+    Ok(Source { name, bytes })
+}
+
+/// An I/O error as the OS words it, starting lowercase (`no such file or
+/// directory (os error 2)`).
+pub(crate) fn os_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+/// Replaces `path` with `contents` atomically: a temporary file next to it,
+/// with the same permissions, renamed over it, so that a crash or a full disk
+/// never leaves a half-written policy behind.
+pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
+    let name = display_name(path);
+    let fail = |what: &str, e: &std::io::Error| format!("cannot {what} `{name}`: {}", os_reason(e));
+    let permissions = std::fs::metadata(path).map_err(|e| fail("read", &e))?.permissions();
+    let tmp = temp_path(path);
+    let result = (|| {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| fail("create a temporary file to rewrite", &e))?;
+        file.write_all(contents).map_err(|e| fail("write", &e))?;
+        file.sync_all().map_err(|e| fail("write", &e))?;
+        drop(file);
+        std::fs::set_permissions(&tmp, permissions).map_err(|e| fail("write", &e))?;
+        std::fs::rename(&tmp, path).map_err(|e| fail("replace", &e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp_name = format!(".{file_name}.{}.cors-policy-fmt.tmp", std::process::id());
+    path.with_file_name(tmp_name)
+}
