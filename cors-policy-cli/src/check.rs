@@ -9,7 +9,9 @@ use crate::{CheckArgs, OutputFormat, Status, input};
 
 /// Runs `check`.
 pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
-    let options = RenderOptions { color: color.stderr_colored() };
+    let options = RenderOptions {
+        color: color.stderr_colored(),
+    };
     let mut status = Status::Ok;
     let mut json_diagnostics = Vec::new();
     let (mut errors, mut warnings, mut files_with_problems, mut files_checked) = (0, 0, 0, 0);
@@ -39,11 +41,13 @@ pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
         let text = source.text_lossy();
         match args.format {
             OutputFormat::Human => {
-                let rendered = cors_policy_grammar::render_all(diagnostics, &text, &source.name, &options);
+                let rendered =
+                    cors_policy_grammar::render_all(diagnostics, &text, &source.name, &options);
                 output::stderr(&separated(&rendered));
             }
             OutputFormat::Json => {
-                json_diagnostics.extend(diagnostics.iter().map(|d| to_json(d, &text, &source.name)));
+                json_diagnostics
+                    .extend(diagnostics.iter().map(|d| to_json(d, &text, &source.name)));
             }
         }
     }
@@ -54,7 +58,13 @@ pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
             output::stdout(&format!("{document}\n"));
         }
         OutputFormat::Human if files_checked > 0 => {
-            output::stderr(&summary(errors, warnings, files_with_problems, files_checked, args.deny_warnings));
+            output::stderr(&summary(
+                errors,
+                warnings,
+                files_with_problems,
+                files_checked,
+                args.deny_warnings,
+            ));
         }
         OutputFormat::Human => {}
     }
@@ -65,11 +75,21 @@ pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
 /// (or the summary) stands apart.
 fn separated(rendered: &str) -> String {
     let text = output::with_newline(rendered);
-    if text.is_empty() { text } else { format!("{text}\n") }
+    if text.is_empty() {
+        text
+    } else {
+        format!("{text}\n")
+    }
 }
 
 /// `2 errors, 1 warning in 1 file`, `no problems in 3 files`.
-fn summary(errors: usize, warnings: usize, with_problems: usize, checked: usize, deny_warnings: bool) -> String {
+fn summary(
+    errors: usize,
+    warnings: usize,
+    with_problems: usize,
+    checked: usize,
+    deny_warnings: bool,
+) -> String {
     if errors == 0 && warnings == 0 {
         return format!("no problems in {}\n", plural(checked, "file"));
     }
@@ -120,8 +140,17 @@ mod tests {
     #[test]
     fn summary_counts_in_words() {
         assert_eq!(summary(0, 0, 0, 1, false), "no problems in 1 file\n");
-        assert_eq!(summary(2, 1, 1, 1, false), "2 errors, 1 warning in 1 file\n");
-        assert_eq!(summary(1, 0, 1, 3, false), "1 error in 1 file (3 files checked)\n");
-        assert_eq!(summary(0, 2, 2, 2, true), "2 warnings (denied) in 2 files\n");
+        assert_eq!(
+            summary(2, 1, 1, 1, false),
+            "2 errors, 1 warning in 1 file\n"
+        );
+        assert_eq!(
+            summary(1, 0, 1, 3, false),
+            "1 error in 1 file (3 files checked)\n"
+        );
+        assert_eq!(
+            summary(0, 2, 2, 2, true),
+            "2 warnings (denied) in 2 files\n"
+        );
     }
 }

@@ -9,9 +9,14 @@ use crate::{FmtArgs, Status};
 
 /// Runs `fmt`.
 pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
-    let options = RenderOptions { color: color.stderr_colored() };
+    let options = RenderOptions {
+        color: color.stderr_colored(),
+    };
     if args.write && args.files.iter().any(|p| input::is_stdin(p)) {
-        output::error("`--write` cannot rewrite standard input", Some("pass a file path, or drop `--write`"));
+        output::error(
+            "`--write` cannot rewrite standard input",
+            Some("pass a file path, or drop `--write`"),
+        );
         return Status::Usage;
     }
     let several = args.files.len() > 1;
@@ -74,7 +79,12 @@ fn format(source: &Source, options: &RenderOptions) -> Result<String, String> {
         Ok(text) => text,
         Err(_) => {
             let checked = cors_policy_grammar::check_bytes(&source.bytes);
-            return Err(rendered(&checked.diagnostics, &source.text_lossy(), &source.name, options));
+            return Err(rendered(
+                &checked.diagnostics,
+                &source.text_lossy(),
+                &source.name,
+                options,
+            ));
         }
     };
     match cors_policy_grammar::parse(text) {
@@ -83,8 +93,21 @@ fn format(source: &Source, options: &RenderOptions) -> Result<String, String> {
     }
 }
 
-fn rendered(diagnostics: &[cors_policy_grammar::Diagnostic], src: &str, name: &str, options: &RenderOptions) -> String {
-    let text = output::with_newline(&cors_policy_grammar::render_all(diagnostics, src, name, options));
+fn rendered(
+    diagnostics: &[cors_policy_grammar::Diagnostic],
+    src: &str,
+    name: &str,
+    options: &RenderOptions,
+) -> String {
+    let text = output::with_newline(&cors_policy_grammar::render_all(
+        diagnostics,
+        src,
+        name,
+        options,
+    ));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    format!("{text}\n{} in `{name}`: not formatted\n", output::plural(errors, "error"))
+    format!(
+        "{text}\n{} in `{name}`: not formatted\n",
+        output::plural(errors, "error")
+    )
 }

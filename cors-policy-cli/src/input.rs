@@ -28,7 +28,11 @@ pub(crate) fn is_stdin(path: &Path) -> bool {
 
 /// The path as it is shown to the user.
 pub(crate) fn display_name(path: &Path) -> String {
-    if is_stdin(path) { "<stdin>".to_owned() } else { path.display().to_string() }
+    if is_stdin(path) {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Reads `path` (`-` is stdin). The error is a complete message naming the
@@ -65,7 +69,9 @@ pub(crate) fn os_reason(e: &std::io::Error) -> String {
 pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     let name = display_name(path);
     let fail = |what: &str, e: &std::io::Error| format!("cannot {what} `{name}`: {}", os_reason(e));
-    let permissions = std::fs::metadata(path).map_err(|e| fail("read", &e))?.permissions();
+    let permissions = std::fs::metadata(path)
+        .map_err(|e| fail("read", &e))?
+        .permissions();
     let tmp = temp_path(path);
     let result = (|| {
         use std::io::Write;
@@ -87,7 +93,10 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
 }
 
 fn temp_path(path: &Path) -> PathBuf {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp_name = format!(".{file_name}.{}.cors-policy-fmt.tmp", std::process::id());
     path.with_file_name(tmp_name)
 }

@@ -37,5 +37,9 @@ pub(crate) fn with_newline(text: &str) -> String {
 
 /// `n thing` / `n things`.
 pub(crate) fn plural(n: usize, thing: &str) -> String {
-    if n == 1 { format!("{n} {thing}") } else { format!("{n} {thing}s") }
+    if n == 1 {
+        format!("{n} {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
 }

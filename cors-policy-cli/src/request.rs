@@ -44,10 +44,14 @@ impl HttpRequest {
         if self.target.contains("://") {
             return self.target.clone();
         }
-        let host = self.header_str(":authority").or_else(|| self.header_str("host"));
+        let host = self
+            .header_str(":authority")
+            .or_else(|| self.header_str("host"));
         match host {
             Some(host) => {
-                let scheme = self.header_str(":scheme").unwrap_or_else(|| default_scheme(&host));
+                let scheme = self
+                    .header_str(":scheme")
+                    .unwrap_or_else(|| default_scheme(&host));
                 format!("{scheme}://{host}{}", self.target)
             }
             None => format!("…{}", self.target),
@@ -56,18 +60,28 @@ impl HttpRequest {
 
     /// Every value of header `name` (lowercase), in order.
     pub(crate) fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.headers.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_slice())
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
     }
 
     /// The first value of `name` as text, when it is UTF-8.
     pub(crate) fn header_str(&self, name: &str) -> Option<String> {
-        self.values(name).next().and_then(|v| std::str::from_utf8(v).ok()).map(str::to_owned)
+        self.values(name)
+            .next()
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .map(str::to_owned)
     }
 }
 
 fn default_scheme(host: &str) -> String {
     let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    if matches!(name, "localhost" | "127.0.0.1" | "[::1]") { "http".into() } else { "https".into() }
+    if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+        "http".into()
+    } else {
+        "https".into()
+    }
 }
 
 /// Builds the request from the arguments. The error is a usage message.
@@ -78,7 +92,8 @@ pub(crate) fn from_args(args: &RequestArgs) -> Result<HttpRequest, String> {
                 return Err("the policy file and `--raw` cannot both be standard input".into());
             }
             let source = input::read(raw)?;
-            parse_raw(&source.bytes).map_err(|e| format!("in the raw request `{}`: {e}", source.name))?
+            parse_raw(&source.bytes)
+                .map_err(|e| format!("in the raw request `{}`: {e}", source.name))?
         }
         None => HttpRequest {
             method: String::new(),
@@ -114,10 +129,16 @@ pub(crate) fn parse_header_arg(arg: &OsStr) -> Result<(String, Vec<u8>), String>
     let (name, value) = bytes.split_at(colon);
     let name = trim(name);
     if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
-        return Err(format!("`-H {shown}`: `{}` is not a header name", String::from_utf8_lossy(name)));
+        return Err(format!(
+            "`-H {shown}`: `{}` is not a header name",
+            String::from_utf8_lossy(name)
+        ));
     }
     let value = trim(value.get(1..).unwrap_or(&[]));
-    Ok((String::from_utf8_lossy(name).to_ascii_lowercase(), value.to_vec()))
+    Ok((
+        String::from_utf8_lossy(name).to_ascii_lowercase(),
+        value.to_vec(),
+    ))
 }
 
 #[cfg(unix)]
@@ -132,8 +153,14 @@ fn os_bytes(arg: &OsStr) -> Vec<u8> {
 }
 
 fn trim(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| b != b' ' && b != b'\t').map_or(start, |i| i + 1);
+    let start = bytes
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |i| i + 1);
     bytes.get(start..end).unwrap_or(&[])
 }
 
@@ -152,7 +179,9 @@ pub(crate) fn parse_raw(bytes: &[u8]) -> Result<HttpRequest, String> {
         headers: Vec::new(),
         skipped: Vec::new(),
     };
-    let mut lines = bytes.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     let mut seen_content = false;
     for line in lines.by_ref() {
         if trim(line).is_empty() {
@@ -184,7 +213,9 @@ pub(crate) fn parse_raw(bytes: &[u8]) -> Result<HttpRequest, String> {
                 ":path" => request.target = String::from_utf8_lossy(&value).into_owned(),
                 _ => request.headers.push((name, value)),
             },
-            None => request.skipped.push(String::from_utf8_lossy(line).into_owned()),
+            None => request
+                .skipped
+                .push(String::from_utf8_lossy(line).into_owned()),
         }
     }
     if request.method.is_empty() {
@@ -227,7 +258,10 @@ fn header_line(line: &[u8]) -> Option<(String, Vec<u8>)> {
     if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
         return None;
     }
-    let name = format!("{prefix}{}", String::from_utf8_lossy(name).to_ascii_lowercase());
+    let name = format!(
+        "{prefix}{}",
+        String::from_utf8_lossy(name).to_ascii_lowercase()
+    );
     Some((name, trim(value.get(1..).unwrap_or(&[])).to_vec()))
 }
 
@@ -259,7 +293,10 @@ Access-Control-Request-Method: PUT\r\n\r\n{\"body\": \"ignored: yes\"}\r\n";
         assert_eq!(r.path(), "/api/users");
         assert_eq!(r.url(), "https://api.example.com/api/users?x=1");
         assert_eq!(r.headers.len(), 3);
-        assert_eq!(r.values("access-control-request-method").next(), Some(&b"PUT"[..]));
+        assert_eq!(
+            r.values("access-control-request-method").next(),
+            Some(&b"PUT"[..])
+        );
         assert!(r.skipped.is_empty());
     }
 
@@ -271,7 +308,10 @@ accept: */*\naccess-control-request-headers: content-type,x-api-key\norigin: htt
         assert_eq!(r.method, "OPTIONS");
         assert_eq!(r.path(), "/api/users");
         assert_eq!(r.url(), "https://api.example.com/api/users");
-        assert_eq!(r.values("origin").next(), Some(&b"http://localhost:5173"[..]));
+        assert_eq!(
+            r.values("origin").next(),
+            Some(&b"http://localhost:5173"[..])
+        );
     }
 
     #[test]

@@ -1,0 +1,137 @@
+//! `cors-policy fmt`: stdout, `--check`, `--write`, and refusing broken files.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{run, run_stdin, scratch};
+
+#[test]
+fn prints_the_canonical_form_which_is_a_fixed_point() {
+    let r = run(&["fmt", "unformatted.cors"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    insta::assert_snapshot!("fmt_unformatted", r.stdout);
+    // formatting the output again changes nothing, and it is still valid
+    let again = run_stdin(&["fmt", "-"], r.stdout.as_bytes());
+    assert_eq!(again.stdout, r.stdout);
+    assert_eq!(run_stdin(&["check", "-"], r.stdout.as_bytes()).code, 0);
+}
+
+#[test]
+fn check_exits_1_naming_the_files_that_differ() {
+    let dir = scratch("fmt-check");
+    std::fs::copy(
+        common::fixtures().join("unformatted.cors"),
+        dir.join("messy.cors"),
+    )
+    .unwrap();
+    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
+    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    let in_dir = |args: &[&str]| common::finish(common::cmd().current_dir(&dir).args(args));
+
+    let r = in_dir(&["fmt", "--check", "tidy.cors"]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    let r = in_dir(&["fmt", "--check", "tidy.cors", "messy.cors"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr, "would reformat `messy.cors`\n");
+    // --check never writes
+    assert_eq!(
+        std::fs::read(dir.join("messy.cors")).unwrap(),
+        std::fs::read(common::fixtures().join("unformatted.cors")).unwrap()
+    );
+}
+
+#[test]
+fn write_rewrites_only_changed_files_and_leaves_no_temporary_behind() {
+    let dir = scratch("fmt-write");
+    std::fs::copy(
+        common::fixtures().join("unformatted.cors"),
+        dir.join("messy.cors"),
+    )
+    .unwrap();
+    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
+    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    let tidy_mtime = std::fs::metadata(dir.join("tidy.cors"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let r = common::finish(common::cmd().current_dir(&dir).args([
+        "fmt",
+        "--write",
+        "messy.cors",
+        "tidy.cors",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr, "reformatted `messy.cors`\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("messy.cors")).unwrap(),
+        canonical
+    );
+    assert_eq!(
+        std::fs::metadata(dir.join("tidy.cors"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        tidy_mtime,
+        "unchanged files are not touched"
+    );
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["messy.cors", "tidy.cors"]);
+}
+
+#[test]
+fn several_files_on_stdout_are_each_introduced_by_a_comment() {
+    let r = run(&["fmt", "unformatted.cors", "warnings.cors"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("// unformatted.cors\npolicy \"api\""),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\n\n// warnings.cors\npolicy \"dev\""),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn syntax_errors_are_rendered_and_exit_1() {
+    let r = run(&["fmt", "syntax.cors"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout, "",
+        "nothing is printed for a file that does not parse"
+    );
+    assert!(r.stderr.contains("syntax.cors:2:"), "{}", r.stderr);
+    let r = run(&["fmt", "--check", "syntax.cors"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn io_and_usage_errors_exit_2() {
+    let r = run(&["fmt", "nope.cors"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: cannot read `nope.cors`: no such file or directory (os error 2)\n"
+    );
+    assert_eq!(run(&["fmt", "--write", "--check", "warnings.cors"]).code, 2);
+    let r = run_stdin(&["fmt", "--write", "-"], b"policy \"p\" { origins * }");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("standard input"), "{}", r.stderr);
+    assert_eq!(run(&["fmt"]).code, 2);
+}
