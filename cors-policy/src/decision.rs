@@ -1,0 +1,281 @@
+//! The engine's answer: what kind of request it was, whether it is allowed,
+//! the status (preflights) and the response headers.
+
+use std::fmt;
+
+use crate::Reason;
+use crate::reason::Escaped;
+use crate::request::Lines;
+
+/// What kind of request the engine saw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// No policy's `paths` match: the engine adds nothing at all.
+    Unhandled,
+    /// No `Origin` header: not a CORS request.
+    NotCors,
+    /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+    Preflight,
+    /// Any other request with `Origin`.
+    Actual,
+}
+
+impl Kind {
+    /// The stable name used by the command line: `unhandled`, `not-cors`,
+    /// `preflight` or `actual`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Unhandled => "unhandled",
+            Kind::NotCors => "not-cors",
+            Kind::Preflight => "preflight",
+            Kind::Actual => "actual",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One response header: a lowercase name and a value that is always a valid
+/// header value (visible ASCII, spaces and tabs inside; never CR, LF or NUL).
+///
+/// How to apply them: **set** every `access-control-*` header, replacing any
+/// the application set (browsers reject duplicated
+/// `Access-Control-Allow-Origin` / `-Allow-Credentials` lines); when a name
+/// appears more than once (an echoed `Access-Control-Request-Headers` that
+/// came on several lines), send every one of them. **Append** `vary`: its
+/// value is a comma-separated list of field names to add to the response's
+/// `Vary`, skipping names already there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Header<'a> {
+    /// The lowercase header name, e.g. `access-control-allow-origin`.
+    pub name: &'static str,
+    /// The value: borrowed from the engine (constants) or from the request
+    /// (echoed origin, method or header names).
+    pub value: &'a [u8],
+}
+
+impl<'a> Header<'a> {
+    /// The value as text. Values are always ASCII, so this never loses
+    /// anything.
+    pub fn value_str(&self) -> &'a str {
+        std::str::from_utf8(self.value).unwrap_or_default()
+    }
+}
+
+/// The header names, lowercase.
+pub(crate) mod names {
+    pub(crate) const ALLOW_ORIGIN: &str = "access-control-allow-origin";
+    pub(crate) const ALLOW_CREDENTIALS: &str = "access-control-allow-credentials";
+    pub(crate) const ALLOW_METHODS: &str = "access-control-allow-methods";
+    pub(crate) const ALLOW_HEADERS: &str = "access-control-allow-headers";
+    pub(crate) const MAX_AGE: &str = "access-control-max-age";
+    pub(crate) const ALLOW_PRIVATE_NETWORK: &str = "access-control-allow-private-network";
+    pub(crate) const EXPOSE_HEADERS: &str = "access-control-expose-headers";
+    pub(crate) const VARY: &str = "vary";
+}
+
+/// `Access-Control-Allow-Headers`: absent, a constant, or the request's own
+/// lines echoed.
+#[derive(Clone, Copy, Default)]
+#[allow(dead_code, reason = "filled in by the compiled decide")]
+pub(crate) enum AllowHeaders<'a> {
+    #[default]
+    None,
+    Value(&'a [u8]),
+    Echo(Lines<'a>),
+}
+
+/// The values a decision sends, in no particular order; [`Headers`] puts
+/// them in the canonical order.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Values<'a> {
+    pub(crate) allow_origin: Option<&'a [u8]>,
+    pub(crate) allow_credentials: bool,
+    pub(crate) allow_methods: Option<&'a [u8]>,
+    pub(crate) allow_headers: AllowHeaders<'a>,
+    pub(crate) max_age: Option<&'a [u8]>,
+    pub(crate) allow_private_network: bool,
+    pub(crate) expose_headers: Option<&'a [u8]>,
+    pub(crate) vary: Option<&'a [u8]>,
+}
+
+/// The engine's answer to one request. Cheap to copy; borrows from the
+/// engine and from the request's values.
+///
+/// | kind | `allowed` | `status` | `forward` | headers |
+/// |---|---|---|---|---|
+/// | `Unhandled` | false | none | true | none |
+/// | `NotCors` | false | none | true | `vary: Origin` when the policy's answer depends on the origin |
+/// | `Preflight`, allowed | true | `preflight-status` | false | allow-* headers and `vary` |
+/// | `Preflight`, denied | false | 403 | false | only `vary` |
+/// | `Actual`, allowed | true | none | true | allow-origin, credentials, expose, `vary` |
+/// | `Actual`, denied | false | none | true | only `vary` (when it depends on the origin) |
+///
+/// [`headers`](Self::headers) come in one canonical order:
+/// `access-control-allow-origin`, `-allow-credentials`, `-allow-methods`,
+/// `-allow-headers`, `-max-age`, `-allow-private-network`, `-expose-headers`,
+/// `vary`. See [`Header`] for how to apply them.
+#[derive(Clone, Copy)]
+pub struct Decision<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) policy: Option<(usize, &'a str)>,
+    pub(crate) reason: Reason<'a>,
+    pub(crate) status: Option<u16>,
+    pub(crate) values: Values<'a>,
+}
+
+impl<'a> Decision<'a> {
+    /// What kind of request this was.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Whether the CORS request is allowed; false for `NotCors` and
+    /// `Unhandled`.
+    pub fn allowed(&self) -> bool {
+        self.reason.is_allowed()
+    }
+
+    /// The name of the policy that answered (none when `Unhandled`).
+    pub fn policy(&self) -> Option<&'a str> {
+        self.policy.map(|(_, name)| name)
+    }
+
+    /// The index of the policy that answered, into
+    /// [`Engine::policies`](crate::Engine::policies).
+    pub fn policy_index(&self) -> Option<usize> {
+        self.policy.map(|(index, _)| index)
+    }
+
+    /// The response status: set for preflights only (the policy's
+    /// `preflight-status` when allowed, 403 when denied).
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// Whether the application handler runs: false for preflights (the
+    /// engine answers them), true otherwise.
+    pub fn forward(&self) -> bool {
+        self.kind != Kind::Preflight
+    }
+
+    /// Why the engine answered so.
+    pub fn reason(&self) -> Reason<'a> {
+        self.reason
+    }
+
+    /// The response headers, in the order they would be sent.
+    pub fn headers(&self) -> Headers<'a> {
+        Headers {
+            values: self.values,
+            step: 0,
+            line: 0,
+        }
+    }
+
+    /// The value of the `vary` header this decision adds, if any: a
+    /// comma-separated list of field names (`Origin`, …).
+    pub fn vary(&self) -> Option<&'a [u8]> {
+        self.values.vary
+    }
+}
+
+impl fmt::Debug for Decision<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct ShownHeaders<'b>(Headers<'b>);
+        impl fmt::Debug for ShownHeaders<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut list = f.debug_list();
+                for h in self.0.clone() {
+                    list.entry(&format_args!("{}: {}", h.name, Escaped(h.value)));
+                }
+                list.finish()
+            }
+        }
+        f.debug_struct("Decision")
+            .field("kind", &self.kind)
+            .field("allowed", &self.allowed())
+            .field("policy", &self.policy())
+            .field("status", &self.status)
+            .field("forward", &self.forward())
+            .field("reason", &self.reason)
+            .field("headers", &ShownHeaders(self.headers()))
+            .finish()
+    }
+}
+
+/// The headers of a [`Decision`], in canonical order.
+#[derive(Clone)]
+pub struct Headers<'a> {
+    values: Values<'a>,
+    step: u8,
+    line: usize,
+}
+
+impl<'a> Iterator for Headers<'a> {
+    type Item = Header<'a>;
+
+    fn next(&mut self) -> Option<Header<'a>> {
+        use names::*;
+        let v = &self.values;
+        loop {
+            let header = match self.step {
+                0 => v.allow_origin.map(|value| Header {
+                    name: ALLOW_ORIGIN,
+                    value,
+                }),
+                1 => v.allow_credentials.then_some(Header {
+                    name: ALLOW_CREDENTIALS,
+                    value: b"true",
+                }),
+                2 => v.allow_methods.map(|value| Header {
+                    name: ALLOW_METHODS,
+                    value,
+                }),
+                3 => match v.allow_headers {
+                    AllowHeaders::None => None,
+                    AllowHeaders::Value(value) => Some(Header {
+                        name: ALLOW_HEADERS,
+                        value,
+                    }),
+                    AllowHeaders::Echo(ref lines) => {
+                        if let Some(&value) = lines.as_slice().get(self.line) {
+                            self.line += 1;
+                            // Stay on this step for the next line.
+                            return Some(Header {
+                                name: ALLOW_HEADERS,
+                                value,
+                            });
+                        }
+                        None
+                    }
+                },
+                4 => v.max_age.map(|value| Header {
+                    name: MAX_AGE,
+                    value,
+                }),
+                5 => v.allow_private_network.then_some(Header {
+                    name: ALLOW_PRIVATE_NETWORK,
+                    value: b"true",
+                }),
+                6 => v.expose_headers.map(|value| Header {
+                    name: EXPOSE_HEADERS,
+                    value,
+                }),
+                7 => v.vary.map(|value| Header { name: VARY, value }),
+                _ => return None,
+            };
+            self.step += 1;
+            if header.is_some() {
+                return header;
+            }
+        }
+    }
+}
+
+impl std::iter::FusedIterator for Headers<'_> {}

@@ -1,0 +1,198 @@
+//! Why a decision came out the way it did: a typed, cheap (`Copy`) reason.
+
+use std::fmt;
+
+/// Why the engine answered as it did.
+///
+/// Allowed variants say which rule matched; the others say which check
+/// failed, in the order the engine makes them (path, `Origin`, requested
+/// method, requested headers, private network). Byte fields borrow from the
+/// request; [`Display`](fmt::Display) shows them escaped, never raw.
+///
+/// [`code`](Reason::code) gives a stable kebab-case name for machines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason<'a> {
+    /// Allowed: the policy has `origins *` (and no credentials), so the
+    /// answer is `Access-Control-Allow-Origin: *`.
+    AnyOrigin,
+    /// Allowed: the origin matched this entry of the policy's `origins`
+    /// (an index into [`Policy::origins`](crate::grammar::model::Policy::origins);
+    /// the first matching entry in file order).
+    OriginAllowed {
+        /// Index into the policy's `origins`.
+        entry: usize,
+    },
+    /// Not handled: no policy's `paths` match the request path.
+    NoPolicy,
+    /// Not a CORS request: there is no `Origin` header.
+    NoOrigin,
+    /// Denied: the request carried more than one `Origin` header.
+    OriginDuplicated,
+    /// Denied: the `Origin` header is not a serialized origin as a browser
+    /// sends it (uppercase, whitespace, a path, userinfo, a default or
+    /// non-canonical port, non-ASCII, …).
+    MalformedOrigin {
+        /// The `Origin` header's value.
+        origin: &'a [u8],
+    },
+    /// Denied: no entry of the policy's `origins` matches.
+    OriginNotAllowed {
+        /// The `Origin` header's value.
+        origin: &'a [u8],
+    },
+    /// Denied preflight: more than one `Access-Control-Request-Method` header.
+    RequestMethodDuplicated,
+    /// Denied preflight: `Access-Control-Request-Method` is not an HTTP token.
+    InvalidRequestMethod {
+        /// The requested method.
+        method: &'a [u8],
+    },
+    /// Denied preflight: `CONNECT`, `TRACE` or `TRACK` (any case), refused
+    /// even under `methods *`.
+    ForbiddenMethod {
+        /// The requested method.
+        method: &'a [u8],
+    },
+    /// Denied preflight: the requested method is neither safelisted
+    /// (`GET`, `HEAD`, `POST`) nor listed in `methods`.
+    MethodNotAllowed {
+        /// The requested method.
+        method: &'a [u8],
+    },
+    /// Denied preflight: `Access-Control-Request-Headers` is over the
+    /// engine's caps ([`MAX_REQUEST_HEADERS_LEN`](crate::MAX_REQUEST_HEADERS_LEN),
+    /// [`MAX_REQUEST_HEADER_NAMES`](crate::MAX_REQUEST_HEADER_NAMES),
+    /// [`MAX_REQUEST_HEADER_LINES`](crate::MAX_REQUEST_HEADER_LINES)).
+    RequestHeadersTooLarge,
+    /// Denied preflight: an element of `Access-Control-Request-Headers` is not
+    /// an HTTP token.
+    InvalidRequestHeaders {
+        /// The offending element, without surrounding whitespace.
+        element: &'a [u8],
+    },
+    /// Denied preflight: `authorization` was requested; `headers *` never
+    /// covers it, it must be listed (`headers *, authorization`).
+    AuthorizationNotCoveredByWildcard,
+    /// Denied preflight: a requested header is not listed in `headers`.
+    HeaderNotAllowed {
+        /// The requested header name, as received.
+        name: &'a [u8],
+    },
+    /// Denied preflight: the request asked for private-network access and the
+    /// policy does not enable `private-network`.
+    PrivateNetworkNotEnabled,
+}
+
+impl Reason<'_> {
+    /// A stable kebab-case name, e.g. `origin-not-allowed`.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Reason::AnyOrigin => "any-origin",
+            Reason::OriginAllowed { .. } => "origin-allowed",
+            Reason::NoPolicy => "no-policy",
+            Reason::NoOrigin => "no-origin",
+            Reason::OriginDuplicated => "origin-duplicated",
+            Reason::MalformedOrigin { .. } => "malformed-origin",
+            Reason::OriginNotAllowed { .. } => "origin-not-allowed",
+            Reason::RequestMethodDuplicated => "request-method-duplicated",
+            Reason::InvalidRequestMethod { .. } => "invalid-request-method",
+            Reason::ForbiddenMethod { .. } => "forbidden-method",
+            Reason::MethodNotAllowed { .. } => "method-not-allowed",
+            Reason::RequestHeadersTooLarge => "request-headers-too-large",
+            Reason::InvalidRequestHeaders { .. } => "invalid-request-headers",
+            Reason::AuthorizationNotCoveredByWildcard => "authorization-not-covered-by-wildcard",
+            Reason::HeaderNotAllowed { .. } => "header-not-allowed",
+            Reason::PrivateNetworkNotEnabled => "private-network-not-enabled",
+        }
+    }
+
+    /// Whether this reason belongs to an allowed answer.
+    pub const fn is_allowed(&self) -> bool {
+        matches!(self, Reason::AnyOrigin | Reason::OriginAllowed { .. })
+    }
+}
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Reason::AnyOrigin => f.write_str("the policy allows every origin (`origins *`)"),
+            Reason::OriginAllowed { entry } => {
+                write!(f, "the origin matches entry {} of the policy's `origins`", entry + 1)
+            }
+            Reason::NoPolicy => f.write_str("no policy's `paths` match the request path"),
+            Reason::NoOrigin => f.write_str("the request has no `Origin` header, so it is not a CORS request"),
+            Reason::OriginDuplicated => f.write_str("the request has more than one `Origin` header"),
+            Reason::MalformedOrigin { origin } => write!(
+                f,
+                "the origin `{}` is not a serialized origin as browsers send it",
+                Escaped(origin)
+            ),
+            Reason::OriginNotAllowed { origin } => {
+                write!(f, "the origin `{}` is not in the policy's `origins`", Escaped(origin))
+            }
+            Reason::RequestMethodDuplicated => {
+                f.write_str("the request has more than one `Access-Control-Request-Method` header")
+            }
+            Reason::InvalidRequestMethod { method } => {
+                write!(f, "the requested method `{}` is not a valid method name", Escaped(method))
+            }
+            Reason::ForbiddenMethod { method } => write!(
+                f,
+                "the requested method `{}` is forbidden in CORS and never allowed",
+                Escaped(method)
+            ),
+            Reason::MethodNotAllowed { method } => {
+                write!(f, "the requested method `{}` is not in the policy's `methods`", Escaped(method))
+            }
+            Reason::RequestHeadersTooLarge => f.write_str(
+                "the `Access-Control-Request-Headers` list is larger than the engine accepts",
+            ),
+            Reason::InvalidRequestHeaders { element } => write!(
+                f,
+                "the requested header `{}` is not a valid header name",
+                Escaped(element)
+            ),
+            Reason::AuthorizationNotCoveredByWildcard => f.write_str(
+                "the requested header `authorization` is not covered by `headers *`; it must be listed",
+            ),
+            Reason::HeaderNotAllowed { name } => {
+                write!(f, "the requested header `{}` is not in the policy's `headers`", Escaped(name))
+            }
+            Reason::PrivateNetworkNotEnabled => {
+                f.write_str("the request asks for private-network access and the policy does not enable `private-network`")
+            }
+        }
+    }
+}
+
+/// Request bytes shown safely: printable ASCII as is, anything else escaped,
+/// long values cut short.
+pub(crate) struct Escaped<'a>(pub(crate) &'a [u8]);
+
+/// How many bytes of a request value a message shows.
+const SHOWN: usize = 80;
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (shown, cut) = match self.0.get(..SHOWN) {
+            Some(head) if self.0.len() > SHOWN => (head, true),
+            _ => (self.0, false),
+        };
+        for &b in shown {
+            match b {
+                b'\\' => f.write_str("\\\\")?,
+                b'`' => f.write_str("\\`")?,
+                b'\r' => f.write_str("\\r")?,
+                b'\n' => f.write_str("\\n")?,
+                b'\t' => f.write_str("\\t")?,
+                0x20..=0x7e => fmt::Write::write_char(f, char::from(b))?,
+                _ => write!(f, "\\x{b:02x}")?,
+            }
+        }
+        if cut {
+            write!(f, "… ({} bytes)", self.0.len())?;
+        }
+        Ok(())
+    }
+}
