@@ -1,1 +1,3 @@
 //! Test support shared by the cross-crate tests of cors-policy.
+
+pub mod browser;
