@@ -54,7 +54,7 @@ pub fn check(src: &str) -> Checked {
     match parse(src) {
         Err(diagnostics) => Checked { diagnostics, policies: None },
         Ok(file) => {
-            let (policies, diagnostics) = validate(&file);
+            let (policies, diagnostics) = validate::validate_source(&file, src);
             Checked { diagnostics, policies }
         }
     }

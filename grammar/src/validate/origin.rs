@@ -1,0 +1,625 @@
+//! One `origins` string → a serialized origin or a structural pattern.
+//!
+//! The text is first split by hand into scheme, authority and whatever follows,
+//! because the URL parser forgives what a browser never sends (a trailing `/`,
+//! `https:a.com`, an empty port); the authority is then normalized by the `url`
+//! crate, which implements the WHATWG URL standard (IDN → punycode, IPv6
+//! compression, default ports).
+
+use url::{Host, Url};
+
+use crate::model::{HostPattern, OriginPattern, PortPattern};
+
+/// What an `origins` string means, once normalized.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Normalized {
+    /// One serialized origin.
+    Exact(ExactOrigin),
+    /// A wildcard host label and/or a wildcard port.
+    Pattern(OriginPattern),
+}
+
+/// A serialized origin and its parts (for the lints that compare entries).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ExactOrigin {
+    /// The ASCII serialization, e.g. `https://xn--mnchen-3ya.de`.
+    pub(crate) serialized: String,
+    /// Lowercase scheme.
+    pub(crate) scheme: String,
+    /// Serialized host (IPv6 in brackets).
+    pub(crate) host: String,
+    /// The port, when not the scheme's default.
+    pub(crate) port: Option<u16>,
+}
+
+/// Why a string is not an origin: the message and what to write instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OriginError {
+    pub(crate) message: String,
+    pub(crate) help: String,
+}
+
+impl OriginError {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// Schemes the URL standard serializes itself (tuple origins with default ports).
+const SPECIAL: &[&str] = &["http", "https", "ws", "wss", "ftp"];
+
+/// Schemes whose pages send `Origin: null` (or no origin of their own).
+const NULL_SCHEMES: &[&str] = &["file", "data", "about", "javascript"];
+
+/// Schemes whose URLs carry their creator's origin.
+const INNER_ORIGIN_SCHEMES: &[&str] = &["blob", "filesystem"];
+
+/// Normalizes one `origins` string, as written (unescaped).
+pub(crate) fn normalize(text: &str) -> Result<Normalized, OriginError> {
+    let parts = split(text)?;
+    parts.normalize()
+}
+
+/// The text split at its structural boundaries (before any normalization).
+struct Parts<'a> {
+    text: &'a str,
+    scheme: String,
+    /// The host as written; `Some(suffix)` in `wildcard` when it was `*.suffix`.
+    host: &'a str,
+    wildcard_host: bool,
+    port: PortText<'a>,
+}
+
+enum PortText<'a> {
+    None,
+    Any,
+    Number(&'a str),
+}
+
+fn is_scheme(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// `write `"…"``, a suggestion in the house style.
+fn write(fix: &str) -> String {
+    format!("write `\"{fix}\"`")
+}
+
+/// The best spelling of a suggested fix: its serialization when it is a valid
+/// exact origin, else as given.
+fn suggestion(fix: &str) -> String {
+    match split(fix).and_then(|p| p.normalize()) {
+        Ok(Normalized::Exact(e)) => e.serialized,
+        _ => fix.to_owned(),
+    }
+}
+
+fn split(text: &str) -> Result<Parts<'_>, OriginError> {
+    if text.is_empty() {
+        return Err(OriginError::new(
+            "an origin cannot be empty",
+            "write an origin such as `\"https://app.example.com\"`",
+        ));
+    }
+    if text == "*" {
+        return Err(OriginError::new(
+            "`\"*\"` is a string, not the wildcard",
+            "write `*` without quotes to allow every origin",
+        ));
+    }
+    if text.eq_ignore_ascii_case("null") {
+        return Err(OriginError::new(
+            format!("`\"{text}\"` is a string, not the `null` origin"),
+            "write `null` without quotes",
+        ));
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        let squeezed: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect();
+        return Err(OriginError::new(
+            format!("`{text}` contains whitespace"),
+            format!(
+                "{} (browsers never send spaces in an origin)",
+                write(&suggestion(&squeezed))
+            ),
+        ));
+    }
+
+    let Some((scheme, rest)) = text.split_once(':').filter(|(s, _)| is_scheme(s)) else {
+        return Err(missing_scheme(text));
+    };
+    let scheme_lower = scheme.to_ascii_lowercase();
+    if NULL_SCHEMES.contains(&scheme_lower.as_str()) {
+        return Err(OriginError::new(
+            format!("`{scheme_lower}:` pages have no origin: they send `Origin: null`"),
+            "write `null` (unquoted) to allow them, knowing that any site can make such a page",
+        ));
+    }
+    if INNER_ORIGIN_SCHEMES.contains(&scheme_lower.as_str()) {
+        return Err(OriginError::new(
+            format!(
+                "a `{scheme_lower}:` URL is not an origin: its requests carry the origin of the page that made it"
+            ),
+            "write that page's origin, e.g. `\"https://app.example.com\"`",
+        ));
+    }
+    let Some(after) = rest.strip_prefix("//") else {
+        if SPECIAL.contains(&scheme_lower.as_str()) {
+            let host = rest.trim_start_matches(['/', '\\']);
+            return Err(OriginError::new(
+                format!("`{text}` lacks `//` after `{scheme}:`"),
+                write(&suggestion(&format!("{scheme_lower}://{host}"))),
+            ));
+        }
+        if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'*') {
+            // `localhost:3000`: a host and a port, no scheme.
+            return Err(missing_scheme(text));
+        }
+        return Err(OriginError::new(
+            format!("`{text}` is not an origin"),
+            "an origin is written `scheme://host` or `scheme://host:port`, e.g. `\"https://app.example.com\"`",
+        ));
+    };
+
+    let end = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
+    let (authority, tail) = after.split_at(end);
+    let fixed = |authority: &str| suggestion(&format!("{scheme_lower}://{authority}"));
+
+    if let Some((_, host_port)) = authority.rsplit_once('@') {
+        return Err(OriginError::new(
+            format!("`{text}` has a user name or password"),
+            format!(
+                "{} (an origin never carries credentials)",
+                write(&fixed(host_port))
+            ),
+        ));
+    }
+    if !tail.is_empty() {
+        let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+        let (path, after_path) = tail.split_at(path_end);
+        let (what, why) = if path == "/" && after_path.is_empty() {
+            ("ends with `/`", "an origin has no trailing slash")
+        } else if path.len() > 1 {
+            ("has a path", "an origin has no path")
+        } else if after_path.starts_with('?') {
+            ("has a query", "an origin has no query")
+        } else {
+            ("has a fragment", "an origin has no fragment")
+        };
+        return Err(OriginError::new(
+            format!("`{text}` {what}"),
+            format!("{} ({why})", write(&fixed(authority))),
+        ));
+    }
+    if authority.is_empty() {
+        return Err(OriginError::new(
+            format!("`{text}` has no host"),
+            format!(
+                "write a host after `{scheme_lower}://`, e.g. `\"{scheme_lower}://app.example.com\"`"
+            ),
+        ));
+    }
+
+    let (host, port) = split_host_port(authority).ok_or_else(|| {
+        OriginError::new(
+            format!("`{text}` has a malformed IPv6 address"),
+            "write an IPv6 host in brackets, e.g. `\"http://[::1]:8080\"`",
+        )
+    })?;
+    let port = match port {
+        None => PortText::None,
+        Some("*") => PortText::Any,
+        Some("") => {
+            return Err(OriginError::new(
+                format!("`{text}` has an empty port"),
+                format!("{} (or add the port number after `:`)", write(&fixed(host))),
+            ));
+        }
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok() => {
+            PortText::Number(p)
+        }
+        Some(p) => {
+            return Err(OriginError::new(
+                format!("`{text}` has an invalid port `{p}`"),
+                "a port is a number from 0 to 65535, or `*` for any port",
+            ));
+        }
+    };
+
+    let (host, wildcard_host) = match host.strip_prefix("*.") {
+        Some(suffix) => (suffix, true),
+        None => (host, false),
+    };
+    if host == "*" && !wildcard_host {
+        return Err(OriginError::new(
+            format!("`{text}` has `*` for its whole host"),
+            format!(
+                "write `*` (unquoted) to allow every origin, or a subdomain wildcard such as `\"{scheme_lower}://*.example.com\"`"
+            ),
+        ));
+    }
+    if host.contains('*') {
+        return Err(OriginError::new(
+            format!("`{text}` has a `*` that is not the whole leftmost label of the host"),
+            format!(
+                "write a subdomain wildcard such as `\"{scheme_lower}://*.example.com\"`, or use `regex r\"…\"` for anything else"
+            ),
+        ));
+    }
+    if wildcard_host && host.is_empty() {
+        return Err(OriginError::new(
+            format!("`{text}` has nothing after `*.`"),
+            format!(
+                "write the domain the subdomains are under, e.g. `\"{scheme_lower}://*.example.com\"`"
+            ),
+        ));
+    }
+    Ok(Parts {
+        text,
+        scheme: scheme_lower,
+        host,
+        wildcard_host,
+        port,
+    })
+}
+
+fn missing_scheme(text: &str) -> OriginError {
+    let bare = text.trim_start_matches('/');
+    let host = bare.split(['/', '?', '#']).next().unwrap_or(bare);
+    OriginError::new(
+        format!("`{text}` has no scheme"),
+        format!(
+            "{} (an origin starts with its scheme)",
+            write(&suggestion(&format!("https://{host}")))
+        ),
+    )
+}
+
+/// `host`, `host:port`, `[v6]`, `[v6]:port`. `None` for a malformed bracket.
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    if authority.contains('[') {
+        let close = authority.find(']')?;
+        let (host, after) = authority.split_at(close + 1);
+        return match after {
+            "" => Some((host, None)),
+            _ => after.strip_prefix(':').map(|p| (host, Some(p))),
+        };
+    }
+    Some(match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    })
+}
+
+impl Parts<'_> {
+    fn normalize(self) -> Result<Normalized, OriginError> {
+        let (host, port) = if SPECIAL.contains(&self.scheme.as_str()) {
+            self.special_host()?
+        } else {
+            self.opaque_host()?
+        };
+        match (self.wildcard_host, &self.port) {
+            (false, PortText::None | PortText::Number(_)) => {
+                let mut serialized = format!("{}://{}", self.scheme, host);
+                if let Some(p) = port {
+                    serialized.push(':');
+                    serialized.push_str(&p.to_string());
+                }
+                Ok(Normalized::Exact(ExactOrigin {
+                    serialized,
+                    scheme: self.scheme,
+                    host,
+                    port,
+                }))
+            }
+            (wildcard, port_text) => Ok(Normalized::Pattern(OriginPattern {
+                scheme: self.scheme,
+                host: if wildcard {
+                    HostPattern::Subdomains(host)
+                } else {
+                    HostPattern::Exact(host)
+                },
+                port: match (port_text, port) {
+                    (PortText::Any, _) => PortPattern::Any,
+                    (_, Some(p)) => PortPattern::Exact(p),
+                    (_, None) => PortPattern::Default,
+                },
+            })),
+        }
+    }
+
+    /// Host and non-default port through the URL standard.
+    fn special_host(&self) -> Result<(String, Option<u16>), OriginError> {
+        let port = match self.port {
+            PortText::Number(p) => format!(":{p}"),
+            PortText::None | PortText::Any => String::new(),
+        };
+        let url = Url::parse(&format!("{}://{}{}", self.scheme, self.host, port)).map_err(|e| {
+            OriginError::new(
+                format!("`{}` is not a valid origin: {e}", self.text),
+                "write a serialized origin such as `\"https://app.example.com\"`",
+            )
+        })?;
+        let host = match url.host() {
+            Some(Host::Domain(d)) => d.to_owned(),
+            Some(Host::Ipv4(_) | Host::Ipv6(_)) if self.wildcard_host => {
+                return Err(OriginError::new(
+                    format!("`{}` puts a `*` label before an IP address", self.text),
+                    "an IP address has no subdomains: write the address itself, or a `regex`",
+                ));
+            }
+            Some(Host::Ipv4(a)) => a.to_string(),
+            Some(Host::Ipv6(a)) => format!("[{a}]"),
+            None => {
+                return Err(OriginError::new(
+                    format!("`{}` has no host", self.text),
+                    "write a host, e.g. `\"https://app.example.com\"`",
+                ));
+            }
+        };
+        Ok((host, url.port()))
+    }
+
+    /// Other schemes (`chrome-extension`, `capacitor`, …): compared as written,
+    /// lowercased; the host is restricted to what those schemes really use.
+    fn opaque_host(&self) -> Result<(String, Option<u16>), OriginError> {
+        if let Some(bad) = self
+            .host
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+        {
+            return Err(OriginError::new(
+                format!("`{}` has the character `{bad}` in its host", self.text),
+                format!(
+                    "a `{}:` origin's host is letters, digits, `-`, `.` and `_`, as the browser sends it",
+                    self.scheme
+                ),
+            ));
+        }
+        let port = match self.port {
+            PortText::Number(p) => p.parse::<u16>().ok(),
+            PortText::None | PortText::Any => None,
+        };
+        Ok((self.host.to_ascii_lowercase(), port))
+    }
+}
+
+/// Whether `suffix` (a serialized host) is itself a public suffix, ICANN or
+/// private section (`com`, `co.uk`, `github.io`).
+pub(crate) fn is_public_suffix(suffix: &str) -> bool {
+    let trimmed = suffix.strip_suffix('.').unwrap_or(suffix);
+    if trimmed.is_empty() {
+        return false;
+    }
+    psl::suffix(trimmed.as_bytes())
+        .is_some_and(|s| s.is_known() && s.trim().as_bytes() == trimmed.as_bytes())
+}
+
+/// Whether a serialized host is loopback: `localhost`, `*.localhost`,
+/// `127.0.0.0/8`, `[::1]`.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback())
+}
+
+/// Whether `host` (serialized) is one or more valid labels followed by `.suffix`.
+pub(crate) fn is_subdomain_of(host: &str, suffix: &str) -> bool {
+    let Some(labels) = host.strip_suffix(suffix).and_then(|h| h.strip_suffix('.')) else {
+        return false;
+    };
+    !labels.is_empty()
+        && labels.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        })
+}
+
+/// Whether `pattern` matches the exact origin `origin`.
+pub(crate) fn pattern_matches(pattern: &OriginPattern, origin: &ExactOrigin) -> bool {
+    pattern.scheme == origin.scheme
+        && match &pattern.host {
+            HostPattern::Exact(h) => *h == origin.host,
+            HostPattern::Subdomains(s) => is_subdomain_of(&origin.host, s),
+        }
+        && match &pattern.port {
+            PortPattern::Default => origin.port.is_none(),
+            PortPattern::Exact(p) => origin.port == Some(*p),
+            PortPattern::Any => true,
+        }
+}
+
+/// Whether every origin `inner` matches is also matched by `outer`.
+pub(crate) fn pattern_covers(outer: &OriginPattern, inner: &OriginPattern) -> bool {
+    outer.scheme == inner.scheme
+        && match (&outer.host, &inner.host) {
+            (HostPattern::Exact(a), HostPattern::Exact(b)) => a == b,
+            (HostPattern::Exact(_), HostPattern::Subdomains(_)) => false,
+            (HostPattern::Subdomains(s), HostPattern::Exact(h)) => is_subdomain_of(h, s),
+            (HostPattern::Subdomains(a), HostPattern::Subdomains(b)) => {
+                a == b || is_subdomain_of(b, a)
+            }
+        }
+        && match (&outer.port, &inner.port) {
+            (PortPattern::Any, _) => true,
+            (PortPattern::Default, PortPattern::Default) => true,
+            (PortPattern::Exact(a), PortPattern::Exact(b)) => a == b,
+            _ => false,
+        }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(text: &str) -> String {
+        match normalize(text) {
+            Ok(Normalized::Exact(e)) => e.serialized,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn pattern(text: &str) -> OriginPattern {
+        match normalize(text) {
+            Ok(Normalized::Pattern(p)) => p,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn error(text: &str) -> OriginError {
+        match normalize(text) {
+            Err(e) => e,
+            Ok(n) => panic!("{text} accepted as {n:?}"),
+        }
+    }
+
+    #[test]
+    fn normalizes_like_a_browser() {
+        assert_eq!(exact("https://app.example.com"), "https://app.example.com");
+        assert_eq!(exact("HTTPS://App.Example.COM"), "https://app.example.com");
+        assert_eq!(exact("https://a.com:443"), "https://a.com");
+        assert_eq!(exact("http://a.com:80"), "http://a.com");
+        assert_eq!(exact("http://a.com:8080"), "http://a.com:8080");
+        assert_eq!(exact("https://münchen.de"), "https://xn--mnchen-3ya.de");
+        assert_eq!(exact("http://[0:0::1]:8080"), "http://[::1]:8080");
+        assert_eq!(exact("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(exact("wss://a.com:443"), "wss://a.com");
+        assert_eq!(
+            exact("chrome-extension://ABCdef"),
+            "chrome-extension://abcdef"
+        );
+        assert_eq!(exact("capacitor://localhost"), "capacitor://localhost");
+        assert_eq!(exact("tauri://localhost:1430"), "tauri://localhost:1430");
+    }
+
+    #[test]
+    fn patterns_are_structural() {
+        assert_eq!(
+            pattern("https://*.Example.com"),
+            OriginPattern {
+                scheme: "https".into(),
+                host: HostPattern::Subdomains("example.com".into()),
+                port: PortPattern::Default
+            }
+        );
+        assert_eq!(
+            pattern("http://localhost:*"),
+            OriginPattern {
+                scheme: "http".into(),
+                host: HostPattern::Exact("localhost".into()),
+                port: PortPattern::Any
+            }
+        );
+        assert_eq!(
+            pattern("https://*.münchen.de:8443"),
+            OriginPattern {
+                scheme: "https".into(),
+                host: HostPattern::Subdomains("xn--mnchen-3ya.de".into()),
+                port: PortPattern::Exact(8443)
+            }
+        );
+        assert_eq!(pattern("https://*.a.com:443").port, PortPattern::Default);
+        assert_eq!(pattern("https://*.a.com:*").port, PortPattern::Any);
+    }
+
+    #[test]
+    fn rejects_what_browsers_never_send() {
+        for (text, needle) in [
+            ("https://a.com/", "ends with `/`"),
+            ("https://a.com/app", "has a path"),
+            ("https://a.com?x=1", "has a query"),
+            ("https://a.com/?x=1", "has a query"),
+            ("https://a.com#top", "has a fragment"),
+            ("https://u:p@a.com", "user name or password"),
+            ("a.com", "has no scheme"),
+            ("localhost:3000", "has no scheme"),
+            ("//a.com", "has no scheme"),
+            ("https:a.com", "lacks `//`"),
+            ("https://a.com:99999", "invalid port `99999`"),
+            ("https://a.com:8o", "invalid port"),
+            ("https://a.com:", "empty port"),
+            ("https://a.com ", "whitespace"),
+            ("https://a*.com", "not the whole leftmost label"),
+            ("https://a.*.com", "not the whole leftmost label"),
+            ("https://*", "whole host"),
+            ("https://*.", "nothing after"),
+            ("https://a.com:8*", "invalid port"),
+            ("file:///etc/passwd", "`file:` pages"),
+            ("data:text/html,x", "`data:` pages"),
+            ("blob:https://a.com/1", "`blob:` URL"),
+            ("https://*.1.2.3.4", "IP address"),
+            ("https://*.[::1]", "IP address"),
+            ("https://", "no host"),
+            ("null", "not the `null` origin"),
+            ("*", "not the wildcard"),
+            ("https://[::1", "malformed IPv6"),
+            ("https://exa mple.com", "whitespace"),
+            ("https://ex%ample.com", "not a valid origin"),
+        ] {
+            let e = error(text);
+            assert!(e.message.contains(needle), "{text}: {e:?}");
+        }
+        assert_eq!(
+            error("https://app.example.com/").help,
+            "write `\"https://app.example.com\"` (an origin has no trailing slash)"
+        );
+        assert_eq!(
+            error("HTTPS://App.example.com/x").help,
+            "write `\"https://app.example.com\"` (an origin has no path)"
+        );
+        assert_eq!(
+            error("app.example.com").help,
+            "write `\"https://app.example.com\"` (an origin starts with its scheme)"
+        );
+    }
+
+    #[test]
+    fn public_suffixes() {
+        for s in ["com", "co.uk", "github.io", "de", "xn--p1ai"] {
+            assert!(is_public_suffix(s), "{s}");
+        }
+        for s in [
+            "example.com",
+            "example.co.uk",
+            "localhost",
+            "internal",
+            "alice.github.io",
+        ] {
+            assert!(!is_public_suffix(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn loopback_and_subdomains() {
+        for h in [
+            "localhost",
+            "app.localhost",
+            "127.0.0.1",
+            "127.9.9.9",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in ["example.com", "128.0.0.1", "[::2]", "localhost.example.com"] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+        assert!(is_subdomain_of("a.example.com", "example.com"));
+        assert!(is_subdomain_of("a.b.example.com", "example.com"));
+        assert!(!is_subdomain_of("example.com", "example.com"));
+        assert!(!is_subdomain_of("evilexample.com", "example.com"));
+        assert!(!is_subdomain_of("a..example.com", "example.com"));
+    }
+}
