@@ -54,8 +54,10 @@ pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
 
     match args.format {
         OutputFormat::Json => {
-            let document = json!({ "diagnostics": json_diagnostics });
-            output::stdout(&format!("{document}\n"));
+            output::stdout(&format!(
+                "{{\"diagnostics\":[{}]}}\n",
+                json_diagnostics.join(",")
+            ));
         }
         OutputFormat::Human if files_checked > 0 => {
             output::stderr(&summary(
@@ -115,22 +117,26 @@ fn summary(
 /// One diagnostic in the `--format json` shape of the command-line contract:
 /// `file, severity, code, name, line, column, message`, plus `end_line`,
 /// `end_column`, `label` and `help`.
-fn to_json(d: &Diagnostic, src: &str, file: &str) -> serde_json::Value {
+fn to_json(d: &Diagnostic, src: &str, file: &str) -> String {
     let (line, column) = d.span.line_col(src);
     let (end_line, end_column) = cors_policy_grammar::span::line_col(src, d.span.end);
-    json!({
-        "file": file,
-        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
-        "code": d.code(),
-        "name": d.name(),
-        "line": line,
-        "column": column,
-        "message": d.message,
-        "end_line": end_line,
-        "end_column": end_column,
-        "label": d.label,
-        "help": d.help,
-    })
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    output::json_object(&[
+        ("file", json!(file)),
+        ("severity", json!(severity)),
+        ("code", json!(d.code())),
+        ("name", json!(d.name())),
+        ("line", json!(line)),
+        ("column", json!(column)),
+        ("message", json!(d.message)),
+        ("end_line", json!(end_line)),
+        ("end_column", json!(end_column)),
+        ("label", json!(d.label)),
+        ("help", json!(d.help)),
+    ])
 }
 
 #[cfg(test)]

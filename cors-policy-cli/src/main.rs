@@ -12,6 +12,7 @@ mod explain;
 mod fmt;
 mod input;
 mod output;
+mod policy;
 mod request;
 
 use std::ffi::OsString;

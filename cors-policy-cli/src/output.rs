@@ -43,3 +43,13 @@ pub(crate) fn plural(n: usize, thing: &str) -> String {
         format!("{n} {thing}s")
     }
 }
+
+/// A JSON object with its keys in the order given (the command-line contract
+/// documents them in an order; `serde_json`'s map would sort them).
+pub(crate) fn json_object(pairs: &[(&str, serde_json::Value)]) -> String {
+    let fields: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| format!("{}:{value}", serde_json::Value::from(*key)))
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}

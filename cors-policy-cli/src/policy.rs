@@ -1,0 +1,110 @@
+//! Loading a policy file into an engine for `eval` and `explain`, and
+//! handing the request to it.
+
+use cors_policy::{Engine, Request};
+use cors_policy_grammar::RenderOptions;
+
+use crate::color::ColorChoice;
+use crate::input::{self, Source};
+use crate::output;
+use crate::request::HttpRequest;
+use crate::{RequestArgs, Status};
+
+/// A compiled policy file, with its source for positions.
+pub(crate) struct Loaded {
+    pub(crate) source: Source,
+    pub(crate) text: String,
+    pub(crate) engine: Engine,
+    pub(crate) warnings: usize,
+}
+
+/// Reads the request and the policy file. On failure the problem has been
+/// printed on stderr and the exit status is returned.
+pub(crate) fn load(
+    args: &RequestArgs,
+    color: ColorChoice,
+) -> Result<(Loaded, HttpRequest), Status> {
+    let request = crate::request::from_args(args).map_err(|message| {
+        output::error(&message, None);
+        Status::Usage
+    })?;
+    for line in &request.skipped {
+        output::stderr(&format!(
+            "note: ignored a line of the raw request that is not a header: `{line}`\n"
+        ));
+    }
+    let source = input::read(&args.file).map_err(|message| {
+        output::error(&message, None);
+        Status::Usage
+    })?;
+    let checked = cors_policy_grammar::check_bytes(&source.bytes);
+    let text = source.text_lossy();
+    let options = RenderOptions {
+        color: color.stderr_colored(),
+    };
+    let policies = match checked.policies {
+        Some(policies) if !checked.has_errors() => policies,
+        _ => {
+            let rendered = cors_policy_grammar::render_all(
+                &checked.diagnostics,
+                &text,
+                &source.name,
+                &options,
+            );
+            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+            output::stderr(&output::with_newline(&rendered));
+            output::stderr(&format!(
+                "\n{} in `{}`: no request can be answered until {} fixed\n",
+                output::plural(errors, "error"),
+                source.name,
+                if errors == 1 { "it is" } else { "they are" }
+            ));
+            return Err(Status::Failed);
+        }
+    };
+    let warnings = checked.diagnostics.len();
+    match Engine::from_policies(&policies) {
+        Ok(engine) => Ok((
+            Loaded {
+                source,
+                text,
+                engine,
+                warnings,
+            },
+            request,
+        )),
+        Err(e) => {
+            output::stderr(&output::with_newline(
+                &e.render(&source_name(&args.file), options.color),
+            ));
+            Err(Status::Failed)
+        }
+    }
+}
+
+fn source_name(path: &std::path::Path) -> String {
+    input::display_name(path)
+}
+
+/// The engine's view of `request`: method, path (without query), and the
+/// CORS request headers, every line of each as given (two `Origin` lines are
+/// a duplicated `Origin`).
+pub(crate) fn engine_request(request: &HttpRequest) -> Request<'_> {
+    let mut r = Request::new(request.method.as_str(), request.path());
+    for value in request.values("origin") {
+        r = r.origin(value);
+    }
+    for value in request.values("access-control-request-method") {
+        r = r.request_method(value);
+    }
+    for value in request.values("access-control-request-headers") {
+        r = r.request_headers(value);
+    }
+    if let Some(value) = request
+        .values("access-control-request-private-network")
+        .next()
+    {
+        r = r.private_network(value);
+    }
+    r
+}

@@ -1,0 +1,457 @@
+//! `cors-policy eval`: the exact JSON shape, request input forms and exit codes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{json, run, run_stdin};
+use serde_json::Value;
+
+const API: &str = "../../../examples/policies/api.cors";
+
+/// Runs `eval` on the bundled example and checks the shape every answer has.
+fn eval(args: &[&str]) -> Value {
+    let mut all = vec!["eval", API];
+    all.extend_from_slice(args);
+    let r = run(&all);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.ends_with("}\n") && r.stdout.lines().count() == 1,
+        "one JSON object on one line: {}",
+        r.stdout
+    );
+    let v = json(&r.stdout);
+    assert_shape(&v);
+    v
+}
+
+fn assert_shape(v: &Value) {
+    let keys: Vec<_> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        [
+            "allowed", "forward", "headers", "kind", "policy", "reason", "status"
+        ]
+    );
+    assert!(
+        ["preflight", "actual", "not-cors", "unhandled"].contains(&v["kind"].as_str().unwrap())
+    );
+    let allowed = v["allowed"].as_bool().unwrap();
+    assert!(v["policy"].is_null() || v["policy"].is_string());
+    assert!(v["status"].is_null() || v["status"].is_u64());
+    assert_eq!(
+        v["status"].is_u64(),
+        v["kind"] == "preflight",
+        "status is set for preflights only"
+    );
+    assert_eq!(v["forward"].as_bool().unwrap(), v["kind"] != "preflight");
+    for header in v["headers"].as_array().unwrap() {
+        let pair = header.as_array().unwrap();
+        assert_eq!(pair.len(), 2);
+        let name = pair[0].as_str().unwrap();
+        assert_eq!(name, name.to_ascii_lowercase());
+        assert!(pair[1].is_string());
+    }
+    if allowed {
+        assert!(v["reason"].is_null());
+    } else {
+        assert!(!v["reason"].as_str().unwrap().is_empty());
+    }
+    if v["kind"] == "not-cors" || v["kind"] == "unhandled" {
+        assert!(!allowed);
+    }
+}
+
+fn names(v: &Value) -> Vec<&str> {
+    v["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_str().unwrap())
+        .collect()
+}
+
+fn header<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
+    v["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == name)
+        .map(|h| h[1].as_str().unwrap())
+}
+
+#[test]
+fn keys_come_in_the_documented_order() {
+    let r = run(&["eval", API, "--method", "GET", "--path", "/nowhere"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout,
+        "{\"kind\":\"unhandled\",\"allowed\":false,\"policy\":null,\"status\":null,\"forward\":true,\"headers\":[],\"reason\":\"no policy's `paths` match the request path\"}\n"
+    );
+}
+
+#[test]
+fn an_allowed_preflight() {
+    let v = eval(&[
+        "--method",
+        "OPTIONS",
+        "--path",
+        "/api/users",
+        "-H",
+        "Origin: https://app.example.com",
+        "-H",
+        "Access-Control-Request-Method: PUT",
+        "-H",
+        "Access-Control-Request-Headers: content-type",
+    ]);
+    assert_eq!(
+        (v["kind"].as_str(), v["allowed"].as_bool()),
+        (Some("preflight"), Some(true))
+    );
+    assert_eq!(v["policy"], "api");
+    assert_eq!(v["status"], 204);
+    assert_eq!(v["forward"], false);
+    assert_eq!(
+        names(&v),
+        [
+            "access-control-allow-origin",
+            "access-control-allow-credentials",
+            "access-control-allow-methods",
+            "access-control-allow-headers",
+            "access-control-max-age",
+            "vary"
+        ]
+    );
+    assert_eq!(
+        header(&v, "access-control-allow-origin"),
+        Some("https://app.example.com")
+    );
+    assert_eq!(header(&v, "access-control-allow-credentials"), Some("true"));
+    assert!(
+        header(&v, "access-control-allow-methods")
+            .unwrap()
+            .contains("PUT")
+    );
+    assert!(
+        header(&v, "access-control-allow-headers")
+            .unwrap()
+            .contains("content-type")
+    );
+    assert_eq!(header(&v, "access-control-max-age"), Some("7200"));
+    assert!(header(&v, "vary").unwrap().contains("Origin"));
+}
+
+#[test]
+fn a_denied_preflight_is_403_with_only_vary() {
+    let v = eval(&[
+        "--method",
+        "OPTIONS",
+        "--path",
+        "/api/users",
+        "-H",
+        "Origin: https://app.example.com:3000",
+        "-H",
+        "Access-Control-Request-Method: PUT",
+    ]);
+    assert_eq!(
+        (v["kind"].as_str(), v["allowed"].as_bool()),
+        (Some("preflight"), Some(false))
+    );
+    assert_eq!(
+        (v["status"].as_u64(), v["forward"].as_bool()),
+        (Some(403), Some(false))
+    );
+    assert_eq!(v["policy"], "api");
+    assert_eq!(names(&v), ["vary"]);
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("https://app.example.com:3000"),
+        "{v}"
+    );
+}
+
+#[test]
+fn actual_not_cors_and_unhandled_requests() {
+    let actual = eval(&[
+        "--method",
+        "GET",
+        "--path",
+        "/api/users",
+        "-H",
+        "Origin: http://localhost:5173",
+    ]);
+    assert_eq!(
+        (actual["kind"].as_str(), actual["allowed"].as_bool()),
+        (Some("actual"), Some(true))
+    );
+    assert!(actual["status"].is_null());
+    assert_eq!(
+        header(&actual, "access-control-allow-origin"),
+        Some("http://localhost:5173")
+    );
+    assert_eq!(
+        header(&actual, "access-control-expose-headers").map(|h| h.contains("x-request-id")),
+        Some(true)
+    );
+
+    let denied = eval(&[
+        "--method",
+        "POST",
+        "--path",
+        "/api/users",
+        "-H",
+        "Origin: https://evil.example",
+    ]);
+    assert_eq!(
+        (denied["kind"].as_str(), denied["allowed"].as_bool()),
+        (Some("actual"), Some(false))
+    );
+    assert_eq!(
+        denied["forward"], true,
+        "a denied actual request still reaches the handler"
+    );
+    assert_eq!(names(&denied), ["vary"]);
+
+    let not_cors = eval(&["--method", "GET", "--path", "/api/users"]);
+    assert_eq!(
+        (not_cors["kind"].as_str(), not_cors["allowed"].as_bool()),
+        (Some("not-cors"), Some(false))
+    );
+    assert_eq!(not_cors["policy"], "api");
+    assert_eq!(header(&not_cors, "vary"), Some("Origin"));
+
+    // the default path is `/`, which no policy of the example covers
+    let unhandled = eval(&["--method", "GET", "-H", "Origin: https://app.example.com"]);
+    assert_eq!(unhandled["kind"], "unhandled");
+    assert!(unhandled["policy"].is_null() && unhandled["headers"].as_array().unwrap().is_empty());
+
+    let public = eval(&[
+        "--method",
+        "GET",
+        "--path",
+        "/static/app.js?v=3",
+        "-H",
+        "Origin: https://anyone.example",
+    ]);
+    assert_eq!(public["policy"], "public-assets");
+    assert_eq!(header(&public, "access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        header(&public, "vary"),
+        None,
+        "`origins *` without credentials does not vary on Origin"
+    );
+}
+
+#[test]
+fn header_flags_are_case_insensitive_and_trimmed() {
+    let v = eval(&[
+        "-X",
+        "GET",
+        "--path",
+        "/api/x",
+        "--header",
+        "oRiGiN: \t https://app.example.com \t",
+    ]);
+    assert_eq!(v["allowed"], true, "{v}");
+    assert_eq!(
+        header(&v, "access-control-allow-origin"),
+        Some("https://app.example.com")
+    );
+}
+
+#[test]
+fn repeated_lines_reach_the_engine_as_repeated() {
+    let v = eval(&[
+        "--method",
+        "OPTIONS",
+        "--path",
+        "/api/x",
+        "-H",
+        "Origin: https://app.example.com",
+        "-H",
+        "Access-Control-Request-Method: PATCH",
+        "-H",
+        "Access-Control-Request-Headers: content-type",
+        "-H",
+        "access-control-request-headers: X-Request-Id",
+    ]);
+    assert_eq!(v["allowed"], true, "{v}");
+    let v = eval(&[
+        "--method",
+        "OPTIONS",
+        "--path",
+        "/api/x",
+        "-H",
+        "Access-Control-Request-Headers: content-type",
+        "-H",
+        "Access-Control-Request-Headers: x-api-key",
+        "-H",
+        "Origin: https://app.example.com",
+        "-H",
+        "Access-Control-Request-Method: PATCH",
+    ]);
+    assert_eq!(v["allowed"], false);
+    assert!(v["reason"].as_str().unwrap().contains("x-api-key"), "{v}");
+    let v = eval(&[
+        "--method",
+        "GET",
+        "--path",
+        "/api/x",
+        "-H",
+        "Origin: https://app.example.com",
+        "-H",
+        "Origin: https://app.example.com",
+    ]);
+    assert_eq!(
+        v["allowed"], false,
+        "two Origin lines are never allowed: {v}"
+    );
+}
+
+#[test]
+fn bytes_a_header_cannot_carry_are_passed_on_not_rejected() {
+    let v = eval(&[
+        "--method",
+        "GET",
+        "--path",
+        "/api/x",
+        "-H",
+        "Origin: https://app.example.com\r",
+    ]);
+    assert_eq!(v["allowed"], false);
+    assert!(
+        v["reason"].as_str().unwrap().contains("\\r"),
+        "the reason shows the CR escaped: {v}"
+    );
+    assert!(!v.to_string().contains('\r'));
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let arg = std::ffi::OsStr::from_bytes(b"Origin: https://app.example.com\xff");
+        let r = common::finish(
+            common::cmd()
+                .args(["eval", API, "--method", "GET", "--path", "/api/x", "-H"])
+                .arg(arg),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = json(&r.stdout);
+        assert_shape(&v);
+        assert_eq!(v["allowed"], false);
+        assert!(v["reason"].as_str().unwrap().contains("\\xff"), "{v}");
+    }
+}
+
+#[test]
+fn a_raw_request_from_stdin_or_a_file() {
+    let raw = b"OPTIONS /api/users HTTP/1.1\r\nHost: api.example.com\r\nOrigin: https://app.example.com\r\n\
+Access-Control-Request-Method: DELETE\r\nContent-Length: 3\r\n\r\nabc";
+    let r = run_stdin(&["eval", API, "--raw", "-"], raw);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = json(&r.stdout);
+    assert_shape(&v);
+    assert_eq!(
+        (v["kind"].as_str(), v["allowed"].as_bool()),
+        (Some("preflight"), Some(true))
+    );
+
+    // HTTP/2 pseudo headers as Chrome's devtools copy them
+    let r = run(&["eval", API, "--raw", "preflight.http"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = json(&r.stdout);
+    assert_eq!(
+        (v["kind"].as_str(), v["allowed"].as_bool()),
+        (Some("preflight"), Some(true)),
+        "{v}"
+    );
+    assert_eq!(
+        header(&v, "access-control-allow-origin"),
+        Some("https://pr-42.preview.example.dev")
+    );
+
+    // flags override what the raw request says
+    let r = run(&[
+        "eval",
+        API,
+        "--raw",
+        "preflight.http",
+        "--path",
+        "/elsewhere",
+    ]);
+    assert_eq!(json(&r.stdout)["kind"], "unhandled");
+    let r = run(&[
+        "eval",
+        API,
+        "--raw",
+        "preflight.http",
+        "-H",
+        "Access-Control-Request-Private-Network: true",
+    ]);
+    assert_eq!(json(&r.stdout)["allowed"], true);
+}
+
+#[test]
+fn a_policy_with_errors_exits_1_and_prints_them() {
+    let r = run(&[
+        "eval",
+        "broken.cors",
+        "--method",
+        "GET",
+        "--path",
+        "/api/x",
+        "-H",
+        "Origin: https://app.example.com",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains("invalid-origin") && r.stderr.contains("broken.cors:3:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let r = run(&["eval", "nope.cors", "--method", "GET"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: cannot read `nope.cors`: no such file or directory (os error 2)\n"
+    );
+    assert_eq!(
+        run(&["eval", API]).code,
+        2,
+        "--method is required without --raw"
+    );
+    assert_eq!(
+        run(&["eval", "--method", "GET"]).code,
+        2,
+        "the policy file is required"
+    );
+    let r = run(&[
+        "eval",
+        API,
+        "--method",
+        "GET",
+        "-H",
+        "Origin https://a.example",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("Name: value"), "{}", r.stderr);
+    let r = run(&["eval", API, "--raw", "nope.http"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`nope.http`"));
+    let r = run_stdin(&["eval", API, "--raw", "-"], b"Origin: https://a.example\n");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(":method"), "{}", r.stderr);
+    assert_eq!(run_stdin(&["eval", "-", "--raw", "-"], b"").code, 2);
+}
