@@ -3,7 +3,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::compile::{Answer, CompiledPolicy, PathMatcher, compile_policy};
+use crate::decision::{AllowHeaders, Values};
 use crate::grammar::{self, model};
+use crate::origin::Found;
+use crate::request_headers::{ListError, Refusal, is_token, scan};
 use crate::{Decision, Error, Kind, Reason, Request};
 
 /// A compiled policy set: answers CORS requests without allocating.
@@ -34,6 +38,8 @@ use crate::{Decision, Error, Kind, Reason, Request};
 ///   denied.
 pub struct Engine {
     policies: Vec<model::Policy>,
+    compiled: Vec<CompiledPolicy>,
+    paths: PathMatcher,
 }
 
 impl Engine {
@@ -44,8 +50,20 @@ impl Engine {
     /// credentialed `*`, a header name that is not a token, …) is an error,
     /// never a panic later.
     pub fn from_policies(set: &model::PolicySet) -> Result<Engine, Error> {
+        let mut diagnostics = Vec::new();
+        let paths = PathMatcher::new(&set.policies, &mut diagnostics);
+        let compiled: Vec<CompiledPolicy> = set
+            .policies
+            .iter()
+            .filter_map(|p| compile_policy(p, &mut diagnostics))
+            .collect();
+        if !diagnostics.is_empty() || compiled.len() != set.policies.len() {
+            return Err(Error::new(diagnostics, None));
+        }
         Ok(Engine {
             policies: set.policies.clone(),
+            compiled,
+            paths,
         })
     }
 
@@ -58,15 +76,174 @@ impl Engine {
     /// Answers one request. Never allocates, never panics; see the
     /// "Untrusted input" section above.
     pub fn decide<'a>(&'a self, request: &Request<'a>) -> Decision<'a> {
-        let _ = request;
-        Decision {
-            kind: Kind::Unhandled,
-            policy: None,
-            reason: Reason::NoPolicy,
-            status: None,
-            values: Default::default(),
+        let found = self
+            .paths
+            .find(request.path_without_query())
+            .and_then(|index| {
+                let policy = self.compiled.get(index)?;
+                let name = self.policies.get(index)?.name.as_str();
+                Some((index, name, policy))
+            });
+        let Some((index, name, policy)) = found else {
+            return Decision {
+                kind: Kind::Unhandled,
+                policy: None,
+                reason: Reason::NoPolicy,
+                status: None,
+                values: Values::default(),
+            };
+        };
+        let decision = |kind, reason, status, values| Decision {
+            kind,
+            policy: Some((index, name)),
+            reason,
+            status,
+            values,
+        };
+        let Some(origin) = request.origin else {
+            let values = Values {
+                vary: policy.vary,
+                ..Values::default()
+            };
+            return decision(Kind::NotCors, Reason::NoOrigin, None, values);
+        };
+        let preflight = request.method == b"OPTIONS" && request.request_method.is_some();
+        let kind = if preflight {
+            Kind::Preflight
+        } else {
+            Kind::Actual
+        };
+        let vary = if preflight {
+            Some(policy.vary_preflight)
+        } else {
+            policy.vary
+        };
+        let denied = |reason| {
+            let status = preflight.then_some(DENIED_PREFLIGHT_STATUS);
+            decision(
+                kind,
+                reason,
+                status,
+                Values {
+                    vary,
+                    ..Values::default()
+                },
+            )
+        };
+        let origin_reason = match policy.origins.find(origin) {
+            _ if request.origin_duplicated => return denied(Reason::OriginDuplicated),
+            Found::Any => Reason::AnyOrigin,
+            Found::Entry(entry) => Reason::OriginAllowed { entry },
+            Found::Malformed => return denied(Reason::MalformedOrigin { origin }),
+            Found::NotAllowed => return denied(Reason::OriginNotAllowed { origin }),
+        };
+        let allow_origin: &'a [u8] = if policy.origins.is_any() {
+            b"*"
+        } else {
+            origin
+        };
+        if !preflight {
+            let values = Values {
+                allow_origin: Some(allow_origin),
+                allow_credentials: policy.credentials,
+                expose_headers: policy.expose.as_deref(),
+                vary,
+                ..Values::default()
+            };
+            return decision(kind, origin_reason, None, values);
+        }
+        match preflight_values(policy, request) {
+            Ok(mut values) => {
+                values.allow_origin = Some(allow_origin);
+                values.vary = vary;
+                decision(kind, origin_reason, Some(policy.preflight_status), values)
+            }
+            Err(reason) => denied(reason),
         }
     }
+}
+
+/// The status of a denied preflight.
+const DENIED_PREFLIGHT_STATUS: u16 = 403;
+
+/// The methods a fetch never sends (compared case-insensitively), refused
+/// even under `methods *`.
+const FORBIDDEN_METHODS: [&[u8]; 3] = [b"CONNECT", b"TRACE", b"TRACK"];
+
+/// The CORS-safelisted methods (byte for byte), always allowed.
+const SAFELISTED_METHODS: [&[u8]; 3] = [b"GET", b"HEAD", b"POST"];
+
+/// The checks of a preflight after its origin: method, headers, private
+/// network, in that order; the values of an allowed one (origin and `vary`
+/// are the caller's).
+fn preflight_values<'a>(
+    policy: &'a CompiledPolicy,
+    request: &Request<'a>,
+) -> Result<Values<'a>, Reason<'a>> {
+    if request.request_method_duplicated {
+        return Err(Reason::RequestMethodDuplicated);
+    }
+    let method = request.request_method.unwrap_or_default();
+    if !is_token(method) {
+        return Err(Reason::InvalidRequestMethod { method });
+    }
+    if FORBIDDEN_METHODS
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(method))
+    {
+        return Err(Reason::ForbiddenMethod { method });
+    }
+    if !(SAFELISTED_METHODS.contains(&method)
+        || policy.methods_any
+        || policy.methods.contains(method))
+    {
+        return Err(Reason::MethodNotAllowed { method });
+    }
+    let requested = scan(&request.request_headers, |name| {
+        if name.eq_ignore_ascii_case(b"authorization") {
+            return match policy.headers.contains(name) {
+                true => Ok(()),
+                false if policy.headers_any => Err(Refusal::Authorization),
+                false => Err(Refusal::NotAllowed(name)),
+            };
+        }
+        if policy.headers_any || policy.headers.contains(name) {
+            Ok(())
+        } else {
+            Err(Refusal::NotAllowed(name))
+        }
+    })
+    .map_err(|e| match e {
+        ListError::TooLarge => Reason::RequestHeadersTooLarge,
+        ListError::Invalid(element) => Reason::InvalidRequestHeaders { element },
+        ListError::Refused(Refusal::Authorization) => Reason::AuthorizationNotCoveredByWildcard,
+        ListError::Refused(Refusal::NotAllowed(name)) => Reason::HeaderNotAllowed { name },
+    })?;
+    let private_network = request.private_network == Some(b"true");
+    if private_network && !policy.private_network {
+        return Err(Reason::PrivateNetworkNotEnabled);
+    }
+    let allow_methods = match &policy.allow_methods {
+        Answer::Constant(value) => Some(&**value),
+        Answer::Echo => Some(method),
+        Answer::Nothing => None,
+    };
+    let allow_headers = match &policy.allow_headers {
+        _ if requested.names == 0 => AllowHeaders::None,
+        Answer::Constant(value) => AllowHeaders::Value(value),
+        Answer::Echo => AllowHeaders::Echo(requested.lines),
+        Answer::Nothing => AllowHeaders::None,
+    };
+    Ok(Values {
+        allow_origin: None,
+        allow_credentials: policy.credentials,
+        allow_methods,
+        allow_headers,
+        max_age: policy.max_age.as_deref(),
+        allow_private_network: private_network,
+        expose_headers: None,
+        vary: None,
+    })
 }
 
 impl FromStr for Engine {

@@ -37,11 +37,14 @@
 
 pub use cors_policy_grammar as grammar;
 
+mod compile;
 mod decision;
 mod engine;
 mod error;
+mod origin;
 mod reason;
 mod request;
+mod request_headers;
 
 pub use decision::{Decision, Header, Headers, Kind};
 pub use engine::Engine;
@@ -50,3 +53,32 @@ pub use reason::Reason;
 pub use request::{
     MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request,
 };
+
+/// Checks a policy at build time and compiles it once, at first use: see the
+/// macro's own documentation.
+#[cfg(feature = "macros")]
+pub use cors_policy_macros::cors_policy;
+
+/// What `cors_policy!` expansions name, so that users need no other
+/// dependency. Not a public API: it changes without notice.
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::Engine;
+    pub use std::sync::LazyLock;
+
+    /// The engine of a policy text that `cors_policy!` validated at build time
+    /// with this same front end, so parsing it again cannot fail. Were it to
+    /// fail anyway, the engine fails closed: it handles no request, so no CORS
+    /// header is ever sent and browsers keep refusing cross-origin reads.
+    pub fn engine_from_checked_source(src: &str) -> Engine {
+        match src.parse() {
+            Ok(engine) => engine,
+            // TEMP(macro helper): waiting for an infallible empty engine.
+            Err(_) => Engine::from_policies(&crate::grammar::model::PolicySet {
+                policies: Vec::new(),
+            })
+            .unwrap_or_else(|_| loop {}),
+        }
+    }
+}

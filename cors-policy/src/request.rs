@@ -55,13 +55,13 @@ pub(crate) struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    const EMPTY: Lines<'static> = Lines {
+    pub(crate) const EMPTY: Lines<'static> = Lines {
         lines: [&[]; MAX_REQUEST_HEADER_LINES],
         len: 0,
         overflow: false,
     };
 
-    fn push(&mut self, line: &'a [u8]) {
+    pub(crate) fn push(&mut self, line: &'a [u8]) {
         match self.lines.get_mut(self.len) {
             Some(slot) => {
                 *slot = line;
@@ -74,12 +74,6 @@ impl<'a> Lines<'a> {
     /// The lines given, in order.
     pub(crate) fn as_slice(&self) -> &[&'a [u8]] {
         self.lines.get(..self.len).unwrap_or(&[])
-    }
-
-    /// Whether any line was given.
-    #[allow(dead_code, reason = "used by decide")]
-    pub(crate) fn is_present(&self) -> bool {
-        self.len > 0 || self.overflow
     }
 }
 

@@ -1,0 +1,437 @@
+//! compile: a validated policy set into lookup tables and pre-rendered
+//! header values, so that `decide` only looks things up and borrows.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use regex_automata::dfa::{Automaton, StartKind, dense};
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, MatchKind, meta};
+
+use crate::grammar::model::{self, NameList, OriginMatcher};
+use crate::grammar::{Diagnostic, Kind as DiagKind};
+use crate::origin::OriginSet;
+use crate::request_headers::is_token;
+
+/// The largest fully compiled DFA (per policy set for paths, per policy for
+/// origin regexes). Over it the engine falls back to a lazy DFA.
+const DFA_SIZE_LIMIT: usize = 4 << 20;
+/// The most memory determinization may use before falling back.
+const DETERMINIZE_SIZE_LIMIT: usize = 8 << 20;
+/// The size limit of the fallback regex's compiled program.
+const NFA_SIZE_LIMIT: usize = 10 << 20;
+
+/// Several anchored patterns matched in one pass; the answer is the lowest
+/// pattern index that matches the whole input.
+///
+/// Normally a fully compiled DFA: no cache, no allocation, ever. When the
+/// patterns are too big for one (see [`DFA_SIZE_LIMIT`]) a `meta::Regex`
+/// (lazy DFA) is used instead, whose per-thread cache is allocated on a
+/// thread's first use (and, under contention, may be allocated anew).
+pub(crate) enum MultiMatcher {
+    Dense(Box<dense::DFA<Vec<u32>>>),
+    Meta(Box<meta::Regex>),
+}
+
+impl fmt::Debug for MultiMatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MultiMatcher::Dense(dfa) => write!(f, "Dense({} bytes)", dfa.memory_usage()),
+            MultiMatcher::Meta(re) => write!(f, "Meta({} patterns)", re.pattern_len()),
+        }
+    }
+}
+
+impl MultiMatcher {
+    /// Builds the matcher over `patterns` (each already anchored `^…$`).
+    pub(crate) fn build(
+        patterns: &[String],
+        syntax: syntax::Config,
+        bytes: bool,
+    ) -> Result<MultiMatcher, String> {
+        let mut thompson =
+            regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT));
+        if bytes {
+            thompson = thompson.utf8(false);
+        }
+        let dense = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .start_kind(StartKind::Anchored)
+                    .unicode_word_boundary(true)
+                    .dfa_size_limit(Some(DFA_SIZE_LIMIT))
+                    .determinize_size_limit(Some(DETERMINIZE_SIZE_LIMIT)),
+            )
+            .syntax(syntax)
+            .thompson(thompson.clone())
+            .build_many(patterns);
+        if let Ok(dfa) = dense {
+            return Ok(MultiMatcher::Dense(Box::new(dfa)));
+        }
+        meta::Regex::builder()
+            .syntax(syntax)
+            .configure(
+                meta::Config::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .utf8_empty(!bytes)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
+            .build_many(patterns)
+            .map(|re| MultiMatcher::Meta(Box::new(re)))
+            .map_err(|e| match e.pattern() {
+                Some(id) => format!(
+                    "{}: {}",
+                    patterns.get(id.as_usize()).map_or("", String::as_str),
+                    e.syntax_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string)
+                ),
+                None => e.to_string(),
+            })
+    }
+
+    /// The lowest index of a pattern matching all of `haystack`.
+    pub(crate) fn find(&self, haystack: &[u8]) -> Option<usize> {
+        let input = Input::new(haystack).anchored(Anchored::Yes);
+        match self {
+            MultiMatcher::Dense(dfa) => match dfa.try_search_fwd(&input) {
+                Ok(Some(m)) if m.offset() == haystack.len() => Some(m.pattern().as_usize()),
+                _ => None,
+            },
+            MultiMatcher::Meta(re) => re
+                .search(&input)
+                .filter(|m| m.end() == haystack.len())
+                .map(|m| m.pattern().as_usize()),
+        }
+    }
+}
+
+/// Header names compared case-insensitively, without allocating: the
+/// request's name is lowercased into a stack buffer and looked up.
+#[derive(Debug, Default)]
+pub(crate) struct NameSet {
+    names: HashSet<Box<[u8]>>,
+    max_len: usize,
+}
+
+/// Names up to this long are looked up by hash; longer ones are compared
+/// one by one (only policies listing such names pay for it).
+const STACK_NAME: usize = 128;
+
+impl NameSet {
+    fn new(names: &[String]) -> NameSet {
+        let names: HashSet<Box<[u8]>> = names
+            .iter()
+            .map(|n| n.to_ascii_lowercase().into_bytes().into())
+            .collect();
+        let max_len = names.iter().map(|n| n.len()).max().unwrap_or(0);
+        NameSet { names, max_len }
+    }
+
+    pub(crate) fn contains(&self, name: &[u8]) -> bool {
+        if name.len() > self.max_len {
+            return false;
+        }
+        let mut buf = [0u8; STACK_NAME];
+        if let Some(lower) = buf.get_mut(..name.len()) {
+            for (to, from) in lower.iter_mut().zip(name) {
+                *to = from.to_ascii_lowercase();
+            }
+            return self.names.contains(&*lower);
+        }
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// How a preflight's requested method or headers are answered.
+#[derive(Debug)]
+pub(crate) enum Answer {
+    /// Send this constant (`*`, or the whole list).
+    Constant(Box<[u8]>),
+    /// Echo what the request asked for (credentialed `*`).
+    Echo,
+    /// Send nothing (an empty list).
+    Nothing,
+}
+
+/// One policy, compiled.
+#[derive(Debug)]
+pub(crate) struct CompiledPolicy {
+    pub(crate) origins: OriginSet,
+    pub(crate) methods_any: bool,
+    pub(crate) methods: HashSet<Box<[u8]>>,
+    pub(crate) headers_any: bool,
+    pub(crate) headers: NameSet,
+    pub(crate) credentials: bool,
+    pub(crate) private_network: bool,
+    pub(crate) preflight_status: u16,
+    pub(crate) allow_methods: Answer,
+    pub(crate) allow_headers: Answer,
+    pub(crate) max_age: Option<Box<[u8]>>,
+    pub(crate) expose: Option<Box<[u8]>>,
+    /// `Vary` of actual and non-CORS responses: `Origin` unless the answer is
+    /// the same for every origin.
+    pub(crate) vary: Option<&'static [u8]>,
+    /// `Vary` of preflight responses.
+    pub(crate) vary_preflight: &'static [u8],
+}
+
+/// The `Vary` values, one per combination.
+mod vary {
+    pub(super) const ORIGIN: &[u8] = b"Origin";
+    pub(super) const PREFLIGHT: &[u8] =
+        b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+    pub(super) const PREFLIGHT_PN: &[u8] =
+        b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, \
+        Access-Control-Request-Private-Network";
+    pub(super) const PREFLIGHT_ANY: &[u8] =
+        b"Access-Control-Request-Method, Access-Control-Request-Headers";
+    pub(super) const PREFLIGHT_ANY_PN: &[u8] =
+        b"Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+}
+
+/// `a, b, c`.
+fn join(names: &[String], lowercase: bool) -> Box<[u8]> {
+    let joined = names.join(", ");
+    let joined = if lowercase {
+        joined.to_ascii_lowercase()
+    } else {
+        joined
+    };
+    joined.into_bytes().into_boxed_slice()
+}
+
+/// Checks the invariants the engine relies on and compiles one policy; every
+/// broken invariant is a diagnostic.
+pub(crate) fn compile_policy(
+    policy: &model::Policy,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CompiledPolicy> {
+    let before = diagnostics.len();
+    let name = &policy.name;
+    let mut error = |kind: DiagKind, message: String, span| {
+        diagnostics.push(Diagnostic::new(kind, span, message));
+    };
+    let any_origin = policy
+        .origins
+        .iter()
+        .any(|o| o.matcher == OriginMatcher::Any);
+    if policy.origins.is_empty() {
+        error(
+            DiagKind::MissingOrigins,
+            format!("policy `{name}` has no `origins`"),
+            policy.span,
+        );
+    }
+    if policy.credentials && any_origin {
+        error(
+            DiagKind::CredentialsWildcard,
+            format!("policy `{name}` has `credentials` with `origins *`"),
+            policy.span,
+        );
+    }
+    if policy.credentials && policy.expose.any {
+        error(
+            DiagKind::CredentialsWildcard,
+            format!("policy `{name}` has `credentials` with `expose *`"),
+            policy.span,
+        );
+    }
+    if policy.private_network && any_origin {
+        error(
+            DiagKind::PrivateNetworkWildcard,
+            format!("policy `{name}` has `private-network` with `origins *`"),
+            policy.span,
+        );
+    }
+    if !(200..=299).contains(&policy.preflight_status) {
+        error(
+            DiagKind::InvalidStatus,
+            format!(
+                "`preflight-status {}` is outside 200–299",
+                policy.preflight_status
+            ),
+            policy.span,
+        );
+    }
+    for list in [&policy.methods, &policy.headers, &policy.expose] {
+        for n in &list.names {
+            if !is_token(n.as_bytes()) {
+                error(
+                    DiagKind::InvalidToken,
+                    format!("`{n}` is not a valid name"),
+                    policy.span,
+                );
+            }
+        }
+    }
+    let origins = OriginSet::new(&policy.origins, |patterns| {
+        MultiMatcher::build(patterns, syntax::Config::new(), false)
+    });
+    let origins = match origins {
+        Ok(origins) => Some(origins),
+        Err(message) => {
+            let span = policy
+                .origins
+                .iter()
+                .find(|o| matches!(o.matcher, OriginMatcher::Regex(_)))
+                .map_or(policy.span, |o| o.span);
+            error(
+                DiagKind::InvalidRegex,
+                format!("the regex does not compile: {message}"),
+                span,
+            );
+            None
+        }
+    };
+    if diagnostics.len() > before {
+        return None;
+    }
+    let origins = origins?;
+    let credentials = policy.credentials;
+    let allow_methods = list_answer(&policy.methods, credentials, false);
+    let allow_headers = list_answer(&policy.headers, credentials, true);
+    let expose = if policy.expose.any {
+        Some(Box::from(&b"*"[..]))
+    } else if policy.expose.names.is_empty() {
+        None
+    } else {
+        Some(join(&policy.expose.names, true))
+    };
+    let independent = origins.is_any() && !credentials;
+    let vary_preflight = match (independent, policy.private_network) {
+        (false, false) => vary::PREFLIGHT,
+        (false, true) => vary::PREFLIGHT_PN,
+        (true, false) => vary::PREFLIGHT_ANY,
+        (true, true) => vary::PREFLIGHT_ANY_PN,
+    };
+    Some(CompiledPolicy {
+        origins,
+        methods_any: policy.methods.any,
+        methods: policy
+            .methods
+            .names
+            .iter()
+            .map(|m| m.as_bytes().into())
+            .collect(),
+        headers_any: policy.headers.any,
+        headers: NameSet::new(&policy.headers.names),
+        credentials,
+        private_network: policy.private_network,
+        preflight_status: policy.preflight_status,
+        allow_methods,
+        allow_headers,
+        max_age: policy
+            .max_age
+            .map(|s| s.to_string().into_bytes().into_boxed_slice()),
+        expose,
+        vary: (!independent).then_some(vary::ORIGIN),
+        vary_preflight,
+    })
+}
+
+/// `Access-Control-Allow-Methods` / `-Headers`: `*` (plus `authorization`
+/// for headers) without credentials, an echo with them, else the whole list.
+fn list_answer(list: &NameList, credentials: bool, headers: bool) -> Answer {
+    if list.any && credentials {
+        Answer::Echo
+    } else if list.any {
+        let authorization = headers
+            && list
+                .names
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case("authorization"));
+        Answer::Constant(Box::from(if authorization {
+            &b"*, authorization"[..]
+        } else {
+            b"*"
+        }))
+    } else if list.names.is_empty() {
+        Answer::Nothing
+    } else {
+        Answer::Constant(join(&list.names, headers))
+    }
+}
+
+/// Path selection: every policy's globs in one anchored pass; pattern i
+/// belongs to policy `owners[i]`, and the lowest matching pattern is the
+/// first policy in file order.
+#[derive(Debug)]
+pub(crate) struct PathMatcher {
+    matcher: Option<MultiMatcher>,
+    owners: Vec<usize>,
+}
+
+/// Compiles a glob as the engine reads `paths`: globset syntax, `*` and `?`
+/// stay within a segment, `**` crosses `/`, `\` escapes.
+pub(crate) fn glob_regex(glob: &str) -> Result<String, globset::Error> {
+    Ok(globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()?
+        .regex()
+        .to_owned())
+}
+
+impl PathMatcher {
+    pub(crate) fn new(
+        policies: &[model::Policy],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> PathMatcher {
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        for (index, policy) in policies.iter().enumerate() {
+            if policy.paths.is_empty() {
+                patterns.push("(?s-u)^.*$".to_owned());
+                owners.push(index);
+            }
+            for glob in &policy.paths {
+                match glob_regex(glob) {
+                    Ok(re) => {
+                        patterns.push(re);
+                        owners.push(index);
+                    }
+                    Err(e) => diagnostics.push(
+                        Diagnostic::new(
+                            DiagKind::Syntax,
+                            policy.span,
+                            format!("the path glob `{glob}` is invalid: {}", e.kind()),
+                        )
+                        .with_help("write a glob such as `\"/api/**\"`"),
+                    ),
+                }
+            }
+        }
+        if patterns.is_empty() {
+            return PathMatcher {
+                matcher: None,
+                owners,
+            };
+        }
+        let syntax = syntax::Config::new().utf8(false).dot_matches_new_line(true);
+        match MultiMatcher::build(&patterns, syntax, true) {
+            Ok(matcher) => PathMatcher {
+                matcher: Some(matcher),
+                owners,
+            },
+            Err(message) => {
+                let span = policies.first().map(|p| p.span).unwrap_or_default();
+                diagnostics.push(Diagnostic::new(
+                    DiagKind::Syntax,
+                    span,
+                    format!("the path globs do not compile: {message}"),
+                ));
+                PathMatcher {
+                    matcher: None,
+                    owners,
+                }
+            }
+        }
+    }
+
+    /// The first policy (in file order) whose `paths` match `path`.
+    pub(crate) fn find(&self, path: &[u8]) -> Option<usize> {
+        let pattern = self.matcher.as_ref()?.find(path)?;
+        self.owners.get(pattern).copied()
+    }
+}

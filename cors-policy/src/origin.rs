@@ -1,0 +1,399 @@
+//! Origins: the request's `Origin` parsed structurally (no allocation), and
+//! the policy's entries compiled into one lookup per strategy — exact set,
+//! host lookup for port wildcards, label-suffix lookup for `*.` subdomains,
+//! one regex pass.
+
+use std::collections::HashMap;
+
+use crate::compile::MultiMatcher;
+use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
+
+/// A request `Origin` that is a serialized origin exactly as a browser sends
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Parsed<'a> {
+    /// `null`.
+    Null,
+    /// `scheme://host[:port]`.
+    Tuple {
+        scheme: &'a [u8],
+        host: &'a [u8],
+        /// `None`: no port written (the scheme's default).
+        port: Option<u16>,
+    },
+}
+
+/// The port a scheme leaves out when serializing.
+pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
+    match scheme {
+        b"http" | b"ws" => Some(80),
+        b"https" | b"wss" => Some(443),
+        _ => None,
+    }
+}
+
+/// Parses a request's `Origin` value, accepting only the canonical
+/// serialization: `null`, or a lowercase scheme (`[a-z][a-z0-9+.-]*`), `://`,
+/// a host of `[a-z0-9._-]` (or an IPv6 address of `[0-9a-f:]` in brackets),
+/// and an optional port of decimal digits without leading zeros, at most
+/// 65535 and not the scheme's default. Everything else (uppercase,
+/// whitespace, path, trailing slash, userinfo, query, non-ASCII, …) is `None`.
+pub(crate) fn parse(origin: &[u8]) -> Option<Parsed<'_>> {
+    if origin == b"null" {
+        return Some(Parsed::Null);
+    }
+    let sep = origin.windows(3).position(|w| w == b"://")?;
+    let (scheme, rest) = origin.split_at(sep);
+    let rest = rest.get(3..)?;
+    let (first, tail) = scheme.split_first()?;
+    if !first.is_ascii_lowercase()
+        || !tail.iter().all(|&b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'.' | b'-')
+        })
+    {
+        return None;
+    }
+    let (host, after) = if rest.first() == Some(&b'[') {
+        let close = rest.iter().position(|&b| b == b']')?;
+        let (host, after) = rest.split_at(close + 1);
+        let inner = host.get(1..close)?;
+        if inner.is_empty()
+            || !inner
+                .iter()
+                .all(|&b| b.is_ascii_digit() || matches!(b, b'a'..=b'f' | b':'))
+        {
+            return None;
+        }
+        (host, after)
+    } else {
+        let end = rest.iter().position(|&b| b == b':').unwrap_or(rest.len());
+        let (host, after) = rest.split_at(end);
+        if host.is_empty()
+            || !host.iter().all(|&b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+            })
+        {
+            return None;
+        }
+        (host, after)
+    };
+    let port = match after.split_first() {
+        None => None,
+        Some((b':', digits)) => {
+            let port = parse_port(digits)?;
+            if default_port(scheme) == Some(port) {
+                return None;
+            }
+            Some(port)
+        }
+        Some(_) => return None,
+    };
+    Some(Parsed::Tuple { scheme, host, port })
+}
+
+/// A canonical decimal port: 1–5 digits, no leading zero (except `0`), ≤ 65535.
+fn parse_port(digits: &[u8]) -> Option<u16> {
+    if digits.is_empty() || digits.len() > 5 || (digits.len() > 1 && digits.first() == Some(&b'0'))
+    {
+        return None;
+    }
+    let mut value: u32 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(d - b'0');
+    }
+    u16::try_from(value).ok()
+}
+
+/// A label a `*` may stand for: 1–63 bytes of `a-z 0-9 - _`.
+fn is_wild_label(label: &[u8]) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn port_matches(pattern: &PortPattern, port: Option<u16>) -> bool {
+    match pattern {
+        PortPattern::Any => true,
+        PortPattern::Default => port.is_none(),
+        PortPattern::Exact(p) => port == Some(*p),
+    }
+}
+
+/// How the origin check came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// `origins *`: every origin.
+    Any,
+    /// The first matching entry, by index into the policy's `origins`.
+    Entry(usize),
+    /// Not a serialized origin as browsers send it.
+    Malformed,
+    /// No entry matches.
+    NotAllowed,
+}
+
+/// Port patterns under one (scheme, host or suffix) key, in entry order.
+type PortEntries = Vec<(PortPattern, usize)>;
+
+/// scheme → host (or suffix) → port patterns.
+type ByScheme = HashMap<Box<[u8]>, HashMap<Box<[u8]>, PortEntries>>;
+
+/// One policy's origins, compiled.
+#[derive(Debug, Default)]
+pub(crate) struct OriginSet {
+    /// `*` present.
+    any: bool,
+    /// The first `null` entry.
+    null: Option<usize>,
+    /// Exact serialized origins → first entry.
+    exact: HashMap<Box<[u8]>, usize>,
+    /// scheme → host → port patterns (patterns with an exact host).
+    hosts: ByScheme,
+    /// scheme → suffix → port patterns (`*.suffix`).
+    subdomains: ByScheme,
+    /// The longest suffix in `subdomains`: longer candidates are not looked up.
+    max_suffix_len: usize,
+    /// The regexes, anchored, in one pass; pattern i → entry `regex_entries[i]`.
+    regex: Option<MultiMatcher>,
+    regex_entries: Vec<usize>,
+}
+
+impl OriginSet {
+    /// Compiles the entries. `regex` builds the one-pass matcher from the
+    /// anchored patterns (an error names the pattern that failed).
+    pub(crate) fn new(
+        entries: &[crate::grammar::model::Origin],
+        regex: impl FnOnce(&[String]) -> Result<MultiMatcher, String>,
+    ) -> Result<OriginSet, String> {
+        let mut set = OriginSet::default();
+        let mut patterns = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            match &entry.matcher {
+                OriginMatcher::Any => set.any = true,
+                OriginMatcher::Null => {
+                    set.null.get_or_insert(index);
+                }
+                OriginMatcher::Exact(origin) => {
+                    set.exact.entry(origin.as_bytes().into()).or_insert(index);
+                }
+                OriginMatcher::Pattern(pattern) => {
+                    let (table, key) = match &pattern.host {
+                        HostPattern::Exact(host) => (&mut set.hosts, host),
+                        HostPattern::Subdomains(suffix) => {
+                            set.max_suffix_len = set.max_suffix_len.max(suffix.len());
+                            (&mut set.subdomains, suffix)
+                        }
+                    };
+                    table
+                        .entry(pattern.scheme.as_bytes().into())
+                        .or_default()
+                        .entry(key.as_bytes().into())
+                        .or_default()
+                        .push((pattern.port.clone(), index));
+                }
+                OriginMatcher::Regex(re) => {
+                    patterns.push(format!("^(?:{re})$"));
+                    set.regex_entries.push(index);
+                }
+            }
+        }
+        if !patterns.is_empty() {
+            set.regex = Some(regex(&patterns)?);
+        }
+        Ok(set)
+    }
+
+    /// Whether the answer is `*` whatever the origin.
+    pub(crate) fn is_any(&self) -> bool {
+        self.any
+    }
+
+    /// Checks a request's `Origin`: the first entry (in file order) that
+    /// matches. Linear in the origin's length; allocates nothing.
+    pub(crate) fn find(&self, origin: &[u8]) -> Found {
+        if self.any {
+            return Found::Any;
+        }
+        let Some(parsed) = parse(origin) else {
+            return Found::Malformed;
+        };
+        let mut best: Option<usize> = None;
+        let mut consider = |index: usize| {
+            best = Some(best.map_or(index, |b| b.min(index)));
+        };
+        match parsed {
+            Parsed::Null => {
+                if let Some(index) = self.null {
+                    consider(index);
+                }
+            }
+            Parsed::Tuple { scheme, host, port } => {
+                if let Some(&index) = self.exact.get(origin) {
+                    consider(index);
+                }
+                if let Some(entries) = self.hosts.get(scheme).and_then(|hosts| hosts.get(host)) {
+                    for (pattern, index) in entries {
+                        if port_matches(pattern, port) {
+                            consider(*index);
+                        }
+                    }
+                }
+                if let Some(suffixes) = self.subdomains.get(scheme) {
+                    self.find_subdomain(suffixes, host, port, &mut consider);
+                }
+            }
+        }
+        if let Some(index) = self
+            .regex
+            .as_ref()
+            .and_then(|regex| regex.find(origin))
+            .and_then(|pattern| self.regex_entries.get(pattern))
+        {
+            consider(*index);
+        }
+        best.map_or(Found::NotAllowed, Found::Entry)
+    }
+
+    /// `*.suffix` entries: split the host at each dot whose left side is all
+    /// wildcard labels, and look the right side up — at most the dots within
+    /// the last `max_suffix_len` bytes are looked up.
+    fn find_subdomain(
+        &self,
+        suffixes: &HashMap<Box<[u8]>, PortEntries>,
+        host: &[u8],
+        port: Option<u16>,
+        consider: &mut impl FnMut(usize),
+    ) {
+        let mut label_start = 0;
+        for (at, &b) in host.iter().enumerate() {
+            if b != b'.' {
+                continue;
+            }
+            let label = host.get(label_start..at).unwrap_or_default();
+            if !is_wild_label(label) {
+                // Every later split would have this label on its left.
+                return;
+            }
+            label_start = at + 1;
+            let suffix = host.get(at + 1..).unwrap_or_default();
+            if suffix.len() > self.max_suffix_len {
+                continue;
+            }
+            if let Some(entries) = suffixes.get(suffix) {
+                for (pattern, index) in entries {
+                    if port_matches(pattern, port) {
+                        consider(*index);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tuple(s: &str) -> Option<(String, String, Option<u16>)> {
+        match parse(s.as_bytes())? {
+            Parsed::Null => Some(("null".into(), String::new(), None)),
+            Parsed::Tuple { scheme, host, port } => Some((
+                String::from_utf8(scheme.to_vec()).unwrap(),
+                String::from_utf8(host.to_vec()).unwrap(),
+                port,
+            )),
+        }
+    }
+
+    #[test]
+    fn canonical_origins_parse() {
+        assert_eq!(
+            tuple("https://a.example.com"),
+            Some(("https".into(), "a.example.com".into(), None))
+        );
+        assert_eq!(
+            tuple("http://localhost:8080"),
+            Some(("http".into(), "localhost".into(), Some(8080)))
+        );
+        assert_eq!(
+            tuple("http://[::1]:3000"),
+            Some(("http".into(), "[::1]".into(), Some(3000)))
+        );
+        assert_eq!(
+            tuple("https://a.com:80"),
+            Some(("https".into(), "a.com".into(), Some(80)))
+        );
+        assert_eq!(
+            tuple("http://a.com:0"),
+            Some(("http".into(), "a.com".into(), Some(0)))
+        );
+        assert_eq!(
+            tuple("chrome-extension://abcdefghijklmnopabcdefghijklmnop"),
+            Some((
+                "chrome-extension".into(),
+                "abcdefghijklmnopabcdefghijklmnop".into(),
+                None
+            ))
+        );
+        assert!(matches!(parse(b"null"), Some(Parsed::Null)));
+    }
+
+    #[test]
+    fn non_canonical_origins_do_not_parse() {
+        for bad in [
+            "",
+            "Null",
+            "NULL",
+            "https://A.example.com",
+            "HTTPS://a.com",
+            "https://a.com/",
+            "https://a.com/x",
+            "https://user@a.com",
+            "https://a.com?q",
+            "https://a.com#f",
+            " https://a.com",
+            "https://a.com ",
+            "https://a.com:443",
+            "http://a.com:80",
+            "wss://a.com:443",
+            "ws://a.com:80",
+            "https://a.com:",
+            "https://a.com:08080",
+            "https://a.com:65536",
+            "https://a.com:123456",
+            "https://a.com:-1",
+            "https://",
+            "https:a.com",
+            "https:/a.com",
+            "://a.com",
+            "1https://a.com",
+            "https://m\u{fc}nchen.de",
+            "https://a.com\r\n",
+            "https://a\0.com",
+            "http://[::1",
+            "http://[]",
+            "http://[::G]",
+            "http://[::1]x",
+            "http://[::1]:80",
+            "https://a.com:8443:1",
+            "https://a%2ecom",
+        ] {
+            assert_eq!(parse(bad.as_bytes()), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn wildcard_labels() {
+        assert!(is_wild_label(b"a"));
+        assert!(is_wild_label(b"pr-12_x"));
+        assert!(is_wild_label(&[b'a'; 63]));
+        assert!(!is_wild_label(&[b'a'; 64]));
+        assert!(!is_wild_label(b""));
+        assert!(!is_wild_label(b"A"));
+        assert!(!is_wild_label(b"a*b"));
+    }
+}

@@ -1,0 +1,186 @@
+//! `Access-Control-Request-Headers`: one linear pass over the raw lines,
+//! capped, with nothing allocated.
+//!
+//! The list is read as RFC 9110 §5.6.1 says: elements separated by commas,
+//! optional whitespace (spaces, tabs) around each, empty elements ignored, the
+//! lines of a repeated header joined as if by commas. Names compare
+//! case-insensitively. Every element must be an HTTP token.
+
+use crate::request::{Lines, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN};
+
+/// An HTTP `tchar` (RFC 9110 §5.6.2).
+pub(crate) const fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
+        | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
+        | b'^' | b'_' | b'`' | b'|' | b'~')
+}
+
+/// An HTTP token: one or more `tchar`.
+pub(crate) fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
+}
+
+/// Optional whitespace.
+const fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// `bytes` without leading and trailing spaces and tabs.
+pub(crate) fn trim_ows(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| !is_ows(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_ows(b))
+        .map_or(start, |i| i + 1);
+    bytes.get(start..end).unwrap_or_default()
+}
+
+/// Why a list was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListError<'a> {
+    /// Over a cap (lines, bytes or names).
+    TooLarge,
+    /// An element that is not a token.
+    Invalid(&'a [u8]),
+    /// A name the visitor refused.
+    Refused(Refusal<'a>),
+}
+
+/// What the per-name check says about a name it does not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal<'a> {
+    /// `authorization` under `headers *` without it listed.
+    Authorization,
+    /// A name not listed.
+    NotAllowed(&'a [u8]),
+}
+
+/// The outcome of a successful pass.
+#[derive(Clone, Copy)]
+pub(crate) struct Requested<'a> {
+    /// The lines that hold at least one name, trimmed: what an echo sends.
+    pub(crate) lines: Lines<'a>,
+    /// How many names were requested.
+    pub(crate) names: usize,
+}
+
+/// Reads every line in one pass and asks `allow` about each name, in order;
+/// the first problem ends the pass. Over the line or byte cap nothing is read.
+pub(crate) fn scan<'a>(
+    lines: &Lines<'a>,
+    mut allow: impl FnMut(&'a [u8]) -> Result<(), Refusal<'a>>,
+) -> Result<Requested<'a>, ListError<'a>> {
+    if lines.overflow {
+        return Err(ListError::TooLarge);
+    }
+    let total: usize = lines.as_slice().iter().map(|l| l.len()).sum();
+    if total > MAX_REQUEST_HEADERS_LEN {
+        return Err(ListError::TooLarge);
+    }
+    let mut kept: Lines<'a> = Lines::EMPTY;
+    let mut names = 0usize;
+    for &line in lines.as_slice() {
+        let before = names;
+        for element in line.split(|&b| b == b',') {
+            let element = trim_ows(element);
+            if element.is_empty() {
+                continue;
+            }
+            names += 1;
+            if names > MAX_REQUEST_HEADER_NAMES {
+                return Err(ListError::TooLarge);
+            }
+            if !is_token(element) {
+                return Err(ListError::Invalid(element));
+            }
+            allow(element).map_err(ListError::Refused)?;
+        }
+        if names > before {
+            kept.push(trim_ows(line));
+        }
+    }
+    Ok(Requested { lines: kept, names })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Request;
+
+    fn lines<'a>(values: &'a [&'a str]) -> Lines<'a> {
+        Request::new("OPTIONS", "/")
+            .request_header_lines(values.iter().copied())
+            .request_headers
+    }
+
+    fn names<'a>(values: &'a [&'a str]) -> Result<Vec<&'a [u8]>, ListError<'a>> {
+        let mut seen = Vec::new();
+        scan(&lines(values), |n| {
+            seen.push(n);
+            Ok(())
+        })?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn rule_8_ows_empty_elements_and_several_lines() {
+        let got = names(&["  a ,\tB,, ", "", ",c"]).unwrap();
+        assert_eq!(got, vec![&b"a"[..], b"B", b"c"]);
+        let requested = scan(&lines(&["  a ,\tB,, ", "", ",c"]), |_| Ok(())).unwrap();
+        assert_eq!(requested.lines.as_slice(), &[&b"a ,\tB,,"[..], b",c"]);
+        assert_eq!(requested.names, 3);
+    }
+
+    #[test]
+    fn rule_9_element_must_be_token() {
+        assert_eq!(names(&["a, b c"]), Err(ListError::Invalid(b"b c")));
+        assert_eq!(names(&["a, x\r\ny"]), Err(ListError::Invalid(b"x\r\ny")));
+        assert_eq!(
+            names(&["caf\u{e9}"]),
+            Err(ListError::Invalid("caf\u{e9}".as_bytes()))
+        );
+    }
+
+    #[test]
+    fn rule_9_caps() {
+        let at_cap = vec!["x"; MAX_REQUEST_HEADER_NAMES].join(",");
+        assert_eq!(names(&[&at_cap]).unwrap().len(), MAX_REQUEST_HEADER_NAMES);
+        let over = vec!["x"; MAX_REQUEST_HEADER_NAMES + 1].join(",");
+        assert_eq!(names(&[&over]), Err(ListError::TooLarge));
+        let commas = ",".repeat(MAX_REQUEST_HEADERS_LEN);
+        assert_eq!(names(&[&commas]).unwrap().len(), 0);
+        let commas = ",".repeat(MAX_REQUEST_HEADERS_LEN + 1);
+        assert_eq!(names(&[&commas]), Err(ListError::TooLarge));
+        let many = vec!["a"; crate::MAX_REQUEST_HEADER_LINES + 1];
+        assert_eq!(names(&many), Err(ListError::TooLarge));
+    }
+
+    #[test]
+    fn the_first_refusal_ends_the_pass() {
+        let mut seen = 0;
+        let result = scan(&lines(&["a, b, c"]), |n| {
+            seen += 1;
+            if n == b"b" {
+                Err(Refusal::NotAllowed(n))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(
+            result.map(|r| r.names),
+            Err(ListError::Refused(Refusal::NotAllowed(b"b")))
+        );
+        assert_eq!(seen, 2);
+    }
+
+    #[test]
+    fn trim_ows_edges() {
+        assert_eq!(trim_ows(b""), b"");
+        assert_eq!(trim_ows(b" \t "), b"");
+        assert_eq!(trim_ows(b" a b\t"), b"a b");
+    }
+}
