@@ -1,9 +1,1068 @@
-//! Text → pest pairs → [`ast::File`]. (Being written.)
+//! Text → pest pairs → [`ast::File`].
+//!
+//! The grammar is `cors.pest`. A small driver runs it one piece at a time —
+//! a policy's head, then one statement after another — so that it can recover
+//! after a syntax error (at the next statement keyword, or at the next
+//! `policy`) and report every problem of the file, not the first. Lowering the
+//! pairs checks what the grammar matches loosely on purpose (string escapes,
+//! durations, status codes) and says what is wrong in words.
 
-use crate::{Diagnostic, ast};
+mod lex;
+
+use lex::{Tok, TokKind};
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use crate::ast::{self, Item, OriginExpr, StatementKind};
+use crate::{Diagnostic, Kind, MAX_SOURCE_LEN, Span, Spanned};
+
+mod grammar {
+    #![allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
+    #[derive(pest_derive::Parser)]
+    #[grammar = "cors.pest"]
+    pub(crate) struct CorsParser;
+}
+
+use grammar::{CorsParser, Rule};
+
+/// The statement keywords, in the order the docs list them.
+pub(crate) const KEYWORDS: [&str; 10] = [
+    "paths",
+    "origins",
+    "methods",
+    "headers",
+    "expose",
+    "credentials",
+    "max-age",
+    "private-network",
+    "preflight-status",
+    "allow",
+];
+
+/// After this many errors the rest of a file is not looked at.
+const MAX_ERRORS: usize = 100;
+
+const HELP_DURATION: &str = "write a whole number of seconds, or a whole number followed by `s`, `m`, `h` or `d`: `600`, `90s`, `10m`, `2h`, `1d`";
+const HELP_EXAMPLE_POLICY: &str =
+    "a policy file looks like `policy \"name\" { origins \"https://app.example.com\" }`";
 
 /// Parses a policy source into its AST, or returns every syntax error found.
 pub fn parse(src: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    let _ = src;
-    Ok(ast::File::default())
+    if src.len() > MAX_SOURCE_LEN {
+        return Err(vec![
+            Diagnostic::new(
+                Kind::Syntax,
+                Span::new(0, 0),
+                format!(
+                    "the file is too large ({} bytes; the limit is {MAX_SOURCE_LEN})",
+                    src.len()
+                ),
+            )
+            .with_help("split the policies over several files"),
+        ]);
+    }
+    let mut driver = Driver {
+        src,
+        diags: Vec::new(),
+        stopped: false,
+    };
+    let policies = driver.file();
+    let mut diags = driver.diags;
+    if diags.is_empty() {
+        Ok(ast::File { policies })
+    } else {
+        diags.sort_by_key(|d| (d.span.start, d.span.end));
+        Err(diags)
+    }
+}
+
+/// What the driver was parsing when pest failed: picks the words for "expected …".
+#[derive(Clone, Copy)]
+enum Ctx {
+    PolicyOpen,
+    Statement(&'static str),
+}
+
+struct Driver<'s> {
+    src: &'s str,
+    diags: Vec<Diagnostic>,
+    /// Too many errors: stop looking.
+    stopped: bool,
+}
+
+fn keyword(word: &str) -> Option<&'static str> {
+    KEYWORDS.iter().copied().find(|k| *k == word)
+}
+
+impl<'s> Driver<'s> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        if self.stopped {
+            return;
+        }
+        if self.diags.len() >= MAX_ERRORS {
+            self.stopped = true;
+            let at = diagnostic.span;
+            self.diags.push(
+                Diagnostic::new(
+                    Kind::Syntax,
+                    at,
+                    format!("too many errors (more than {MAX_ERRORS})"),
+                )
+                .with_label("the rest of the file was not checked")
+                .with_help("fix the errors above and check the file again"),
+            );
+            return;
+        }
+        self.diags.push(diagnostic);
+    }
+
+    /// The next token at or after `pos`, as `End` from `limit` on.
+    fn tok(&self, pos: usize, limit: usize) -> Tok {
+        match lex::next(self.src, pos) {
+            Ok(t) if t.start < limit => t,
+            Ok(t) => Tok {
+                kind: TokKind::End,
+                start: limit.max(pos),
+                end: limit.max(pos),
+                ..t
+            },
+            Err(_) => Tok {
+                kind: TokKind::End,
+                start: limit,
+                end: limit,
+                newline_before: false,
+            },
+        }
+    }
+
+    fn keyword_at(&self, t: Tok) -> Option<&'static str> {
+        if t.kind == TokKind::Word {
+            keyword(t.text(self.src))
+        } else {
+            None
+        }
+    }
+
+    // ---- the file: split into policy blocks ---------------------------------
+
+    fn file(&mut self) -> Vec<ast::Policy> {
+        let src = self.src;
+        // One pass over every token: finds the `policy` blocks, and any
+        // unterminated string or comment (after which nothing can be trusted).
+        let mut starts = Vec::new();
+        let mut depth = 0usize;
+        let first = match lex::next(src, 0) {
+            Ok(t) => t,
+            Err(d) => {
+                self.error(d);
+                return Vec::new();
+            }
+        };
+        let mut t = first;
+        while t.kind != TokKind::End {
+            let next = match lex::next(src, t.end) {
+                Ok(n) => n,
+                Err(d) => {
+                    self.error(d);
+                    return Vec::new();
+                }
+            };
+            match t.kind {
+                TokKind::LBrace => depth += 1,
+                TokKind::RBrace => depth = depth.saturating_sub(1),
+                // A `policy` inside an unclosed block still starts a new one
+                // when it opens a line and a name follows.
+                TokKind::Word
+                    if t.text(src) == "policy"
+                        && (depth == 0
+                            || (t.newline_before
+                                && matches!(next.kind, TokKind::Quoted | TokKind::Raw))) =>
+                {
+                    starts.push(t.start);
+                    depth = 0;
+                }
+                _ => {}
+            }
+            t = next;
+        }
+
+        if first.kind == TokKind::End {
+            self.error(
+                Diagnostic::new(Kind::Syntax, Span::new(0, 0), "the file has no policy")
+                    .with_help(HELP_EXAMPLE_POLICY),
+            );
+            return Vec::new();
+        }
+        let first_policy = starts.first().copied().unwrap_or(src.len());
+        if first.start < first_policy {
+            let found = lex::describe(src, first);
+            let mut d = Diagnostic::new(
+                Kind::Syntax,
+                first.span(),
+                format!("expected a policy such as `policy \"api\" {{ … }}`, found {found}"),
+            );
+            d = if self.keyword_at(first).is_some() {
+                d.with_help("statements go inside a policy block: `policy \"name\" { … }`")
+            } else {
+                d.with_help(HELP_EXAMPLE_POLICY)
+            };
+            self.error(d);
+        }
+        let mut policies = Vec::with_capacity(starts.len());
+        for (i, &start) in starts.iter().enumerate() {
+            if self.stopped {
+                break;
+            }
+            let end = starts.get(i + 1).copied().unwrap_or(src.len());
+            if let Some(p) = self.policy(start, end) {
+                policies.push(p);
+            }
+        }
+        policies
+    }
+
+    // ---- one policy block ------------------------------------------------------
+
+    fn policy(&mut self, start: usize, end: usize) -> Option<ast::Policy> {
+        let src = self.src;
+        let slice = src.get(start..end).unwrap_or("");
+        let (name, open_brace, mut pos) = match CorsParser::parse(Rule::policy_open, slice) {
+            Ok(mut pairs) => {
+                let open = pairs.next()?;
+                let open_end = start + open.as_span().end();
+                let mut name = None;
+                let mut brace = Span::new(open_end.saturating_sub(1), open_end);
+                for p in open.into_inner() {
+                    match p.as_rule() {
+                        Rule::quoted_string | Rule::raw_string => {
+                            name = Some(self.string(&p, start))
+                        }
+                        Rule::open_brace => brace = span_of(&p, start),
+                        _ => {}
+                    }
+                }
+                (name, brace, open_end)
+            }
+            Err(e) => {
+                self.pest_error(&e, start, end, Ctx::PolicyOpen);
+                // Check the block's statements anyway, from its `{` if it has one.
+                let mut t = self.tok(start, end);
+                while !matches!(t.kind, TokKind::LBrace | TokKind::RBrace | TokKind::End) {
+                    t = self.tok(t.end, end);
+                }
+                if t.kind != TokKind::LBrace {
+                    return None;
+                }
+                (None, t.span(), t.end)
+            }
+        };
+
+        let mut statements = Vec::new();
+        let close = loop {
+            if self.stopped {
+                return None;
+            }
+            let t = self.tok(pos, end);
+            match t.kind {
+                TokKind::End => {
+                    let name_text = name
+                        .as_ref()
+                        .map_or_else(String::new, |n| format!(" of policy `{}`", n.value));
+                    self.error(
+                        Diagnostic::new(
+                            Kind::Syntax,
+                            open_brace,
+                            format!("unclosed `{{`{name_text}"),
+                        )
+                        .with_label("this `{` is never closed")
+                        .with_help("close the policy block with `}` after its last statement"),
+                    );
+                    break None;
+                }
+                TokKind::RBrace => break Some(t),
+                TokKind::Word => match self.keyword_at(t) {
+                    Some(kw) => {
+                        let (stmt, next) = self.statement(kw, t.start, end);
+                        statements.extend(stmt);
+                        pos = next;
+                    }
+                    None => pos = self.unknown_statement(t, end),
+                },
+                _ => {
+                    let found = lex::describe(src, t);
+                    let help = match t.kind {
+                        TokKind::Quoted | TokKind::Raw | TokKind::Star => {
+                            "a list item follows its statement's keyword, after a `,`: `origins \"https://a.example\", \"https://b.example\"`"
+                        }
+                        TokKind::LBrace => {
+                            "a policy block holds statements only; blocks do not nest"
+                        }
+                        _ => {
+                            "each statement starts with its keyword: `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status` or `allow`"
+                        }
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            Kind::Syntax,
+                            t.span(),
+                            format!("expected a statement such as `origins`, `methods` or `max-age`, found {found}"),
+                        )
+                        .with_help(help),
+                    );
+                    pos = self.recover(t.end, end);
+                }
+            }
+        };
+
+        let close = close?;
+        // Nothing but the next `policy` may follow the block.
+        let after = self.tok(close.end, end);
+        if after.kind != TokKind::End {
+            let found = lex::describe(src, after);
+            let d = match after.kind {
+                TokKind::RBrace => Diagnostic::new(Kind::Syntax, after.span(), "unexpected `}`")
+                    .with_label("no block is open here")
+                    .with_help("remove it, or move the statements before it into the policy block"),
+                _ if self.keyword_at(after).is_some() => Diagnostic::new(
+                    Kind::Syntax,
+                    after.span(),
+                    format!("expected `policy` or the end of the file, found {found}"),
+                )
+                .with_help(
+                    "this statement is outside any policy block: move it before the block's `}`",
+                ),
+                _ => Diagnostic::new(
+                    Kind::Syntax,
+                    after.span(),
+                    format!("expected `policy` or the end of the file, found {found}"),
+                )
+                .with_help(HELP_EXAMPLE_POLICY),
+            };
+            self.error(d);
+        }
+        Some(ast::Policy {
+            name: name?,
+            statements,
+            span: Span::new(start, close.end),
+        })
+    }
+
+    /// An identifier where a statement keyword belongs: report it with a
+    /// did-you-mean, skip its arguments, go on.
+    fn unknown_statement(&mut self, t: Tok, end: usize) -> usize {
+        let word = t.text(self.src);
+        let mut d = Diagnostic::new(
+            Kind::UnknownStatement,
+            t.span(),
+            format!("unknown statement `{word}`"),
+        );
+        d = match did_you_mean(word) {
+            Some(k) => d.with_help(format!("did you mean `{k}`?")),
+            None => d.with_help(
+                "the statements are `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status` and `allow`",
+            ),
+        };
+        self.error(d);
+        // Its arguments run to the next keyword, `}`, `;`, or a word that
+        // opens a line (and does not continue a list).
+        let mut prev = t;
+        let mut pos = t.end;
+        loop {
+            let n = self.tok(pos, end);
+            match n.kind {
+                TokKind::End | TokKind::RBrace => return n.start,
+                TokKind::Semi => return n.end,
+                TokKind::Word
+                    if self.keyword_at(n).is_some()
+                        || (n.newline_before && prev.kind != TokKind::Comma) =>
+                {
+                    return n.start;
+                }
+                _ => {}
+            }
+            prev = n;
+            pos = n.end;
+        }
+    }
+
+    /// After an error at `from`: where the next statement probably starts.
+    fn recover(&self, from: usize, end: usize) -> usize {
+        let mut pos = from;
+        loop {
+            let t = self.tok(pos, end);
+            match t.kind {
+                TokKind::End | TokKind::RBrace => return t.start,
+                TokKind::Word if self.keyword_at(t).is_some() => return t.start,
+                _ => pos = t.end,
+            }
+        }
+    }
+
+    // ---- one statement ----------------------------------------------------------
+
+    /// Parses the statement whose keyword `kw` starts at `start`; returns it
+    /// (when it parsed) and where the next one starts.
+    fn statement(
+        &mut self,
+        kw: &'static str,
+        start: usize,
+        end: usize,
+    ) -> (Option<ast::Statement>, usize) {
+        let src = self.src;
+        let slice = src.get(start..end).unwrap_or("");
+        let pair = match CorsParser::parse(Rule::statement, slice) {
+            Ok(mut pairs) => pairs.next(),
+            Err(e) => {
+                let at = self.pest_error(&e, start, end, Ctx::Statement(kw));
+                return (None, self.recover(at.max(start + 1), end));
+            }
+        };
+        let Some(pair) = pair else {
+            return (None, self.recover(start + 1, end));
+        };
+        let mut span = span_of(&pair, start);
+        let mut inner = pair.into_inner();
+        let keyword_span = inner
+            .next()
+            .map_or(Span::new(start, start + kw.len()), |k| span_of(&k, start));
+        // Pest's span of a rule ending in a repetition takes the whitespace after it.
+        span.end = inner
+            .clone()
+            .last()
+            .map_or(keyword_span.end, |p| span_of(&p, start).end);
+        let mut kind = self.statement_kind(kw, inner, start);
+        let mut pos = span.end;
+
+        // A list goes on after a missing `,`: report it, and read the rest.
+        if let Some(more) = more_rule(kw) {
+            loop {
+                let t = self.tok(pos, end);
+                if !self.continues_list(t, end) {
+                    break;
+                }
+                let rest = src.get(t.start..end).unwrap_or("");
+                match CorsParser::parse(more, rest) {
+                    Ok(mut pairs) => {
+                        let Some(p) = pairs.next() else { break };
+                        let p_end = p
+                            .clone()
+                            .into_inner()
+                            .last()
+                            .map_or(t.end, |q| span_of(&q, t.start).end);
+                        let before = last_item_span(&kind).unwrap_or(keyword_span);
+                        let first = src.get(t.start..t.end).unwrap_or("");
+                        let prev = src.get(before.range()).unwrap_or("");
+                        let help = if prev.len() + first.len() <= 60 {
+                            format!("write `{prev}, {first}`")
+                        } else {
+                            "separate list items with `,`".to_owned()
+                        };
+                        self.error(
+                            Diagnostic::new(
+                                Kind::Syntax,
+                                Span::new(before.end, before.end),
+                                "missing `,` between list items",
+                            )
+                            .with_label("expected `,` here")
+                            .with_help(help),
+                        );
+                        self.extend_list(&mut kind, p.into_inner(), t.start);
+                        span.end = p_end;
+                        pos = p_end;
+                    }
+                    Err(e) => {
+                        let at = self.pest_error(&e, t.start, end, Ctx::Statement(kw));
+                        return (None, self.recover(at.max(t.start + 1), end));
+                    }
+                }
+            }
+        }
+
+        let t = self.tok(pos, end);
+        let next = if t.kind == TokKind::Semi {
+            t.end
+        } else if !t.newline_before
+            && !matches!(t.kind, TokKind::End | TokKind::RBrace)
+            && self.keyword_at(t).is_none()
+        {
+            self.trailing_junk(kw, &kind, span, t, end);
+            return (None, self.recover(t.end, end));
+        } else {
+            pos
+        };
+        (
+            Some(ast::Statement {
+                kind,
+                keyword_span,
+                span,
+            }),
+            next,
+        )
+    }
+
+    /// Whether `t`, right after a list, is one more item written without a `,`.
+    fn continues_list(&self, t: Tok, end: usize) -> bool {
+        match t.kind {
+            TokKind::Quoted | TokKind::Raw | TokKind::Star => true,
+            TokKind::Word if self.keyword_at(t).is_none() => {
+                !t.newline_before || self.tok(t.end, end).kind == TokKind::Comma
+            }
+            _ => false,
+        }
+    }
+
+    /// Something on the statement's line after its end.
+    fn trailing_junk(&mut self, kw: &str, kind: &StatementKind, span: Span, t: Tok, end: usize) {
+        let src = self.src;
+        let found = lex::describe(src, t);
+        let written = src.get(span.range()).unwrap_or(kw);
+        let written: String = if written.len() > 40 {
+            kw.to_owned()
+        } else {
+            written.to_owned()
+        };
+        let mut d = Diagnostic::new(
+            Kind::Syntax,
+            t.span(),
+            format!("unexpected {found} after `{written}`"),
+        );
+        d = match kind {
+            StatementKind::Credentials(_) | StatementKind::PrivateNetwork(_) => {
+                d.with_help(format!("write `{kw}`, `{kw} true` or `{kw} false`"))
+            }
+            StatementKind::MaxAge(_) => d.with_help(HELP_DURATION),
+            StatementKind::PreflightStatus(_) => {
+                d.with_help("write one status code from 200 to 299, such as `204`")
+            }
+            _ => {
+                // `x-odd|name`: a name glued to characters a bare token cannot hold.
+                let glued = last_item_span(kind).filter(|s| s.end == t.start);
+                match glued {
+                    Some(s) => {
+                        let whole_end = src
+                            .get(s.start..end)
+                            .and_then(|r| {
+                                r.find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '}'))
+                            })
+                            .map_or(end, |p| s.start + p);
+                        let whole = src.get(s.start..whole_end).unwrap_or("");
+                        d.with_help(format!(
+                            "a name with characters other than letters, digits, `-`, `_` and `.` is written as a string: `\"{}\"`",
+                            whole.escape_debug()
+                        ))
+                    }
+                    None => d.with_help(
+                        "list items are separated by `,`; a statement ends where its list ends",
+                    ),
+                }
+            }
+        };
+        self.error(d);
+    }
+
+    fn statement_kind(
+        &mut self,
+        kw: &str,
+        items: pest::iterators::Pairs<'_, Rule>,
+        off: usize,
+    ) -> StatementKind {
+        let mut kind = match kw {
+            "paths" => StatementKind::Paths(Vec::new()),
+            "origins" => StatementKind::Origins(Vec::new()),
+            "methods" => StatementKind::Methods(Vec::new()),
+            "headers" => StatementKind::Headers(Vec::new()),
+            "expose" => StatementKind::Expose(Vec::new()),
+            "allow" => StatementKind::Allow(Vec::new()),
+            "credentials" => StatementKind::Credentials(true),
+            "private-network" => StatementKind::PrivateNetwork(true),
+            "max-age" => StatementKind::MaxAge(Spanned::new(0, Span::default())),
+            _ => StatementKind::PreflightStatus(Spanned::new(0, Span::default())),
+        };
+        match &mut kind {
+            StatementKind::Credentials(b) | StatementKind::PrivateNetwork(b) => {
+                for p in items {
+                    if p.as_rule() == Rule::boolean {
+                        *b = p.as_str() == "true";
+                    }
+                }
+            }
+            StatementKind::MaxAge(v) => {
+                for p in items {
+                    *v = self.duration(&p, off);
+                }
+            }
+            StatementKind::PreflightStatus(v) => {
+                for p in items {
+                    *v = self.status(&p, off);
+                }
+            }
+            _ => self.extend_list(&mut kind, items, off),
+        }
+        kind
+    }
+
+    fn extend_list(
+        &mut self,
+        kind: &mut StatementKind,
+        items: pest::iterators::Pairs<'_, Rule>,
+        off: usize,
+    ) {
+        for p in items {
+            match kind {
+                StatementKind::Paths(v) | StatementKind::Allow(v) => v.push(self.string(&p, off)),
+                StatementKind::Origins(v) => v.push(self.origin(&p, off)),
+                StatementKind::Methods(v)
+                | StatementKind::Headers(v)
+                | StatementKind::Expose(v) => {
+                    v.push(self.item(&p, off));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // ---- values -------------------------------------------------------------------
+
+    fn origin(&mut self, p: &Pair<'_, Rule>, off: usize) -> Spanned<OriginExpr> {
+        let span = span_of(p, off);
+        let value = match p.as_rule() {
+            Rule::any => OriginExpr::Any,
+            Rule::null_kw => OriginExpr::Null,
+            Rule::regex_origin => {
+                let pattern = p
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .map(|s| self.string(&s, off).value);
+                OriginExpr::Regex(pattern.unwrap_or_default())
+            }
+            _ => OriginExpr::Literal(self.string(p, off).value),
+        };
+        Spanned::new(value, span)
+    }
+
+    fn item(&mut self, p: &Pair<'_, Rule>, off: usize) -> Spanned<Item> {
+        let span = span_of(p, off);
+        let value = match p.as_rule() {
+            Rule::any => Item::Any,
+            _ => Item::Name(self.string(p, off).value),
+        };
+        Spanned::new(value, span)
+    }
+
+    /// A bare token as written, or a string literal unescaped.
+    fn string(&mut self, p: &Pair<'_, Rule>, off: usize) -> Spanned<String> {
+        let span = span_of(p, off);
+        let text = p.as_str();
+        let value = match p.as_rule() {
+            Rule::quoted_string => {
+                let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+                self.unescape(inner, span.start + 1)
+            }
+            Rule::raw_string => {
+                let hashes = text
+                    .get(1..)
+                    .map_or(0, |t| t.bytes().take_while(|&b| b == b'#').count());
+                let inner = text
+                    .get(2 + hashes..text.len().saturating_sub(1 + hashes))
+                    .unwrap_or("");
+                self.raw_contents(inner, span.start + 2 + hashes)
+            }
+            _ => text.to_owned(),
+        };
+        Spanned::new(value, span)
+    }
+
+    /// A raw string's contents: as written, but CRLF read as LF and a lone CR
+    /// refused, as rustc does.
+    fn raw_contents(&mut self, inner: &str, at: usize) -> String {
+        if !inner.contains('\r') {
+            return inner.to_owned();
+        }
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\r' {
+                if chars.peek().map(|&(_, n)| n) != Some('\n') {
+                    self.bare_cr(at + i);
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn bare_cr(&mut self, at: usize) {
+        self.error(
+            Diagnostic::new(
+                Kind::Syntax,
+                Span::new(at, at + 1),
+                "a bare carriage return in a string",
+            )
+            .with_help("write it as the escape `\\r`"),
+        );
+    }
+
+    /// Rust's string escapes; each bad one is reported at its own position.
+    fn unescape(&mut self, inner: &str, at: usize) -> String {
+        if !inner.contains(['\\', '\r']) {
+            return inner.to_owned();
+        }
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\r' => {
+                    if chars.peek().map(|&(_, n)| n) != Some('\n') {
+                        self.bare_cr(at + i);
+                    }
+                }
+                '\\' => {
+                    let Some((j, e)) = chars.next() else { break };
+                    let esc_end = j + e.len_utf8();
+                    match e {
+                        'n' => out.push('\n'),
+                        'r' => out.push('\r'),
+                        't' => out.push('\t'),
+                        '\\' => out.push('\\'),
+                        '0' => out.push('\0'),
+                        '\'' => out.push('\''),
+                        '"' => out.push('"'),
+                        '\n' | '\r' => {
+                            // A line continuation: skip the line break and the
+                            // next line's leading whitespace.
+                            while chars.peek().is_some_and(|&(_, w)| matches!(w, ' ' | '\t' | '\n' | '\r')) {
+                                chars.next();
+                            }
+                        }
+                        'x' => {
+                            let digits: String = inner.get(esc_end..).unwrap_or("").chars().take(2).collect();
+                            let value = (digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+                                .then(|| u8::from_str_radix(&digits, 16).ok())
+                                .flatten();
+                            match value {
+                                Some(v) if v <= 0x7F => {
+                                    out.push(char::from(v));
+                                    chars.next();
+                                    chars.next();
+                                }
+                                Some(_) => {
+                                    chars.next();
+                                    chars.next();
+                                    self.error(
+                                        Diagnostic::new(
+                                            Kind::Syntax,
+                                            Span::new(at + i, at + esc_end + 2),
+                                            format!("out of range hex escape `\\x{digits}`"),
+                                        )
+                                        .with_help(format!(
+                                            "a `\\x` escape is at most `\\x7F`; for another character write `\\u{{{digits}}}`"
+                                        )),
+                                    );
+                                }
+                                None => self.error(
+                                    Diagnostic::new(
+                                        Kind::Syntax,
+                                        Span::new(at + i, at + esc_end),
+                                        "invalid hex escape: `\\x` takes exactly two hex digits",
+                                    )
+                                    .with_help("write an ASCII character as `\\x41`, or another as `\\u{e9}`"),
+                                ),
+                            }
+                        }
+                        'u' => {
+                            let rest = inner.get(esc_end..).unwrap_or("");
+                            let close = rest.strip_prefix('{').and_then(|r| r.find('}').filter(|&p| p <= 12));
+                            match close {
+                                Some(p) => {
+                                    let body = rest.get(1..=p).unwrap_or("");
+                                    let digits = body.get(..body.len().saturating_sub(1)).unwrap_or("");
+                                    let len = 1 + p + 1; // `{` … `}`
+                                    for _ in 0..rest.get(..len).map_or(0, |s| s.chars().count()) {
+                                        chars.next();
+                                    }
+                                    let hex: String = digits.chars().filter(|&c| c != '_').collect();
+                                    let value = (!digits.starts_with('_')
+                                        && (1..=6).contains(&hex.len())
+                                        && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                                    .then(|| u32::from_str_radix(&hex, 16).ok())
+                                    .flatten()
+                                    .and_then(char::from_u32);
+                                    match value {
+                                        Some(ch) => out.push(ch),
+                                        None => self.error(
+                                            Diagnostic::new(
+                                                Kind::Syntax,
+                                                Span::new(at + i, at + esc_end + len),
+                                                format!("invalid unicode escape `\\u{{{digits}}}`"),
+                                            )
+                                            .with_help(
+                                                "write `\\u{…}` with 1 to 6 hex digits naming a Unicode scalar value, such as `\\u{e9}`",
+                                            ),
+                                        ),
+                                    }
+                                }
+                                None => self.error(
+                                    Diagnostic::new(
+                                        Kind::Syntax,
+                                        Span::new(at + i, at + esc_end),
+                                        "invalid unicode escape: `\\u` must be followed by `{…}`",
+                                    )
+                                    .with_help("write a unicode escape as `\\u{e9}`, with 1 to 6 hex digits"),
+                                ),
+                            }
+                        }
+                        other => self.error(
+                            Diagnostic::new(
+                                Kind::Syntax,
+                                Span::new(at + i, at + esc_end),
+                                format!("unknown character escape `\\{}`", other.escape_debug()),
+                            )
+                            .with_label("unknown escape")
+                            .with_help(
+                                "a regex is written as a raw string, where `\\` needs no escape: `regex r\"…\"`; a backslash in a quoted string is `\\\\`",
+                            ),
+                        ),
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn duration(&mut self, p: &Pair<'_, Rule>, off: usize) -> Spanned<u64> {
+        let span = span_of(p, off);
+        let text = p.as_str();
+        let digits_len = text.bytes().take_while(u8::is_ascii_digit).count();
+        let (digits, unit) = text.split_at_checked(digits_len).unwrap_or((text, ""));
+        let factor = match unit {
+            "" | "s" => Some(1u64),
+            "m" => Some(60),
+            "h" => Some(3600),
+            "d" => Some(86_400),
+            _ => None,
+        };
+        let value = if text.starts_with('-') {
+            Err(format!("a duration cannot be negative: `{text}`"))
+        } else if let (false, Some(factor)) = (digits.is_empty(), factor) {
+            digits
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| n.checked_mul(factor))
+                .ok_or_else(|| format!("the duration `{text}` is too long"))
+        } else {
+            Err(format!("`{text}` is not a duration"))
+        };
+        match value {
+            Ok(v) => Spanned::new(v, span),
+            Err(message) => {
+                self.error(
+                    Diagnostic::new(Kind::InvalidDuration, span, message).with_help(HELP_DURATION),
+                );
+                Spanned::new(0, span)
+            }
+        }
+    }
+
+    fn status(&mut self, p: &Pair<'_, Rule>, off: usize) -> Spanned<u64> {
+        let span = span_of(p, off);
+        let text = p.as_str();
+        let value = if text.bytes().all(|b| b.is_ascii_digit()) {
+            text.parse::<u64>()
+                .map_err(|_| format!("the status code `{text}` is too large"))
+        } else {
+            Err(format!("`{text}` is not a status code"))
+        };
+        match value {
+            Ok(v) => Spanned::new(v, span),
+            Err(message) => {
+                self.error(
+                    Diagnostic::new(Kind::InvalidStatus, span, message)
+                        .with_help("write a status code from 200 to 299, such as `204`"),
+                );
+                Spanned::new(0, span)
+            }
+        }
+    }
+
+    // ---- pest errors in words -------------------------------------------------------
+
+    /// Reports a pest failure in words; returns the absolute error offset.
+    fn pest_error(
+        &mut self,
+        e: &pest::error::Error<Rule>,
+        off: usize,
+        end: usize,
+        ctx: Ctx,
+    ) -> usize {
+        let rel = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        let at = off + rel;
+        let positives: &[Rule] = match &e.variant {
+            pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
+            pest::error::ErrorVariant::CustomError { .. } => &[],
+        };
+        let found_tok = match lex::next(self.src, at) {
+            Ok(t) => t,
+            Err(_) => Tok {
+                kind: TokKind::End,
+                start: at,
+                end: at,
+                newline_before: false,
+            },
+        };
+        // `regex` not followed by a string: say that a regex string was expected.
+        let before = self.src.get(..at).unwrap_or("").trim_end();
+        let after_regex = matches!(ctx, Ctx::Statement("origins"))
+            && before
+                .strip_suffix("regex")
+                .is_some_and(|b| !b.bytes().next_back().is_some_and(lex::is_word_byte));
+        let _ = end;
+        let (expected, help) = expected(ctx, positives, after_regex, found_tok.kind);
+        let found = lex::describe(self.src, found_tok);
+        let span = if found_tok.kind == TokKind::End {
+            Span::new(found_tok.start, found_tok.start)
+        } else {
+            found_tok.span()
+        };
+        let mut d = Diagnostic::new(
+            Kind::Syntax,
+            span,
+            format!("expected {expected}, found {found}"),
+        );
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.error(d);
+        span.start
+    }
+}
+
+/// The words for what `ctx` expected, and advice for what was found instead.
+fn expected(
+    ctx: Ctx,
+    positives: &[Rule],
+    after_regex: bool,
+    found: TokKind,
+) -> (&'static str, Option<&'static str>) {
+    match ctx {
+        Ctx::PolicyOpen => {
+            if positives.contains(&Rule::open_brace) {
+                (
+                    "`{` after the policy's name",
+                    Some("a policy looks like `policy \"api\" { … }`"),
+                )
+            } else {
+                (
+                    "the policy's name in quotes, such as `\"api\"`",
+                    Some("a policy looks like `policy \"api\" { … }`"),
+                )
+            }
+        }
+        Ctx::Statement(kw) => match kw {
+            "origins" if after_regex => (
+                "a regex string such as `r\"^https://[a-z]+\\.example\\.com$\"`",
+                Some("a regex is written as a raw string after `regex`: `regex r\"…\"`"),
+            ),
+            "origins" => (
+                "an origin such as `\"https://example.com\"`, `*`, `null` or `regex r\"…\"`",
+                match found {
+                    TokKind::Word => Some(
+                        "an origin is written in quotes, with its scheme: `\"https://example.com\"`",
+                    ),
+                    _ => None,
+                },
+            ),
+            "paths" => (
+                "a path glob in quotes, such as `\"/api/**\"`",
+                Some("paths are written in quotes: `paths \"/api/**\", \"/health\"`"),
+            ),
+            "methods" => (
+                "a method such as `GET` or `*`",
+                Some("a method that is not a bare token is written in quotes: `\"M-SEARCH\"`"),
+            ),
+            "headers" | "expose" => (
+                "a header name such as `x-request-id` or `*`",
+                Some(
+                    "a header name that is not a bare token is written in quotes: `\"x-odd|name\"`",
+                ),
+            ),
+            "allow" => ("a warning name such as `null-origin`", None),
+            "max-age" => (
+                "a duration such as `600`, `90s`, `10m`, `2h` or `1d`",
+                Some(HELP_DURATION),
+            ),
+            "preflight-status" => ("a status code such as `204`", None),
+            _ => (
+                "a statement such as `origins`, `methods` or `max-age`",
+                None,
+            ),
+        },
+    }
+}
+
+fn more_rule(kw: &str) -> Option<Rule> {
+    match kw {
+        "paths" => Some(Rule::paths_more),
+        "origins" => Some(Rule::origins_more),
+        "methods" | "headers" | "expose" => Some(Rule::names_more),
+        "allow" => Some(Rule::lints_more),
+        _ => None,
+    }
+}
+
+fn last_item_span(kind: &StatementKind) -> Option<Span> {
+    match kind {
+        StatementKind::Paths(v) | StatementKind::Allow(v) => v.last().map(|s| s.span),
+        StatementKind::Origins(v) => v.last().map(|s| s.span),
+        StatementKind::Methods(v) | StatementKind::Headers(v) | StatementKind::Expose(v) => {
+            v.last().map(|s| s.span)
+        }
+        _ => None,
+    }
+}
+
+fn span_of(p: &Pair<'_, Rule>, off: usize) -> Span {
+    let s = p.as_span();
+    Span::new(off + s.start(), off + s.end())
+}
+
+/// The keyword an unknown word probably meant.
+pub(crate) fn did_you_mean(word: &str) -> Option<&'static str> {
+    let norm = word.to_ascii_lowercase().replace('_', "-");
+    if let Some(k) = keyword(&norm) {
+        return Some(k);
+    }
+    let limit = (norm.chars().count() / 3).max(2);
+    KEYWORDS
+        .iter()
+        .map(|k| (strsim::levenshtein(&norm, k), *k))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_whole_file_rule_accepts_what_the_driver_accepts() {
+        let src = "policy \"a\" { origins *; methods GET, \"M-SEARCH\" max-age 2h }\npolicy \"b\" { origins regex r#\"^https://a\"b$\"# }";
+        assert!(CorsParser::parse(Rule::file, src).is_ok());
+        assert!(parse(src).is_ok());
+    }
+
+    #[test]
+    fn did_you_mean_finds_near_keywords() {
+        assert_eq!(did_you_mean("origin"), Some("origins"));
+        assert_eq!(did_you_mean("max_age"), Some("max-age"));
+        assert_eq!(did_you_mean("credential"), Some("credentials"));
+        assert_eq!(did_you_mean("Origins"), Some("origins"));
+        assert_eq!(did_you_mean("zzzzzzzz"), None);
+    }
 }
