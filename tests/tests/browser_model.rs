@@ -8,8 +8,8 @@
 )]
 
 use cors_policy_tests::browser::{
-    BlockReason, BrowserOptions, CredentialsMode, Exposed, HttpRequest, HttpResponse, Outcome,
-    PageRequest, Stage, browser_fetch, browser_fetch_with, chromium_console_message,
+    BlockReason, BrowserOptions, CredentialsMode, Exposed, Flavor, HttpRequest, HttpResponse,
+    Outcome, PageRequest, Stage, browser_fetch, browser_fetch_with, chromium_console_message,
     chromium_message, cors_check, cors_unsafe_request_header_names, exposed_header_names, fields,
     is_cors_safelisted_method, is_cors_safelisted_request_header, is_forbidden_method,
     is_forbidden_request_header, message::encode_hint, normalize_method, prepare,
@@ -321,7 +321,7 @@ fn invalid_header_names_and_values_throw() {
 fn header_values_are_normalized_before_anything_else() {
     // Surrounding whitespace, even CR/LF, is stripped; the value is then safelisted.
     let req = get().header("Content-Language", " \t\r\nen \n");
-    let prepared = prepare(&req).unwrap();
+    let prepared = prepare(&req, &BrowserOptions::default()).unwrap();
     assert!(
         prepared
             .headers
@@ -334,9 +334,13 @@ fn header_values_are_normalized_before_anything_else() {
 
 #[test]
 fn accept_is_added_when_the_script_sets_none() {
-    let p = prepare(&get()).unwrap();
+    let p = prepare(&get(), &BrowserOptions::default()).unwrap();
     assert_eq!(fields::get(&p.headers, "accept").unwrap(), b"*/*");
-    let p = prepare(&get().header("accept", "application/json")).unwrap();
+    let p = prepare(
+        &get().header("accept", "application/json"),
+        &BrowserOptions::default(),
+    )
+    .unwrap();
     assert_eq!(
         fields::get(&p.headers, "Accept").unwrap(),
         b"application/json"
@@ -345,7 +349,11 @@ fn accept_is_added_when_the_script_sets_none() {
 
 #[test]
 fn a_repeated_header_name_keeps_its_first_spelling() {
-    let p = prepare(&get().header("X-Trace", "1").header("x-TRACE", "2")).unwrap();
+    let p = prepare(
+        &get().header("X-Trace", "1").header("x-TRACE", "2"),
+        &BrowserOptions::default(),
+    )
+    .unwrap();
     let names: Vec<&str> = p.headers.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["X-Trace", "X-Trace", "Accept"]);
 }
@@ -601,6 +609,7 @@ fn access_control_request_headers_is_sorted_lowercase_comma_joined_without_space
 fn private_network_option_preflights_everything_and_needs_the_allow_header() {
     let opts = BrowserOptions {
         private_network: true,
+        ..BrowserOptions::default()
     };
     let mut server = Server::permissive();
     let (stage, reason, why) = blocked(&server.fetch_with(&get(), &opts));
@@ -1347,4 +1356,78 @@ fn browser_fetch_uses_the_default_options() {
     });
     assert!(outcome.is_ok());
     assert_eq!(calls, 1);
+}
+
+// ---------------------------------------------------------------- the Chromium flavour
+
+fn chromium() -> BrowserOptions {
+    BrowserOptions {
+        flavor: Flavor::Chromium,
+        ..BrowserOptions::default()
+    }
+}
+
+#[test]
+fn chromium_combines_a_repeated_header_before_safelisting() {
+    let req = get()
+        .header("Content-Language", "a".repeat(100))
+        .header("content-language", "b".repeat(100));
+    // The spec checks each value (100 bytes each: safelisted, no preflight)…
+    let mut server = Server::permissive();
+    assert!(server.fetch(&req).is_ok());
+    assert_eq!(server.seen.len(), 1);
+    // …Chromium checks the combined 202-byte value, and sends one line.
+    let mut server = Server::permissive();
+    assert!(server.fetch_with(&req, &chromium()).is_ok());
+    assert_eq!(
+        server
+            .preflight_seen()
+            .header_str("access-control-request-headers")
+            .unwrap(),
+        "content-language"
+    );
+    let lines: Vec<_> = server
+        .actual_seen()
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-language"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].0, "Content-Language");
+    assert_eq!(lines[0].1.len(), 202);
+}
+
+#[test]
+fn chromium_drops_a_script_user_agent() {
+    let mut server = Server::permissive();
+    assert!(
+        server
+            .fetch_with(&get().header("User-Agent", "bot"), &chromium())
+            .is_ok()
+    );
+    assert_eq!(server.seen.len(), 1, "no preflight");
+    assert!(server.actual_seen().header("user-agent").is_none());
+}
+
+#[test]
+fn chromium_lets_a_wildcard_cover_authorization() {
+    let req = get().header("Authorization", "Bearer x");
+    let pre = allow(204).header("Access-Control-Allow-Headers", "*");
+    let mut server = Server::new(pre, allow(200));
+    assert!(server.fetch_with(&req, &chromium()).is_ok());
+    assert_eq!(
+        server.fetch(&req).block_reason(),
+        Some(&BlockReason::HeaderDisallowed("authorization".to_owned()))
+    );
+    // With credentials `*` is a literal name in both flavours.
+    let pre = allow(204)
+        .header("Access-Control-Allow-Headers", "*")
+        .header("Access-Control-Allow-Credentials", "true");
+    let actual = allow(200).header("Access-Control-Allow-Credentials", "true");
+    let outcome = Server::new(pre, actual)
+        .fetch_with(&req.credentials(CredentialsMode::Include), &chromium());
+    assert_eq!(
+        outcome.block_reason(),
+        Some(&BlockReason::HeaderDisallowed("authorization".to_owned()))
+    );
 }

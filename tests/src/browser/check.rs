@@ -6,7 +6,7 @@ use super::request::{
     PreparedRequest, cors_unsafe_request_header_names, is_cors_non_wildcard_request_header_name,
     is_cors_safelisted_method,
 };
-use super::{BlockReason, BrowserOptions, CredentialsMode, HttpResponse};
+use super::{BlockReason, BrowserOptions, CredentialsMode, Flavor, HttpResponse};
 
 /// What the browser keeps from a CORS-preflight response that passed (Fetch §4.9 steps 7.1–7.9).
 /// The model never caches it; it is returned as data.
@@ -145,7 +145,7 @@ fn looks_like_url(v: &[u8]) -> bool {
 /// 6. the method: in the list byte-exact (case-sensitive), or CORS-safelisted, or `*` listed
 ///    and credentials mode not "include" — [`BlockReason::MethodDisallowed`];
 /// 7. the headers: a CORS non-wildcard request-header name (`authorization`) must be listed
-///    by name; every CORS-unsafe request-header name must be listed (byte-case-insensitive)
+///    by name (not with [`Flavor::Chromium`]); every CORS-unsafe request-header name must be listed (byte-case-insensitive)
 ///    unless `*` is listed and credentials mode is not "include" — the first failing name in
 ///    sorted order is reported, [`BlockReason::HeaderDisallowed`];
 /// 8. max-age, kept as data.
@@ -189,6 +189,9 @@ pub fn check_preflight_response(
     let wildcard = !include && header_names.iter().any(|h| h == "*");
     let unsafe_names = cors_unsafe_request_header_names(&req.headers);
     if wildcard {
+        if opts.flavor == Flavor::Chromium {
+            return Ok(result_of(methods, header_names, &headers));
+        }
         // Fetch §4.9 step 7.6: `*` never stands for `authorization`.
         if let Some(name) = req
             .headers
@@ -203,11 +206,19 @@ pub fn check_preflight_response(
         // CORS-safelisted, so it is among the unsafe names).
         return Err(BlockReason::HeaderDisallowed(name.clone()));
     }
-    Ok(PreflightResult {
+    Ok(result_of(methods, header_names, &headers))
+}
+
+fn result_of(
+    methods: Vec<String>,
+    header_names: Vec<String>,
+    headers: &HeaderList,
+) -> PreflightResult {
+    PreflightResult {
         methods,
         header_names,
-        max_age: fields::extract_max_age(&headers),
-    })
+        max_age: fields::extract_max_age(headers),
+    }
 }
 
 /// The check of the actual response: well-formed ([`receive`]), then — for a cross-origin

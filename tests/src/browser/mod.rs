@@ -35,6 +35,11 @@
 //! - the user agent adds `Accept: */*` (Fetch requires it) but not `Accept-Language`,
 //!   `User-Agent` or `Sec-Fetch-*` (Chromium adds those below the CORS layer, and they are
 //!   forbidden or safelisted anyway).
+//!
+//! The default follows the standard; [`Flavor::Chromium`] plays Chromium 156 where it
+//! differs. The console messages of [`chromium_message`], the `Access-Control-Request-Headers`
+//! format, byte-exact method matching and the exposed headers were checked against headless
+//! Chromium 156 on this machine (Debian build, loopback servers).
 
 pub mod check;
 pub mod fields;
@@ -188,9 +193,28 @@ impl HttpResponse {
     }
 }
 
+/// Which browser the model plays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Flavor {
+    /// The Fetch standard as written.
+    #[default]
+    Spec,
+    /// Chromium 156 as observed on this machine (headless, loopback), where it differs from
+    /// the standard:
+    /// - a header name the script sets twice is combined into one header (`a, b`) before the
+    ///   CORS-safelist checks (so two 100-byte `Content-Language` values make a 202-byte,
+    ///   unsafe one) and is sent as one line;
+    /// - a script's `User-Agent` is dropped silently, as if forbidden (crbug.com/571722);
+    /// - `Access-Control-Allow-Headers: *` covers `authorization` too (the "CORS non-wildcard
+    ///   request-header name" rule is not enforced).
+    Chromium,
+}
+
 /// Options for parts of the browser that vary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BrowserOptions {
+    /// Spec or Chromium behaviour where they differ.
+    pub flavor: Flavor,
     /// Behave as a browser with Private Network Access (WICG): preflight every cross-origin
     /// request, send `Access-Control-Request-Private-Network: true`, and require
     /// `Access-Control-Allow-Private-Network: true` in the answer. Off by default: the
@@ -319,7 +343,7 @@ pub fn browser_fetch_with(
     opts: &BrowserOptions,
     server: &mut dyn FnMut(&HttpRequest) -> HttpResponse,
 ) -> Outcome {
-    let prepared = match prepare(req) {
+    let prepared = match prepare(req, opts) {
         Ok(p) => p,
         Err(e) => return Outcome::TypeError { why: e.message() },
     };

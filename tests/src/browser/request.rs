@@ -2,7 +2,7 @@
 //! CORS-preflight request, and the two requests it puts on the wire.
 
 use super::fields::{self, HeaderList};
-use super::{BrowserOptions, CredentialsMode, HttpRequest, PageRequest};
+use super::{BrowserOptions, CredentialsMode, Flavor, HttpRequest, PageRequest};
 
 /// The methods Fetch §2.2.1 "normalize a method" byte-uppercases; every other method is
 /// sent as the script wrote it (`patch` stays `patch`).
@@ -311,8 +311,10 @@ pub struct PreparedRequest {
 /// (Fetch §5.2: normalize the value; throw for an invalid name or value; silently drop a
 /// forbidden request-header), and adds `Accept: */*` if absent (Fetch §4.1 "fetch").
 ///
-/// Chromium adds `Accept-Language` below the CORS layer, so it is not added here.
-pub fn prepare(req: &PageRequest) -> Result<PreparedRequest, ScriptError> {
+/// Chromium adds `Accept-Language` below the CORS layer, so it is not added here. With
+/// [`Flavor::Chromium`], a script's `User-Agent` is dropped and repeated names are combined
+/// into one header.
+pub fn prepare(req: &PageRequest, opts: &BrowserOptions) -> Result<PreparedRequest, ScriptError> {
     if !is_method(&req.method) {
         return Err(ScriptError::InvalidMethod(req.method.clone()));
     }
@@ -329,15 +331,27 @@ pub fn prepare(req: &PageRequest) -> Result<PreparedRequest, ScriptError> {
         if !fields::is_header_value(&value) {
             return Err(ScriptError::InvalidHeaderValue(name.clone()));
         }
-        if is_forbidden_request_header(name, &value) {
+        let chromium = opts.flavor == Flavor::Chromium;
+        if is_forbidden_request_header(name, &value)
+            || (chromium && name.eq_ignore_ascii_case("user-agent"))
+        {
             continue;
         }
-        // Fetch §2.2.2 "append": a repeated name takes the first header's spelling.
-        let name = headers
-            .iter()
+        match headers
+            .iter_mut()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map_or_else(|| name.clone(), |(n, _)| n.clone());
-        headers.push((name, value));
+        {
+            Some((_, combined)) if chromium => {
+                combined.extend_from_slice(b", ");
+                combined.extend_from_slice(&value);
+            }
+            // Fetch §2.2.2 "append": a repeated name takes the first header's spelling.
+            Some((first, _)) => {
+                let first = first.clone();
+                headers.push((first, value));
+            }
+            None => headers.push((name.clone(), value)),
+        }
     }
     if !fields::contains(&headers, "accept") {
         headers.push(("Accept".to_owned(), b"*/*".to_vec()));
