@@ -9,11 +9,11 @@
 
 use cors_policy_tests::browser::{
     BlockReason, BrowserOptions, CredentialsMode, Exposed, Flavor, HttpRequest, HttpResponse,
-    Outcome, PageRequest, Stage, browser_fetch, browser_fetch_with, chromium_console_message,
-    chromium_message, cors_check, cors_unsafe_request_header_names, exposed_header_names, fields,
-    is_cors_safelisted_method, is_cors_safelisted_request_header, is_forbidden_method,
-    is_forbidden_request_header, message::encode_hint, normalize_method, prepare,
-    request::parse_single_range_header_value,
+    Outcome, PageRequest, Stage, browser_fetch, browser_fetch_traced, browser_fetch_with,
+    chromium_console_message, chromium_message, cors_check, cors_unsafe_request_header_names,
+    exposed_header_names, fields, is_cors_safelisted_method, is_cors_safelisted_request_header,
+    is_forbidden_method, is_forbidden_request_header, message::encode_hint, normalize_method,
+    prepare, request::parse_single_range_header_value,
 };
 
 const PAGE: &str = "https://app.example";
@@ -1430,4 +1430,24 @@ fn chromium_lets_a_wildcard_cover_authorization() {
         outcome.block_reason(),
         Some(&BlockReason::HeaderDisallowed("authorization".to_owned()))
     );
+}
+
+#[test]
+fn a_trace_records_each_exchange_in_order() {
+    let mut server = Server::new(good_preflight(204), allow(201));
+    let trace = browser_fetch_traced(&put_with_header(), &BrowserOptions::default(), &mut |r| {
+        server.seen.push(r.clone());
+        if r.is_preflight() {
+            server.preflight.clone()
+        } else {
+            server.actual.clone()
+        }
+    });
+    assert!(trace.outcome.is_ok());
+    let methods: Vec<(&str, u16)> = trace
+        .exchanges
+        .iter()
+        .map(|(req, resp)| (req.method.as_str(), resp.status))
+        .collect();
+    assert_eq!(methods, [("OPTIONS", 204), ("PUT", 201)]);
 }

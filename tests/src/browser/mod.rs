@@ -370,3 +370,29 @@ pub fn browser_fetch_with(
         Err(reason) => blocked(Stage::Actual, reason),
     }
 }
+
+/// What [`browser_fetch_traced`] returns: the outcome and every exchange with the server, in
+/// order (the preflight first when there was one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trace {
+    /// How the fetch ended.
+    pub outcome: Outcome,
+    /// Each request sent and the response it got.
+    pub exchanges: Vec<(HttpRequest, HttpResponse)>,
+}
+
+/// [`browser_fetch_with`], also recording what went over the wire (for `explain`-style
+/// reports and for property tests that want to look at the preflight).
+pub fn browser_fetch_traced(
+    req: &PageRequest,
+    opts: &BrowserOptions,
+    server: &mut dyn FnMut(&HttpRequest) -> HttpResponse,
+) -> Trace {
+    let mut exchanges = Vec::new();
+    let outcome = browser_fetch_with(req, opts, &mut |http: &HttpRequest| {
+        let response = server(http);
+        exchanges.push((http.clone(), response.clone()));
+        response
+    });
+    Trace { outcome, exchanges }
+}
