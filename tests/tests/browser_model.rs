@@ -148,7 +148,10 @@ fn forbidden_methods_throw_in_any_case_and_send_nothing() {
         let Outcome::TypeError { why } = outcome else {
             panic!("{m}: {outcome:?}")
         };
-        assert!(why.contains("HTTP method is unsupported"), "{why}");
+        assert_eq!(
+            why,
+            format!("Failed to execute 'fetch' on 'Window': '{m}' HTTP method is unsupported.")
+        );
         assert!(server.seen.is_empty(), "{m} reached the server");
     }
     assert!(!is_forbidden_method("TRACES"));
@@ -1155,7 +1158,7 @@ fn max_age_is_returned_as_data() {
         (&["600"], Some(600), 600),
         (&[" 0 "], Some(0), 0),
         (&["86400"], Some(86400), 7200),
-        (&["-1"], None, 5),
+        (&["-1"], None, 0),
         (&["1.5"], None, 5),
         (&["10", "20"], None, 5),
     ];
@@ -1450,4 +1453,25 @@ fn a_trace_records_each_exchange_in_order() {
         .map(|(req, resp)| (req.method.as_str(), resp.status))
         .collect();
     assert_eq!(methods, [("OPTIONS", 204), ("PUT", 201)]);
+}
+
+#[test]
+fn script_errors_use_chromium_wording() {
+    let cases = [
+        (
+            PageRequest::new(PAGE, API, "a b"),
+            "'a b' is not a valid HTTP method.",
+        ),
+        (get().header("x y", "1"), "Invalid name"),
+        (get().header("x-y", "a\nb"), "Invalid value"),
+    ];
+    for (req, tail) in cases {
+        let Outcome::TypeError { why } = Server::permissive().fetch(&req) else {
+            panic!("{req:?}")
+        };
+        assert_eq!(
+            why,
+            format!("Failed to execute 'fetch' on 'Window': {tail}")
+        );
+    }
 }

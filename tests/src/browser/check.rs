@@ -18,13 +18,34 @@ pub struct PreflightResult {
     pub header_names: Vec<String>,
     /// `Access-Control-Max-Age` when present and valid (see [`fields::extract_max_age`]).
     pub max_age: Option<u64>,
+    /// The raw `Access-Control-Max-Age` ("get": lines combined), for Chromium's own parse.
+    pub max_age_header: Option<Vec<u8>>,
 }
 
 impl PreflightResult {
-    /// How long Chromium would cache this result, in seconds: 5 without a valid max-age,
-    /// capped at 7200 (Fetch §4.9 step 7.10 leaves the "imposed limit" to the browser).
+    /// How long Chromium would cache this result, in seconds (`ParseAccessControlMaxAge`):
+    /// 5 when the header is absent or not an integer, 0 when negative, capped at 7200
+    /// (Fetch §4.9 step 7.10 leaves the "imposed limit" to the browser).
     pub fn chromium_cache_seconds(&self) -> u64 {
-        self.max_age.map_or(5, |s| s.min(7200))
+        let Some(raw) = &self.max_age_header else {
+            return 5;
+        };
+        let (negative, digits) = match raw.strip_prefix(b"-") {
+            Some(rest) => (true, rest),
+            None => (false, raw.as_slice()),
+        };
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return 5;
+        }
+        if negative {
+            return 0;
+        }
+        digits
+            .iter()
+            .fold(0u64, |acc, &d| {
+                acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            })
+            .min(7200)
     }
 }
 
@@ -218,6 +239,7 @@ fn result_of(
         methods,
         header_names,
         max_age: fields::extract_max_age(headers),
+        max_age_header: fields::get(headers, "access-control-max-age"),
     }
 }
 

@@ -266,8 +266,8 @@ pub enum ScriptError {
 }
 
 impl ScriptError {
-    /// Chromium's `TypeError` message (approximately: the prefix is the one `fetch()` on a
-    /// window gets).
+    /// Chromium's `TypeError` message for `fetch()` called on a window (checked against
+    /// Chromium 156).
     pub fn message(&self) -> String {
         let prefix = "Failed to execute 'fetch' on 'Window': ";
         match self {
@@ -275,8 +275,8 @@ impl ScriptError {
             ScriptError::ForbiddenMethod(m) => {
                 format!("{prefix}'{m}' HTTP method is unsupported.")
             }
-            ScriptError::InvalidHeaderName(n) => format!("{prefix}Invalid name: '{n}'"),
-            ScriptError::InvalidHeaderValue(n) => format!("{prefix}Invalid value for '{n}'"),
+            ScriptError::InvalidHeaderName(_) => format!("{prefix}Invalid name"),
+            ScriptError::InvalidHeaderValue(_) => format!("{prefix}Invalid value"),
         }
     }
 }
