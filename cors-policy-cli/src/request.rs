@@ -192,12 +192,13 @@ pub(crate) fn parse_raw(bytes: &[u8]) -> Result<HttpRequest, String> {
         }
         let first_time = !seen_content;
         seen_content = true;
-        if first_time && !line.starts_with(b":") {
-            if let Some((method, target)) = request_line(line) {
-                request.method = method;
-                request.target = target;
-                continue;
-            }
+        if first_time
+            && !line.starts_with(b":")
+            && let Some((method, target)) = request_line(line)
+        {
+            request.method = method;
+            request.target = target;
+            continue;
         }
         if (line.starts_with(b" ") || line.starts_with(b"\t")) && !request.headers.is_empty() {
             // Obsolete line folding: a continuation of the previous value.

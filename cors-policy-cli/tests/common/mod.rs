@@ -10,22 +10,22 @@
 use std::path::PathBuf;
 
 /// What one run of the command produced.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 /// The fixtures directory: every test runs there and names files relatively,
 /// so that snapshots hold no absolute path.
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("fixtures")
 }
 
 /// A fresh scratch directory for tests that write files.
-pub fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("cors-policy-cli")
         .join(name);
@@ -34,7 +34,7 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-pub fn cmd() -> assert_cmd::Command {
+pub(crate) fn cmd() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cors-policy"));
     cmd.current_dir(fixtures())
         .env("NO_COLOR", "1")
@@ -42,15 +42,15 @@ pub fn cmd() -> assert_cmd::Command {
     cmd
 }
 
-pub fn run(args: &[&str]) -> Run {
+pub(crate) fn run(args: &[&str]) -> Run {
     finish(cmd().args(args))
 }
 
-pub fn run_stdin(args: &[&str], stdin: &[u8]) -> Run {
+pub(crate) fn run_stdin(args: &[&str], stdin: &[u8]) -> Run {
     finish(cmd().args(args).write_stdin(stdin.to_vec()))
 }
 
-pub fn finish(cmd: &mut assert_cmd::Command) -> Run {
+pub(crate) fn finish(cmd: &mut assert_cmd::Command) -> Run {
     let output = cmd.output().unwrap();
     Run {
         code: output.status.code().expect("exited with a code"),
@@ -59,6 +59,6 @@ pub fn finish(cmd: &mut assert_cmd::Command) -> Run {
     }
 }
 
-pub fn json(text: &str) -> serde_json::Value {
+pub(crate) fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
