@@ -1,3 +1,4 @@
 //! Test support shared by the cross-crate tests of cors-policy.
 
 pub mod browser;
+pub mod conformance;

@@ -1,0 +1,140 @@
+//! Runs the conformance corpus (`tests/data/*.toml`) through every driver and
+//! reports all mismatches at once.
+//!
+//! A driver turns a [`Case`] into an [`Answer`]; adding one (the http adapter,
+//! `cors-policy eval`) is a function and a line in [`DRIVERS`].
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use cors_policy::{Engine, Request};
+use cors_policy_tests::conformance::{self, Answer, Case, compare, show_bytes};
+
+/// A way of answering a case: `Err` when the driver could not even run it
+/// (e.g. the policy did not compile), which counts as a mismatch.
+type Driver = fn(&Case) -> Result<Answer, String>;
+
+/// Every driver, by name.
+const DRIVERS: &[(&str, Driver)] = &[("engine", engine_driver)];
+
+/// The engine's `decide`, fed the request's raw header lines.
+fn engine_driver(case: &Case) -> Result<Answer, String> {
+    let engine: Engine = case
+        .policy
+        .parse()
+        .map_err(|e: cors_policy::Error| format!("the policy does not compile:\n{e}"))?;
+    let r = &case.request;
+    let mut request = Request::new(r.method.as_str(), r.path.as_str());
+    for (name, value) in &r.headers {
+        let value = value.as_slice();
+        request = match name.to_ascii_lowercase().as_str() {
+            "origin" => request.origin(value),
+            "access-control-request-method" => request.request_method(value),
+            "access-control-request-headers" => request.request_headers(value),
+            "access-control-request-private-network" => request.private_network(value),
+            _ => request,
+        };
+    }
+    let decision = engine.decide(&request);
+    let reason = decision.reason().to_string();
+    Ok(Answer {
+        kind: decision.kind().as_str().to_owned(),
+        allowed: decision.allowed(),
+        policy: decision.policy().map(str::to_owned),
+        status: decision.status(),
+        forward: decision.forward(),
+        headers: decision
+            .headers()
+            .map(|h| (h.name.to_owned(), show_bytes(h.value)))
+            .collect(),
+        reason: (!reason.is_empty()).then_some(reason),
+    })
+}
+
+/// A request as the report shows it: method, path and header lines.
+fn show_request(case: &Case) -> String {
+    let r = &case.request;
+    let mut out = format!("    {} {}\n", r.method, r.path);
+    for (name, value) in &r.headers {
+        let shown = show_bytes(value);
+        if shown.len() > 120 {
+            out.push_str(&format!(
+                "    {name}: {}… ({} bytes)\n",
+                &shown[..100],
+                value.len()
+            ));
+        } else {
+            out.push_str(&format!("    {name}: {shown}\n"));
+        }
+    }
+    out
+}
+
+fn run(driver_name: &str, driver: Driver, cases: &[Case]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for case in cases {
+        let diffs = match driver(case) {
+            Ok(got) => compare(&case.expect, &got),
+            Err(e) => vec![e],
+        };
+        if diffs.is_empty() {
+            continue;
+        }
+        let mut report = format!("[{driver_name}] {} — {}\n", case.file, case.name);
+        if let Some(note) = &case.note {
+            report.push_str(&format!("  note: {note}\n"));
+        }
+        report.push_str("  request:\n");
+        report.push_str(&show_request(case));
+        for diff in diffs {
+            report.push_str(&format!("  {diff}\n"));
+        }
+        failures.push(report);
+    }
+    failures
+}
+
+#[test]
+fn corpus_loads_and_is_large_enough() {
+    let cases = conformance::load().unwrap();
+    assert!(cases.len() >= 150, "only {} cases", cases.len());
+    let files: std::collections::BTreeSet<_> = cases.iter().map(|c| c.file.as_str()).collect();
+    for theme in [
+        "origins.toml",
+        "bypass.toml",
+        "preflight.toml",
+        "request_headers.toml",
+        "vary.toml",
+        "paths.toml",
+        "private_network.toml",
+    ] {
+        assert!(files.contains(theme), "no {theme}");
+    }
+}
+
+#[test]
+fn conformance() {
+    let cases = conformance::load().unwrap();
+    let mut failures = Vec::new();
+    let mut summary = Vec::new();
+    for (name, driver) in DRIVERS {
+        let failed = run(name, *driver, &cases);
+        summary.push(format!(
+            "{name}: {} of {} cases pass",
+            cases.len() - failed.len(),
+            cases.len()
+        ));
+        failures.extend(failed);
+    }
+    let summary = summary.join("; ");
+    eprintln!("conformance: {summary}");
+    assert!(
+        failures.is_empty(),
+        "\n{}\n{} mismatch(es) — {summary}",
+        failures.join("\n"),
+        failures.len()
+    );
+}
