@@ -112,6 +112,9 @@ const LABEL: usize = 12;
 enum Outcome {
     /// Not a CORS request: the browser enforces nothing.
     NotEnforced,
+    /// The `Origin` is not what a browser sends (malformed, duplicated); the
+    /// message a browser behind the client that sent it would show.
+    NotABrowser(String),
     /// The script gets the response.
     Allowed,
     /// Blocked; Chromium's console message (the part after "has been blocked
@@ -387,12 +390,26 @@ impl Explainer<'_> {
                     "browsers send exactly one; a second one comes from a proxy or a test".into(),
                 ],
             },
-            Reason::MalformedOrigin { origin } => Check {
-                pass: Some(false),
-                label: "origin",
-                text: format!("`{}` is not an origin as a browser sends it", shown(origin)),
-                more: malformed_details(origin),
-            },
+            Reason::MalformedOrigin { origin } => {
+                let mut more = malformed_details(origin);
+                if let Some(form) = browser_form(origin) {
+                    match policy.origins.iter().find(|o| simple_origin_match(&o.matcher, &form)) {
+                        Some(o) => more.push(format!(
+                            "as a browser sends it, `{form}`, it would match {} ({}:{})",
+                            o.source,
+                            self.file,
+                            self.line_of(o.span.start)
+                        )),
+                        None => more.push(format!("a browser would send `{form}`")),
+                    }
+                }
+                Check {
+                    pass: Some(false),
+                    label: "origin",
+                    text: format!("`{}` is not an origin as a browser sends it", shown(origin)),
+                    more,
+                }
+            }
             Reason::OriginNotAllowed { .. } => {
                 let mut more = Vec::new();
                 if origin == "null" {
@@ -403,12 +420,13 @@ impl Explainer<'_> {
                     more.push("no entry of `origins` is `null`".into());
                 } else if let Some(closest) = closest_origin(policy, &origin) {
                     more.push(format!(
-                        "closest: it differs from the allowed {} ({}:{}) {}",
+                        "closest allowed: {} ({}:{})",
                         closest.entry_source,
                         self.file,
-                        self.line_of(closest.span_start),
-                        closest.difference.words
+                        self.line_of(closest.span_start)
                     ));
+                    let words = &closest.difference.words;
+                    more.push(if closest.difference.parts > 3 { words.clone() } else { format!("it differs {words}") });
                 }
                 Check {
                     pass: Some(false),
@@ -636,25 +654,21 @@ impl Explainer<'_> {
 
     fn answer_section(&self, out: &mut String) {
         let d = &self.decision;
-        let status = match d.status() {
-            Some(status) => format!("status {status}"),
-            None => "no status of its own".to_owned(),
+        let cors_headers = d.headers().filter(|h| h.name != "vary").count() > 0;
+        let line = match (d.kind(), d.status()) {
+            (Kind::Preflight, Some(status)) if cors_headers => {
+                format!("{status} with CORS headers; the engine answers the preflight, your handler is not called")
+            }
+            (Kind::Preflight, Some(status)) => {
+                format!("{status}, no CORS headers; the engine answers the preflight, your handler is not called")
+            }
+            (Kind::Unhandled, _) => "nothing; the request goes on to your handler untouched".to_owned(),
+            _ if cors_headers => "your handler's response, with CORS headers added".to_owned(),
+            (Kind::NotCors, _) if d.vary().is_some() => "your handler's response, with only `vary` added".to_owned(),
+            (Kind::NotCors, _) => "your handler's response, untouched".to_owned(),
+            _ => "your handler's response, with no CORS headers".to_owned(),
         };
-        let forward = if d.forward() {
-            "the request goes on to your handler"
-        } else {
-            "the engine answers it; your handler is not called"
-        };
-        let cors_headers = d.headers().filter(|h| h.name != "vary").count();
-        let headers_words = if cors_headers == 0 {
-            ", no CORS headers"
-        } else {
-            ""
-        };
-        out.push_str(&format!(
-            "Answer: {} ({status}{headers_words}); {forward}\n",
-            d.kind()
-        ));
+        out.push_str(&format!("Answer: {line}\n"));
         for h in d.headers() {
             out.push_str(&format!("  {}: {}\n", h.name, shown(h.value)));
         }
@@ -677,6 +691,9 @@ impl Explainer<'_> {
             Kind::NotCors => Outcome::NotEnforced,
             Kind::Unhandled if self.origin().is_none() => Outcome::NotEnforced,
             Kind::Unhandled => Outcome::Blocked(missing),
+            _ if matches!(d.reason(), Reason::MalformedOrigin { .. } | Reason::OriginDuplicated) => {
+                Outcome::NotABrowser(missing)
+            }
             _ if !d.allowed() => Outcome::Blocked(missing),
             _ => {
                 let _ = policy;
@@ -703,6 +720,26 @@ impl Explainer<'_> {
         }
     }
 
+    /// What Chromium says for the failed method or header when a server
+    /// answers a refused preflight with its lists instead of no headers.
+    fn list_server_message(&self) -> Option<String> {
+        match self.decision.reason() {
+            Reason::MethodNotAllowed { method } => Some(format!(
+                "Method {} is not allowed by Access-Control-Allow-Methods in preflight response.",
+                shown(method)
+            )),
+            Reason::HeaderNotAllowed { name } => Some(format!(
+                "Request header field {} is not allowed by Access-Control-Allow-Headers in preflight response.",
+                shown(name).to_ascii_lowercase()
+            )),
+            Reason::AuthorizationNotCoveredByWildcard => Some(
+                "Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response."
+                    .to_owned(),
+            ),
+            _ => None,
+        }
+    }
+
     fn chromium_line(&self, message: &str) -> String {
         format!(
             "Access to fetch at '{}' from origin '{}' has been blocked by CORS policy: {message}",
@@ -725,6 +762,14 @@ impl Explainer<'_> {
                         "  The engine still adds `vary: Origin`, so that no cache serves this answer to a cross-origin request.\n",
                     );
                 }
+            }
+            Outcome::NotABrowser(message) => {
+                out.push_str(
+                    "In the browser: no browser sends this `Origin`: browsers send exactly one, serialized as\n\
+                     `scheme://host[:port]`. The answer has no CORS headers; a browser page behind whatever sent\n\
+                     it (a proxy that rewrites headers, say) would be blocked, and Chromium's console would say:\n",
+                );
+                out.push_str(&format!("\n  {}\n", self.chromium_line(message)));
             }
             Outcome::Blocked(message) => {
                 if preflight {
@@ -752,13 +797,22 @@ impl Explainer<'_> {
                         "\n  The message names the missing `Access-Control-Allow-Origin` header whichever check failed:\n  \
                          a denied preflight gets no CORS headers at all.\n",
                     );
+                    if let Some(specific) = self.list_server_message() {
+                        out.push_str(&format!(
+                            "  (A server that answers with its allowed lists instead gets Chromium's more specific\n  \
+                             \"{specific}\")\n"
+                        ));
+                    }
                 }
                 if self.decision.kind() == Kind::Unhandled {
                     out.push_str(
                         "\n  (unless your application adds CORS headers itself: the engine passes the request on untouched)\n",
                     );
                 }
-                if !preflight && self.decision.kind() == Kind::Actual {
+                if !preflight
+                    && self.decision.kind() == Kind::Actual
+                    && !matches!(self.request.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+                {
                     out.push_str(
                         "\n  The handler still ran: CORS protects what the page can read, not the server; a request\n  \
                          that changes state needs its own authorization.\n",
@@ -770,24 +824,23 @@ impl Explainer<'_> {
                 if let Some(policy) = policy {
                     if preflight {
                         let cache = match policy.max_age {
-                            Some(0) => "The answer is not cached (`max-age 0`): every such request is preflighted again.".to_owned(),
+                            Some(0) => "it does not cache the answer (`max-age 0`): every such request is preflighted again".to_owned(),
                             Some(secs) => {
-                                let mut text = format!("The answer is cached for {} (`max-age`)", duration_words(secs));
+                                let mut text = format!("it caches this answer for {}", duration_words(secs));
                                 if secs > FIREFOX_MAX_AGE_CAP {
                                     text.push_str("; Chromium keeps it at most 2 hours, Firefox 24 hours");
                                 } else if secs > CHROMIUM_MAX_AGE_CAP {
                                     text.push_str("; Chromium keeps it at most 2 hours");
                                 }
-                                text.push('.');
                                 text
                             }
                             None => format!(
-                                "Without `max-age` Chromium caches the answer {CHROMIUM_DEFAULT_MAX_AGE} seconds; `max-age 2h` saves a round trip per request."
+                                "without `max-age` Chromium caches this answer only {CHROMIUM_DEFAULT_MAX_AGE} seconds (`max-age 2h` saves a round trip per request)"
                             ),
                         };
                         out.push_str(&format!(
-                            "  The preflight passes and the browser sends the `{sent_method}`. {cache}\n  \
-                             The `{sent_method}` itself is an actual request under this policy:\n"
+                            "  The preflight passes, so the browser sends the `{sent_method}`;\n  {cache}.\n  \
+                             The `{sent_method}` is then an actual request under this policy:\n"
                         ));
                     }
                     self.actual_allowed(out, policy);
@@ -803,15 +856,15 @@ impl Explainer<'_> {
             if policy.credentials {
                 "a header literally named `*` (with credentials `*` is not a wildcard)".to_owned()
             } else {
-                "every other header too (`expose *`), except `set-cookie`".to_owned()
+                "every header (`expose *`) but `set-cookie`".to_owned()
             }
         } else if policy.expose.names.is_empty() {
-            "no other (add `expose NAME` for one)".to_owned()
+            "none listed in `expose`".to_owned()
         } else {
-            policy.expose.names.join(", ")
+            format!("{} (listed in `expose`)", policy.expose.names.join(", "))
         };
         out.push_str(&format!(
-            "  - headers it can read: {SAFELISTED_RESPONSE_HEADERS};\n    and {exposed}\n"
+            "  - headers it can read: {exposed}\n    besides the safelisted {SAFELISTED_RESPONSE_HEADERS}\n"
         ));
         let cookies = match (self.credentials.include(), policy.credentials) {
             (true, true) => {
@@ -840,9 +893,9 @@ impl Explainer<'_> {
             Reason::OriginNotAllowed { origin } => self.origin_fix(&mut fix, policy, &shown(origin), &at),
             Reason::MalformedOrigin { origin } => {
                 fix.why_not.push(format!(
-                    "Fix the client, not the policy: a browser never sends `{}`. If a test, a proxy or a tool\n\
-                     sends it, make it send the origin as browsers serialize it: `scheme://host[:port]`, lowercase,\n\
-                     without a path, a trailing `/` or the default port.",
+                    "Fix the client, not the policy: a browser never sends `{}`.\n\
+                     If a test, a proxy or a tool sends it, make it send the origin as browsers serialize it:\n\
+                     `scheme://host[:port]`, lowercase, without a path, a trailing `/` or the default port.",
                     shown(origin)
                 ));
             }
@@ -1234,7 +1287,7 @@ fn closest_origin(policy: &Policy, origin: &str) -> Option<Closest> {
         let difference = match (&entry.matcher, &request) {
             (OriginMatcher::Regex(_), _) => Some(Difference {
                 parts: 4,
-                words: "as a regex does not match it (the engine anchors it: the whole origin must match)".to_owned(),
+                words: "the regex does not match it (the engine anchors it: the whole origin must match)".to_owned(),
                 subdomain_of: None,
                 port_only: false,
             }),
@@ -1244,10 +1297,12 @@ fn closest_origin(policy: &Policy, origin: &str) -> Option<Closest> {
         let Some(difference) = difference else {
             continue;
         };
-        let score = (
-            difference.parts,
-            strsim::levenshtein(entry.source.trim_matches('"'), origin),
-        );
+        // A regex counts as one differing part, compared by its literal text.
+        let (parts, text) = match &entry.matcher {
+            OriginMatcher::Regex(regex) => (1, regex.replace(['^', '$', '\\'], "")),
+            _ => (difference.parts, entry.source.trim_matches('"').to_owned()),
+        };
+        let score = (parts, strsim::levenshtein(&text, origin));
         if best.as_ref().is_none_or(|(b, _)| score < *b) {
             let closest = Closest {
                 entry_source: entry.source.clone(),
@@ -1404,6 +1459,22 @@ fn malformed_details(origin: &[u8]) -> Vec<String> {
         details.push("browsers send `scheme://host[:port]`, lowercase, nothing else".to_owned());
     }
     details
+}
+
+/// The origin a browser would have sent for a malformed one: trimmed,
+/// lowercase, without path or default port; `None` if there is no telling.
+fn browser_form(origin: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(trim(origin)).ok()?.to_ascii_lowercase();
+    let (scheme, rest) = text.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    if authority.is_empty() || authority.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
+        return None;
+    }
+    let parts = OriginParts::parse(&format!("{scheme}://{authority}"))?;
+    let port = parts.port.map(|p| format!(":{p}")).unwrap_or_default();
+    let form = format!("{}://{}{port}", parts.scheme, parts.host);
+    (form.as_bytes() != origin).then_some(form)
 }
 
 /// A cheap match of exact and pattern entries, to name the entry that let
