@@ -415,3 +415,70 @@ fn ten_thousand_origins_are_linear() {
     // Debug build; the release figure is far lower.
     assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn origin_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[a-zA-Z*:/.\\[\\]@?#%0-9 -]{0,40}",
+            "(https?|wss?|file|data|blob|chrome-extension|x)://[a-z0-9*.\\[\\]:@%-]{0,30}(:[0-9*]{0,6})?[/?#]?",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn origins_never_panic_and_exact_forms_are_fixed_points(text in origin_text()) {
+            if let Ok(Normalized::Exact(x)) = origin::normalize(&text) {
+                // A serialized origin normalizes to itself.
+                match origin::normalize(&x.serialized) {
+                    Ok(Normalized::Exact(again)) => prop_assert_eq!(again.serialized, x.serialized),
+                    other => prop_assert!(false, "{} → {:?}", x.serialized, other),
+                }
+            }
+        }
+
+        #[test]
+        fn regexes_never_panic(text in any::<String>()) {
+            let _ = regexes::compile(&text);
+            let dots = regexes::loose_dots(&text);
+            let _ = regexes::escape_dots(&text, &dots);
+            let _ = raw_quote(&text);
+            let _ = quote(&text);
+        }
+
+        #[test]
+        fn whole_policies_never_panic(
+            entries in proptest::collection::vec(origin_text(), 0..6),
+            names in proptest::collection::vec("[a-zA-Z -]{0,12}", 0..4),
+            creds: bool,
+            max_age: u64,
+            status: u64,
+        ) {
+            let mut b = B::default();
+            let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+            let nrefs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let p = b.policy("p", |b| vec![
+                b.origins(&refs),
+                b.st(|b| StatementKind::Methods(b.items(&nrefs))),
+                b.st(|b| StatementKind::Headers(b.items(&nrefs))),
+                b.st(|b| StatementKind::Expose(b.items(&nrefs))),
+                b.st(|b| StatementKind::Allow(b.strings(&nrefs))),
+                b.st(|_| StatementKind::Credentials(creds)),
+                b.st(|b| StatementKind::MaxAge(b.s(max_age))),
+                b.st(|b| StatementKind::PreflightStatus(b.s(status))),
+            ]);
+            let (set, d) = run(vec![p]);
+            prop_assert_eq!(set.is_some(), !d.iter().any(Diagnostic::is_error));
+            prop_assert!(d.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+            for diag in &d {
+                prop_assert!(!diag.message.ends_with('.'));
+                prop_assert!(diag.help.is_some(), "{:?}", diag);
+            }
+        }
+    }
+}
