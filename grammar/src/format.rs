@@ -1,9 +1,197 @@
-//! [`ast::File`] → canonical text. (Being written.)
+//! [`ast::File`] → canonical text.
+//!
+//! The canonical form: policies separated by one blank line, one statement a
+//! line indented by four spaces, in the order written; lists as `a, b, c`;
+//! names that are bare tokens written bare, anything else as a string; regexes
+//! as raw strings whenever a raw string can hold them; durations in the
+//! largest unit that divides them exactly. Comments are not kept.
 
-use crate::ast;
+use std::fmt::Write as _;
 
-/// Prints `file` in canonical form; the output parses back to an equal AST.
+use crate::ast::{self, Item, OriginExpr, StatementKind};
+
+/// Prints `file` in canonical form.
+///
+/// For every file the parser produces, the output parses back to an equal
+/// AST (`parse(&format(&f)) == Ok(f)`). A hand-built AST can hold what no
+/// text can say — an empty list, or no policy at all — and then the output
+/// does not parse back; [`crate::format_source`] checks this for you.
 pub fn format(file: &ast::File) -> String {
-    let _ = file;
-    String::new()
+    let mut out = String::new();
+    for (i, policy) in file.policies.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("policy ");
+        out.push_str(&quoted(&policy.name.value));
+        out.push_str(" {\n");
+        for statement in &policy.statements {
+            out.push_str("    ");
+            statement_text(&mut out, &statement.kind);
+            out.push('\n');
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+fn statement_text(out: &mut String, kind: &StatementKind) {
+    out.push_str(kind.keyword());
+    match kind {
+        StatementKind::Paths(paths) => list(out, paths.iter().map(|p| quoted(p))),
+        StatementKind::Origins(origins) => list(out, origins.iter().map(|o| origin(o))),
+        StatementKind::Methods(items)
+        | StatementKind::Headers(items)
+        | StatementKind::Expose(items) => {
+            list(out, items.iter().map(|i| item(i)));
+        }
+        StatementKind::Allow(lints) => list(out, lints.iter().map(|l| name(l))),
+        StatementKind::Credentials(on) | StatementKind::PrivateNetwork(on) => {
+            if !on {
+                out.push_str(" false");
+            }
+        }
+        StatementKind::MaxAge(seconds) => {
+            out.push(' ');
+            out.push_str(&duration(seconds.value));
+        }
+        StatementKind::PreflightStatus(code) => {
+            let _ = write!(out, " {}", code.value);
+        }
+    }
+}
+
+fn list(out: &mut String, items: impl Iterator<Item = String>) {
+    for (i, text) in items.enumerate() {
+        out.push_str(if i == 0 { " " } else { ", " });
+        out.push_str(&text);
+    }
+}
+
+fn origin(o: &OriginExpr) -> String {
+    match o {
+        OriginExpr::Any => "*".to_owned(),
+        OriginExpr::Null => "null".to_owned(),
+        OriginExpr::Literal(s) => quoted(s),
+        OriginExpr::Regex(r) => format!("regex {}", regex_string(r)),
+    }
+}
+
+fn item(i: &Item) -> String {
+    match i {
+        Item::Any => "*".to_owned(),
+        Item::Name(n) => name(n),
+    }
+}
+
+/// A name bare when it is a bare token, else as a string.
+fn name(n: &str) -> String {
+    if is_bare(n) { n.to_owned() } else { quoted(n) }
+}
+
+/// Whether `s` is a bare token as the grammar reads one: an ASCII letter or
+/// digit, then letters, digits, `-`, `_` and `.`.
+pub(crate) fn is_bare(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// `"…"` with the fewest escapes: `"` and `\`, and control characters.
+pub(crate) fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters written as `\u{…}`: controls, and the invisible ones Rust
+/// treats as whitespace or that reorder text (so the output reads as it means).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A regex as a raw string (`r"…"`, or `r#"…"#` with as many `#` as its
+/// content needs) when one can hold it, else quoted.
+fn regex_string(r: &str) -> String {
+    if r.chars().any(needs_escape) {
+        return quoted(r);
+    }
+    // One `#` more than the longest run of `#` after a `"` in the content.
+    let needed = r
+        .match_indices('"')
+        .map(|(i, _)| {
+            1 + r
+                .get(i + 1..)
+                .map_or(0, |t| t.bytes().take_while(|&b| b == b'#').count())
+        })
+        .max()
+        .unwrap_or(0);
+    match Some(needed).filter(|&n| n <= 255) {
+        Some(n) => {
+            let h = "#".repeat(n);
+            format!("r{h}\"{r}\"{h}")
+        }
+        None => quoted(r),
+    }
+}
+
+/// Seconds in the largest unit that divides them exactly: `7200` → `2h`,
+/// `600` → `10m`, `90` → `90s`, `86400` → `1d`, `0` → `0`.
+pub(crate) fn duration(seconds: u64) -> String {
+    if seconds == 0 {
+        return "0".to_owned();
+    }
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+        if seconds.is_multiple_of(size) {
+            return format!("{}{unit}", seconds / size);
+        }
+    }
+    format!("{seconds}s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_use_the_largest_exact_unit() {
+        assert_eq!(duration(0), "0");
+        assert_eq!(duration(90), "90s");
+        assert_eq!(duration(600), "10m");
+        assert_eq!(duration(7200), "2h");
+        assert_eq!(duration(86_400 * 3), "3d");
+        assert_eq!(duration(u64::MAX), format!("{}s", u64::MAX));
+    }
+
+    #[test]
+    fn regexes_get_enough_hashes() {
+        assert_eq!(regex_string(r"^a\.b$"), r#"r"^a\.b$""#);
+        assert_eq!(regex_string(r#"a"b"#), r##"r#"a"b"#"##);
+        assert_eq!(regex_string(r##"a"#b"##), r###"r##"a"#b"##"###);
+        assert_eq!(regex_string("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn strings_escape_only_what_they_must() {
+        assert_eq!(quoted("a\"b\\c\u{1}é"), "\"a\\\"b\\\\c\\u{1}é\"");
+    }
 }

@@ -77,3 +77,22 @@ pub fn check_bytes(src: &[u8]) -> Checked {
         }
     }
 }
+
+/// Parses `src` and prints it in canonical form (see [`format`]); refuses,
+/// with an error diagnostic, when the canonical text would not parse back to
+/// the same policies, so that formatting can never change what a file means.
+pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {
+    let file = parse(src)?;
+    let out = format(&file);
+    match parse(&out) {
+        Ok(again) if again == file => Ok(out),
+        _ => Err(vec![
+            Diagnostic::new(
+                Kind::Syntax,
+                Span::new(0, 0),
+                "internal error: the canonical form of this file does not mean the same as the file",
+            )
+            .with_help("the file was left as it is; please report this as a bug"),
+        ]),
+    }
+}

@@ -11,7 +11,7 @@ mod lex;
 
 use lex::{Tok, TokKind};
 use pest::Parser as _;
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 
 use crate::ast::{self, Item, OriginExpr, StatementKind};
 use crate::{Diagnostic, Kind, MAX_SOURCE_LEN, Span, Spanned};
@@ -398,6 +398,72 @@ impl<'s> Driver<'s> {
         }
     }
 
+    // ---- running pest on a window ----------------------------------------------
+
+    /// Runs `rule` on the text from `start`, cut short where the answer cannot
+    /// depend on the cut. Pest's error for a position scans the whole input
+    /// around it, so errors on a huge input would each cost its length; cut
+    /// at the next `}`, `;` or statement keyword, an error costs the length of
+    /// its own statement and the whole file stays linear.
+    ///
+    /// A keyword can be an item of the list before it only after a `,` (and
+    /// `}`/`;` never can), so the window grows only when the run stopped at a
+    /// `,` or failed at the cut.
+    fn run(&self, rule: Rule, start: usize, end: usize) -> Result<Pairs<'s, Rule>, PestError> {
+        let first = self.tok(start, end);
+        let mut cut = self.next_cut(first.end, end, 0);
+        loop {
+            let slice = self.src.get(start..cut.at).unwrap_or("");
+            let result = CorsParser::parse(rule, slice);
+            if cut.hard {
+                return result;
+            }
+            let retry = match &result {
+                Err(e) => start + error_offset(e) >= cut.at,
+                Ok(pairs) => {
+                    let consumed = start + pairs.clone().last().map_or(0, |p| p.as_span().end());
+                    let next = self.tok(consumed, end);
+                    next.kind == TokKind::Comma && self.tok(next.end, end).start >= cut.at
+                }
+            };
+            if !retry {
+                return result;
+            }
+            let len = cut.at - start;
+            cut = self.next_cut(cut.at, end, start + 2 * len.max(64));
+        }
+    }
+
+    /// The first `}`, `;` or end of the block from `from` (hard: no statement
+    /// goes past it), or the first keyword from `at_least` on (soft).
+    fn next_cut(&self, from: usize, end: usize, at_least: usize) -> Cut {
+        let mut pos = from;
+        loop {
+            let t = self.tok(pos, end);
+            match t.kind {
+                TokKind::End => {
+                    return Cut {
+                        at: end,
+                        hard: true,
+                    };
+                }
+                TokKind::RBrace | TokKind::Semi => {
+                    return Cut {
+                        at: t.start,
+                        hard: true,
+                    };
+                }
+                TokKind::Word if t.start >= at_least && self.keyword_at(t).is_some() => {
+                    return Cut {
+                        at: t.start,
+                        hard: false,
+                    };
+                }
+                _ => pos = t.end,
+            }
+        }
+    }
+
     // ---- one statement ----------------------------------------------------------
 
     /// Parses the statement whose keyword `kw` starts at `start`; returns it
@@ -409,8 +475,7 @@ impl<'s> Driver<'s> {
         end: usize,
     ) -> (Option<ast::Statement>, usize) {
         let src = self.src;
-        let slice = src.get(start..end).unwrap_or("");
-        let pair = match CorsParser::parse(Rule::statement, slice) {
+        let pair = match self.run(Rule::statement, start, end) {
             Ok(mut pairs) => pairs.next(),
             Err(e) => {
                 let at = self.pest_error(&e, start, end, Ctx::Statement(kw));
@@ -440,10 +505,12 @@ impl<'s> Driver<'s> {
                 if !self.continues_list(t, end) {
                     break;
                 }
-                let rest = src.get(t.start..end).unwrap_or("");
-                match CorsParser::parse(more, rest) {
+                match self.run(more, t.start, end) {
                     Ok(mut pairs) => {
                         let Some(p) = pairs.next() else { break };
+                        if let Some(next) = self.list_swallowed_keyword(&kind) {
+                            return (None, next);
+                        }
                         let p_end = p
                             .clone()
                             .into_inner()
@@ -479,6 +546,16 @@ impl<'s> Driver<'s> {
         }
 
         let t = self.tok(pos, end);
+        if t.kind == TokKind::Comma {
+            // `GET,` with no item after the `,`.
+            if let Some(more) = more_rule(kw) {
+                let after = self.tok(t.end, end);
+                if let Err(e) = self.run(more, after.start, end) {
+                    let at = self.pest_error(&e, after.start, end, Ctx::Statement(kw));
+                    return (None, self.recover(at.max(t.end), end));
+                }
+            }
+        }
         let next = if t.kind == TokKind::Semi {
             t.end
         } else if !t.newline_before
@@ -498,6 +575,30 @@ impl<'s> Driver<'s> {
             }),
             next,
         )
+    }
+
+    /// `methods GET,⏎ headers x`: the `,` at the end of a line made the next
+    /// statement's keyword an item of this list. Reports the `,` and returns
+    /// where that statement starts.
+    fn list_swallowed_keyword(&mut self, kind: &StatementKind) -> Option<usize> {
+        let src = self.src;
+        let last = last_item_span(kind)?;
+        keyword(src.get(last.range())?)?;
+        let before = src.get(..last.start)?;
+        let trimmed = before.trim_end();
+        if !trimmed.ends_with(',') || !before.get(trimmed.len()..)?.contains('\n') {
+            return None;
+        }
+        let comma = trimmed.len() - 1;
+        let word = src.get(last.range())?;
+        self.error(
+            Diagnostic::new(Kind::Syntax, Span::new(comma, comma + 1), "a list cannot end with `,`")
+                .with_label("this `,` continues the list")
+                .with_help(format!(
+                    "remove the `,`: with it, `{word}` on the next line reads as one more item of the list"
+                )),
+        );
+        Some(last.start)
     }
 
     /// Whether `t`, right after a list, is one more item written without a `,`.
@@ -537,15 +638,15 @@ impl<'s> Driver<'s> {
             _ => {
                 // `x-odd|name`: a name glued to characters a bare token cannot hold.
                 let glued = last_item_span(kind).filter(|s| s.end == t.start);
-                match glued {
-                    Some(s) => {
-                        let whole_end = src
-                            .get(s.start..end)
-                            .and_then(|r| {
-                                r.find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '}'))
-                            })
-                            .map_or(end, |p| s.start + p);
-                        let whole = src.get(s.start..whole_end).unwrap_or("");
+                // The whole glued word, if it is short enough to quote back.
+                let whole = glued.and_then(|s| {
+                    let rest = src.get(s.start..end.min(s.start + 200))?;
+                    let len =
+                        rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '}'))?;
+                    rest.get(..len)
+                });
+                match whole {
+                    Some(whole) => {
                         d.with_help(format!(
                             "a name with characters other than letters, digits, `-`, `_` and `.` is written as a string: `\"{}\"`",
                             whole.escape_debug()
@@ -776,8 +877,7 @@ impl<'s> Driver<'s> {
                             let close = rest.strip_prefix('{').and_then(|r| r.find('}').filter(|&p| p <= 12));
                             match close {
                                 Some(p) => {
-                                    let body = rest.get(1..=p).unwrap_or("");
-                                    let digits = body.get(..body.len().saturating_sub(1)).unwrap_or("");
+                                    let digits = rest.get(1..=p).unwrap_or("");
                                     let len = 1 + p + 1; // `{` … `}`
                                     for _ in 0..rest.get(..len).map_or(0, |s| s.chars().count()) {
                                         chars.next();
@@ -890,18 +990,8 @@ impl<'s> Driver<'s> {
     // ---- pest errors in words -------------------------------------------------------
 
     /// Reports a pest failure in words; returns the absolute error offset.
-    fn pest_error(
-        &mut self,
-        e: &pest::error::Error<Rule>,
-        off: usize,
-        end: usize,
-        ctx: Ctx,
-    ) -> usize {
-        let rel = match e.location {
-            pest::error::InputLocation::Pos(p) => p,
-            pest::error::InputLocation::Span((s, _)) => s,
-        };
-        let at = off + rel;
+    fn pest_error(&mut self, e: &PestError, off: usize, end: usize, ctx: Ctx) -> usize {
+        let at = off + error_offset(e);
         let positives: &[Rule] = match &e.variant {
             pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
             pest::error::ErrorVariant::CustomError { .. } => &[],
@@ -1002,6 +1092,21 @@ fn expected(
                 None,
             ),
         },
+    }
+}
+
+type PestError = pest::error::Error<Rule>;
+
+/// Where a pest run may be cut (see [`Driver::run`]).
+struct Cut {
+    at: usize,
+    hard: bool,
+}
+
+fn error_offset(e: &PestError) -> usize {
+    match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
     }
 }
 
