@@ -1,0 +1,330 @@
+//! The formatter: canonical output, and `parse(format(ast)) == ast` for random
+//! ASTs; and the front end on arbitrary and mutated text: a result, never a
+//! panic, and rendered diagnostics whenever there are errors.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use cors_policy_grammar::ast::{File, Item, OriginExpr, Policy, Statement, StatementKind};
+use cors_policy_grammar::{
+    RenderOptions, Span, Spanned, check, format, format_source, parse, render_all,
+};
+use proptest::prelude::*;
+
+const SPEC_EXAMPLE: &str = r#"// api.cors — comments run from `//` to the end of the line
+policy "public-assets" {
+    paths "/static/**", "/favicon.ico"
+    origins *
+    methods GET, HEAD
+    max-age 2h
+}
+
+policy "api" {
+    paths "/api/**"
+    origins "https://app.example.com", "https://*.staging.example.com", "http://localhost:*"
+    origins regex r"^https://pr-[0-9]+\.preview\.example\.dev$"
+    methods GET, POST, PUT, PATCH, DELETE
+    headers content-type, authorization, x-request-id
+    expose x-request-id, x-ratelimit-remaining
+    credentials
+    max-age 2h
+    private-network
+}
+"#;
+
+#[test]
+fn the_specification_example_is_already_canonical_but_for_its_comment() {
+    let canonical = SPEC_EXAMPLE.split_once('\n').unwrap().1;
+    assert_eq!(format_source(SPEC_EXAMPLE).unwrap(), canonical);
+    assert_eq!(format_source(canonical).unwrap(), canonical);
+}
+
+#[test]
+fn canonical_form_examples() {
+    let messy = r###"policy   "a" { origins "https://a.example" ,null;methods "GET" , "M SEARCH",*
+        headers "X-Custom"; expose x-a
+      max-age 7200 credentials true private-network false preflight-status 0204
+        origins regex "^https://a\\.b$", regex r#"^https://"x"$"#, regex "a\nb"
+      max-age 90  max-age 600 max-age 0 max-age 86400s allow "null-origin", regex-dot
+    }
+    /* comments go */ policy "b\u{e9}\"" { }"###;
+    let expected = r####"policy "a" {
+    origins "https://a.example", null
+    methods GET, "M SEARCH", *
+    headers X-Custom
+    expose x-a
+    max-age 2h
+    credentials
+    private-network false
+    preflight-status 204
+    origins regex r"^https://a\.b$", regex r#"^https://"x"$"#, regex "a\nb"
+    max-age 90s
+    max-age 10m
+    max-age 0
+    max-age 1d
+    allow null-origin, regex-dot
+}
+
+policy "bé\"" {
+}
+"####;
+    assert_eq!(format_source(messy).unwrap(), expected);
+}
+
+#[test]
+fn format_source_reports_syntax_errors() {
+    let errors = format_source("policy \"p\" { origin * }").unwrap_err();
+    assert_eq!(errors[0].name(), "unknown-statement");
+}
+
+#[test]
+fn format_output_is_refused_when_it_cannot_say_the_ast() {
+    // An empty list cannot be written; `format` cannot keep its promise here,
+    // which is why `format_source` re-parses before answering.
+    let file = File {
+        policies: vec![Policy {
+            name: Spanned::new("p".into(), Span::default()),
+            statements: vec![Statement {
+                kind: StatementKind::Methods(vec![]),
+                keyword_span: Span::default(),
+                span: Span::default(),
+            }],
+            span: Span::default(),
+        }],
+    };
+    assert!(parse(&format(&file)).is_err());
+}
+
+// ---- random ASTs ---------------------------------------------------------------------------
+
+fn spanned<T: std::fmt::Debug + Clone>(
+    s: impl Strategy<Value = T>,
+) -> impl Strategy<Value = Spanned<T>> {
+    s.prop_map(|v| Spanned::new(v, Span::default()))
+}
+
+/// Strings with what makes quoting hard: quotes, backslashes, `#`, comment
+/// markers, control characters and any Unicode.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z0-9/*.:-]{0,12}",
+        "[\"\\\\#/*{}\r\n\t\0 a-z]{0,10}",
+        any::<String>(),
+    ]
+}
+
+fn regex_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        r#"\^https://[a-z]+\\\.example\\\.com\$"#,
+        "[\"#a-z\\\\.]{0,12}",
+        "\"#{0,3}[a-z]{0,3}\"#{0,3}",
+        any::<String>(),
+    ]
+}
+
+fn origin() -> impl Strategy<Value = OriginExpr> {
+    prop_oneof![
+        Just(OriginExpr::Any),
+        Just(OriginExpr::Null),
+        text().prop_map(OriginExpr::Literal),
+        regex_text().prop_map(OriginExpr::Regex),
+    ]
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof!["[A-Za-z0-9][A-Za-z0-9._-]{0,10}", text()]
+}
+
+fn item() -> impl Strategy<Value = Item> {
+    prop_oneof![Just(Item::Any), name().prop_map(Item::Name)]
+}
+
+fn list<T: std::fmt::Debug>(s: impl Strategy<Value = T>) -> impl Strategy<Value = Vec<T>> {
+    proptest::collection::vec(s, 1..4)
+}
+
+fn statement_kind() -> impl Strategy<Value = StatementKind> {
+    prop_oneof![
+        list(spanned(text())).prop_map(StatementKind::Paths),
+        list(spanned(origin())).prop_map(StatementKind::Origins),
+        list(spanned(item())).prop_map(StatementKind::Methods),
+        list(spanned(item())).prop_map(StatementKind::Headers),
+        list(spanned(item())).prop_map(StatementKind::Expose),
+        any::<bool>().prop_map(StatementKind::Credentials),
+        any::<bool>().prop_map(StatementKind::PrivateNetwork),
+        prop_oneof![
+            any::<u64>(),
+            0u64..100_000,
+            (0u64..1000).prop_map(|d| d * 86_400)
+        ]
+        .prop_map(|s| StatementKind::MaxAge(Spanned::new(s, Span::default()))),
+        any::<u64>().prop_map(|s| StatementKind::PreflightStatus(Spanned::new(s, Span::default()))),
+        list(spanned(name())).prop_map(StatementKind::Allow),
+    ]
+}
+
+fn file() -> impl Strategy<Value = File> {
+    let statement = statement_kind().prop_map(|kind| Statement {
+        kind,
+        keyword_span: Span::default(),
+        span: Span::default(),
+    });
+    let policy = (spanned(text()), proptest::collection::vec(statement, 0..6)).prop_map(
+        |(name, statements)| Policy {
+            name,
+            statements,
+            span: Span::default(),
+        },
+    );
+    proptest::collection::vec(policy, 1..4).prop_map(|policies| File { policies })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn format_then_parse_gives_the_same_ast(file in file()) {
+        let text = format(&file);
+        let parsed = match parse(&text) {
+            Ok(p) => p,
+            Err(e) => return Err(TestCaseError::fail(format!("{text}\n{e:#?}"))),
+        };
+        prop_assert_eq!(&parsed, &file, "{}", text);
+        // Canonical text is a fixed point.
+        prop_assert_eq!(format(&parsed), text);
+    }
+}
+
+// ---- hostile text ----------------------------------------------------------------------------
+
+fn assert_checked(src: &str) -> Result<(), TestCaseError> {
+    let checked = check(src);
+    if checked.has_errors() {
+        prop_assert!(checked.policies.is_none());
+        let rendered = render_all(
+            &checked.diagnostics,
+            src,
+            "fuzz.cors",
+            &RenderOptions::default(),
+        );
+        prop_assert!(rendered.contains("error["), "{}", rendered);
+        for d in &checked.diagnostics {
+            prop_assert!(!d.message.is_empty());
+            prop_assert!(
+                d.span.start <= d.span.end && d.span.end <= src.len(),
+                "{:?} in {} bytes",
+                d.span,
+                src.len()
+            );
+        }
+    } else {
+        prop_assert!(checked.policies.is_some());
+        // What checks clean formats, and the formatted text checks clean too.
+        let formatted = format_source(src);
+        prop_assert!(formatted.is_ok(), "{:?}", formatted);
+    }
+    Ok(())
+}
+
+/// Pieces a mutation splices in: tokens of the language and of its near misses.
+const PIECES: &[&str] = &[
+    "policy",
+    "\"x\"",
+    "r#\"",
+    "\"#",
+    "{",
+    "}",
+    ",",
+    ";",
+    "*",
+    "null",
+    "regex",
+    "origins",
+    "methods",
+    "max-age",
+    "2h",
+    "-5",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    "\\",
+    "\"",
+    "é",
+    "\u{2028}",
+    "credentials",
+    "true",
+    "r\"",
+    "#",
+    " ",
+    "GET",
+];
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Delete(usize, usize),
+    Insert(usize, usize),
+    Duplicate(usize, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), 0usize..20).prop_map(|(a, n)| Edit::Delete(a, n)),
+        (any::<usize>(), 0..PIECES.len()).prop_map(|(a, p)| Edit::Insert(a, p)),
+        (any::<usize>(), 0usize..40).prop_map(|(a, n)| Edit::Duplicate(a, n)),
+    ]
+}
+
+fn boundary(s: &str, at: usize) -> usize {
+    let mut at = at % (s.len() + 1);
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn mutate(mut s: String, edits: &[Edit]) -> String {
+    for e in edits {
+        match *e {
+            Edit::Delete(a, n) => {
+                let a = boundary(&s, a);
+                let b = boundary(&s, (a + n).min(s.len()));
+                s.replace_range(a..b.max(a), "");
+            }
+            Edit::Insert(a, p) => {
+                let a = boundary(&s, a);
+                s.insert_str(a, PIECES[p]);
+            }
+            Edit::Duplicate(a, n) => {
+                let a = boundary(&s, a);
+                let b = boundary(&s, (a + n).min(s.len())).max(a);
+                let piece = s[a..b].to_owned();
+                s.insert_str(b, &piece);
+            }
+        }
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_gets_a_result(src in any::<String>()) {
+        assert_checked(&src)?;
+    }
+
+    #[test]
+    fn arbitrary_tokens_get_a_result(pieces in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+        let src: String = pieces.iter().map(|&p| PIECES[p]).collect::<Vec<_>>().join(" ");
+        assert_checked(&src)?;
+    }
+
+    #[test]
+    fn mutated_policies_get_a_result(edits in proptest::collection::vec(edit(), 1..6)) {
+        assert_checked(&mutate(SPEC_EXAMPLE.to_owned(), &edits))?;
+    }
+}
