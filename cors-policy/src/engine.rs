@@ -73,6 +73,18 @@ impl Engine {
         &self.policies
     }
 
+    /// An engine without policies: it handles no request, so it never sends
+    /// a CORS header. What a `cors_policy!` engine falls back to (failing
+    /// closed) if the text checked at build time did not compile at run time.
+    #[cfg(feature = "macros")]
+    pub(crate) fn fail_closed() -> Engine {
+        Engine {
+            policies: Vec::new(),
+            compiled: Vec::new(),
+            paths: PathMatcher::new(&[], &mut Vec::new()),
+        }
+    }
+
     /// Answers one request. Never allocates, never panics; see the
     /// "Untrusted input" section above.
     pub fn decide<'a>(&'a self, request: &Request<'a>) -> Decision<'a> {

@@ -67,18 +67,23 @@ pub mod __private {
     pub use crate::Engine;
     pub use std::sync::LazyLock;
 
-    /// The engine of a policy text that `cors_policy!` validated at build time
-    /// with this same front end, so parsing it again cannot fail. Were it to
-    /// fail anyway, the engine fails closed: it handles no request, so no CORS
-    /// header is ever sent and browsers keep refusing cross-origin reads.
+    /// The engine of a policy text that `cors_policy!` validated at build
+    /// time with this same front end, so compiling it again does not fail.
+    /// Were it to fail anyway, the engine fails closed rather than panic: it
+    /// handles no request, so no CORS header is ever sent and browsers keep
+    /// refusing cross-origin reads (logged when `tracing` is on).
     pub fn engine_from_checked_source(src: &str) -> Engine {
         match src.parse() {
             Ok(engine) => engine,
-            // TEMP(macro helper): waiting for an infallible empty engine.
-            Err(_) => Engine::from_policies(&crate::grammar::model::PolicySet {
-                policies: Vec::new(),
-            })
-            .unwrap_or_else(|_| loop {}),
+            Err(_error) => {
+                #[cfg(feature = "tracing")]
+                tracing::error!(
+                    error = %_error,
+                    "a cors_policy! policy checked at build time does not compile at run time; \
+                     the engine handles no request"
+                );
+                Engine::fail_closed()
+            }
         }
     }
 }
