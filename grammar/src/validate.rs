@@ -46,7 +46,7 @@ struct Validator<'s> {
     src: Option<&'s str>,
 }
 
-/// One policy after validation: its model, what it allows, its diagnostics.
+/// One policy after validation: its model and the warnings it allows.
 struct Validated {
     model: model::Policy,
     allowed: HashSet<Kind>,
