@@ -393,7 +393,11 @@ impl Explainer<'_> {
             Reason::MalformedOrigin { origin } => {
                 let mut more = malformed_details(origin);
                 if let Some(form) = browser_form(origin) {
-                    match policy.origins.iter().find(|o| simple_origin_match(&o.matcher, &form)) {
+                    match policy
+                        .origins
+                        .iter()
+                        .find(|o| simple_origin_match(&o.matcher, &form))
+                    {
                         Some(o) => more.push(format!(
                             "as a browser sends it, `{form}`, it would match {} ({}:{})",
                             o.source,
@@ -426,7 +430,11 @@ impl Explainer<'_> {
                         self.line_of(closest.span_start)
                     ));
                     let words = &closest.difference.words;
-                    more.push(if closest.difference.parts > 3 { words.clone() } else { format!("it differs {words}") });
+                    more.push(if closest.difference.parts > 3 {
+                        words.clone()
+                    } else {
+                        format!("it differs {words}")
+                    });
                 }
                 Check {
                     pass: Some(false),
@@ -657,14 +665,22 @@ impl Explainer<'_> {
         let cors_headers = d.headers().filter(|h| h.name != "vary").count() > 0;
         let line = match (d.kind(), d.status()) {
             (Kind::Preflight, Some(status)) if cors_headers => {
-                format!("{status} with CORS headers; the engine answers the preflight, your handler is not called")
+                format!(
+                    "{status} with CORS headers; the engine answers the preflight, your handler is not called"
+                )
             }
             (Kind::Preflight, Some(status)) => {
-                format!("{status}, no CORS headers; the engine answers the preflight, your handler is not called")
+                format!(
+                    "{status}, no CORS headers; the engine answers the preflight, your handler is not called"
+                )
             }
-            (Kind::Unhandled, _) => "nothing; the request goes on to your handler untouched".to_owned(),
+            (Kind::Unhandled, _) => {
+                "nothing; the request goes on to your handler untouched".to_owned()
+            }
             _ if cors_headers => "your handler's response, with CORS headers added".to_owned(),
-            (Kind::NotCors, _) if d.vary().is_some() => "your handler's response, with only `vary` added".to_owned(),
+            (Kind::NotCors, _) if d.vary().is_some() => {
+                "your handler's response, with only `vary` added".to_owned()
+            }
             (Kind::NotCors, _) => "your handler's response, untouched".to_owned(),
             _ => "your handler's response, with no CORS headers".to_owned(),
         };
@@ -691,7 +707,11 @@ impl Explainer<'_> {
             Kind::NotCors => Outcome::NotEnforced,
             Kind::Unhandled if self.origin().is_none() => Outcome::NotEnforced,
             Kind::Unhandled => Outcome::Blocked(missing),
-            _ if matches!(d.reason(), Reason::MalformedOrigin { .. } | Reason::OriginDuplicated) => {
+            _ if matches!(
+                d.reason(),
+                Reason::MalformedOrigin { .. } | Reason::OriginDuplicated
+            ) =>
+            {
                 Outcome::NotABrowser(missing)
             }
             _ if !d.allowed() => Outcome::Blocked(missing),
@@ -756,7 +776,7 @@ impl Explainer<'_> {
             .unwrap_or_else(|| self.request.method.clone());
         match outcome {
             Outcome::NotEnforced => {
-                out.push_str("In the browser: nothing to enforce, CORS applies only to cross-origin requests.\n");
+                out.push_str("In the browser: nothing to enforce; CORS applies only to cross-origin requests.\n");
                 if self.decision.vary().is_some() {
                     out.push_str(
                         "  The engine still adds `vary: Origin`, so that no cache serves this answer to a cross-origin request.\n",
@@ -765,25 +785,28 @@ impl Explainer<'_> {
             }
             Outcome::NotABrowser(message) => {
                 out.push_str(
-                    "In the browser: no browser sends this `Origin`: browsers send exactly one, serialized as\n\
-                     `scheme://host[:port]`. The answer has no CORS headers; a browser page behind whatever sent\n\
-                     it (a proxy that rewrites headers, say) would be blocked, and Chromium's console would say:\n",
+                    "In the browser: no browser sends this `Origin`.\n  \
+                     Browsers send exactly one, serialized as `scheme://host[:port]`. The answer has no CORS\n  \
+                     headers, so a page behind whatever sent it (a proxy that rewrites headers, say) would be\n  \
+                     blocked, and Chromium's console would say:\n",
                 );
-                out.push_str(&format!("\n  {}\n", self.chromium_line(message)));
+                out.push_str(&format!("\n    {}\n", self.chromium_line(message)));
             }
             Outcome::Blocked(message) => {
                 if preflight {
                     out.push_str(&format!(
-                        "In the browser: blocked. The preflight fails, so the `{sent_method}` is never sent, and\n\
-                         fetch() rejects with a TypeError (\"Failed to fetch\"). Chromium's console says:\n"
+                        "In the browser: blocked.\n  \
+                         The preflight fails, so the `{sent_method}` is never sent, and fetch() rejects with a\n  \
+                         TypeError (\"Failed to fetch\"). Chromium's console says:\n"
                     ));
                 } else {
                     out.push_str(
-                        "In the browser: blocked. The request reaches the server, but the page's script cannot read\n\
-                         the response: fetch() rejects with a TypeError (\"Failed to fetch\"). Chromium's console says:\n",
+                        "In the browser: blocked.\n  \
+                         The request reaches the server, but the page's script cannot read the response:\n  \
+                         fetch() rejects with a TypeError (\"Failed to fetch\"). Chromium's console says:\n",
                     );
                 }
-                out.push_str(&format!("\n  {}\n", self.chromium_line(message)));
+                out.push_str(&format!("\n    {}\n", self.chromium_line(message)));
                 let engine_denied =
                     !self.decision.allowed() && self.decision.kind() != Kind::Unhandled;
                 let origin_failed = matches!(
@@ -806,7 +829,8 @@ impl Explainer<'_> {
                 }
                 if self.decision.kind() == Kind::Unhandled {
                     out.push_str(
-                        "\n  (unless your application adds CORS headers itself: the engine passes the request on untouched)\n",
+                        "\n  This assumes your application adds no CORS headers of its own: the engine passes\n  \
+                         the request on untouched.\n",
                     );
                 }
                 if !preflight
@@ -1037,11 +1061,12 @@ impl Explainer<'_> {
         let wildcard = self.header_value("access-control-allow-origin").as_deref() == Some("*");
         if wildcard {
             fix.why_not.push(format!(
-                "`credentials` cannot go with `origins *` (credentials-wildcard): browsers refuse a `*` answer\n\
-                 to a request with credentials. Replace `origins *` in {at} by the sites that send\n\
-                 cookies, and add `credentials`:\n    origins \"{origin}\"\n    credentials\n\
-                 (keep `origins *` in a separate policy for public paths that need no cookies), or have the\n\
-                 page send no credentials (`credentials: 'omit'`)."
+                "Browsers refuse a `*` answer to a request with credentials, and `credentials` cannot go\n\
+                 with `origins *` (credentials-wildcard). In {at}, replace\n\
+                 `origins *` by the sites that send cookies, and add `credentials`:\n    \
+                 origins \"{origin}\"\n    credentials\n\
+                 Keep `origins *` in a separate policy for the paths that need no cookies; or have the page\n\
+                 send none (`credentials: 'omit'`)."
             ));
             return;
         }
@@ -1214,24 +1239,6 @@ impl OriginParts {
             host: host.to_owned(),
             port,
         })
-    }
-
-    /// The parts of an exact entry, or of a pattern with an exact port and host.
-    fn parse_matcher(matcher: &OriginMatcher) -> Option<OriginParts> {
-        match matcher {
-            OriginMatcher::Exact(s) => OriginParts::parse(s),
-            OriginMatcher::Pattern(p) => Some(OriginParts {
-                scheme: p.scheme.clone(),
-                host: match &p.host {
-                    HostPattern::Exact(h) | HostPattern::Subdomains(h) => h.clone(),
-                },
-                port: match p.port {
-                    PortPattern::Exact(port) => Some(port),
-                    PortPattern::Default | PortPattern::Any => None,
-                },
-            }),
-            _ => None,
-        }
     }
 }
 
@@ -1468,7 +1475,11 @@ fn browser_form(origin: &[u8]) -> Option<String> {
     let (scheme, rest) = text.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
-    if authority.is_empty() || authority.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
+    if authority.is_empty()
+        || authority
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
         return None;
     }
     let parts = OriginParts::parse(&format!("{scheme}://{authority}"))?;

@@ -130,7 +130,7 @@ pub(crate) fn parse_header_arg(arg: &OsStr) -> Result<(String, Vec<u8>), String>
     let name = trim(name);
     if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
         return Err(format!(
-            "`-H {shown}`: `{}` is not a header name",
+            "`-H {shown}`: `{}` is not a header name; write `Name: value`",
             String::from_utf8_lossy(name)
         ));
     }

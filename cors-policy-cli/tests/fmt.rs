@@ -139,21 +139,40 @@ fn io_and_usage_errors_exit_2() {
 #[test]
 fn comments_are_never_dropped_silently() {
     let dir = scratch("fmt-comments");
-    let commented = "// who may call the API\npolicy   \"api\" { origins \"https://app.example.com\" }\n";
+    let commented =
+        "// who may call the API\npolicy   \"api\" { origins \"https://app.example.com\" }\n";
     std::fs::write(dir.join("commented.cors"), commented).unwrap();
     let in_dir = |args: &[&str]| common::finish(common::cmd().current_dir(&dir).args(args));
 
     let r = in_dir(&["fmt", "--write", "commented.cors"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.starts_with("error: not rewriting `commented.cors`: it has comments"), "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(dir.join("commented.cors")).unwrap(), commented, "the file is untouched");
+    assert!(
+        r.stderr
+            .starts_with("error: not rewriting `commented.cors`: it has comments"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("commented.cors")).unwrap(),
+        commented,
+        "the file is untouched"
+    );
 
     let r = in_dir(&["fmt", "commented.cors"]);
     assert_eq!(r.code, 0);
-    assert_eq!(r.stdout, "policy \"api\" {\n    origins \"https://app.example.com\"\n}\n");
-    assert_eq!(r.stderr, "warning: the canonical form of `commented.cors` leaves out its comments\n");
+    assert_eq!(
+        r.stdout,
+        "policy \"api\" {\n    origins \"https://app.example.com\"\n}\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "warning: the canonical form of `commented.cors` leaves out its comments\n"
+    );
 
     let r = in_dir(&["fmt", "--check", "commented.cors"]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, "would reformat `commented.cors` (and drop its comments)\n");
+    assert_eq!(
+        r.stderr,
+        "would reformat `commented.cors` (and drop its comments)\n"
+    );
 }
