@@ -1050,3 +1050,47 @@ fn validating_ten_thousand_origins_is_fast() {
     // Generous for an unoptimized build on a shared machine; release is far faster.
     assert!(took < std::time::Duration::from_secs(3), "{took:?}");
 }
+
+/// Each `### CODE` entry of the reference shows a policy and the diagnostic it
+/// gets; both must stay true.
+#[test]
+fn the_reference_examples_are_what_check_reports() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/language.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let section = &doc[doc.find("## Diagnostics").unwrap()..];
+    let mut seen = 0;
+    for entry in section.split("\n### ").skip(1) {
+        let code = entry.trim_start_matches('`').get(..5).unwrap();
+        let blocks: Vec<&str> = entry
+            .split("```")
+            .skip(1)
+            .step_by(2)
+            .map(|b| b.trim_start_matches('\n'))
+            .collect();
+        let [src, expected, ..] = blocks[..] else {
+            panic!("{code}: no example")
+        };
+        let shown: Vec<String> = all(src)
+            .into_iter()
+            .map(|(d, full)| {
+                let severity = if full.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
+                format!(
+                    "{severity}[{}] {}, at {}: {}\nhelp: {}\n",
+                    d.code,
+                    d.name,
+                    d.at,
+                    d.message,
+                    full.help.unwrap_or_default()
+                )
+            })
+            .collect();
+        assert_eq!(shown, vec![expected.to_owned()], "{code}");
+        assert!(expected.contains(&format!("[{code}]")), "{code}");
+        seen += 1;
+    }
+    assert_eq!(seen, Kind::ALL.len());
+}
