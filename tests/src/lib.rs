@@ -2,3 +2,4 @@
 
 pub mod browser;
 pub mod conformance;
+pub mod e2e;

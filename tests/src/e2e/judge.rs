@@ -1,0 +1,502 @@
+//! Judging one case three ways: what the browser did, what the engine's verdicts on the
+//! requests the browser actually sent imply, and what the browser model predicts.
+
+use cors_policy::Engine;
+
+use super::case::{Case, Verdict};
+use super::page::{CaseResult, Run};
+use super::server::{Exchange, RAW_PREFIX, app_response, engine_request, raw_response};
+use crate::browser::{
+    self, BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome,
+    chromium_console_message,
+};
+
+/// The two ports of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    /// The page server's port.
+    pub page: u16,
+    /// The API server's port.
+    pub api: u16,
+}
+
+/// One line of the report.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The case's name.
+    pub name: String,
+    /// What the case expects.
+    pub expected: String,
+    /// What Chromium did (each run, when they differ).
+    pub browser: String,
+    /// The engine's verdicts on the requests Chromium sent (`P` preflight, `A` actual),
+    /// and the outcome they imply.
+    pub engine: String,
+    /// The model, Chromium flavour.
+    pub model: String,
+    /// The model, as the Fetch standard is written.
+    pub spec: String,
+    /// What the server saw: e.g. `OPTIONS PUT` (the requests, in order).
+    pub wire: String,
+    /// Everything that disagrees; empty when the case passes.
+    pub problems: Vec<String>,
+}
+
+/// How the engine's answer is applied to a response, exactly as the decision documents it
+/// (set every `access-control-*`, append `vary`): the server the model talks to.
+pub fn engine_server(engine: &Engine, request: &HttpRequest) -> HttpResponse {
+    if request.path.starts_with(RAW_PREFIX) {
+        return raw_response(request).0;
+    }
+    let decision = engine.decide(&engine_request(request));
+    let mut response = if decision.forward() {
+        let cookie = request.header_str("cookie");
+        app_response(&request.method, &request.path, cookie.as_deref()).0
+    } else {
+        HttpResponse::new(decision.status().unwrap_or(403))
+    };
+    for header in decision.headers() {
+        if header.name != "vary" {
+            response
+                .headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(header.name));
+        }
+    }
+    for header in decision.headers() {
+        response = response.header(header.name, header.value);
+    }
+    response
+}
+
+/// Whether Chromium 156's preflight cache answers for a repeat of `case` right after the
+/// preflight that gave `result` (all observed here):
+/// - the entry lives for the max-age (5 s when absent, 0 for `max-age 0`);
+/// - `fetch()` with `cache: 'no-store'` or `'reload'` bypasses the preflight cache (the
+///   spec leaves the cache to the user agent, so this is allowed);
+/// - a cached `Access-Control-Allow-Headers: *` does not cover `authorization` — the
+///   cache applies the "CORS non-wildcard request-header name" rule that Chromium's
+///   preflight check skips, so such a fetch is preflighted every time.
+pub fn chromium_cache_hit(case: &Case, result: &browser::PreflightResult) -> bool {
+    if result.chromium_cache_seconds() == 0 {
+        return false;
+    }
+    if matches!(case.cache.as_deref(), Some("no-store" | "reload")) {
+        return false;
+    }
+    let covered_by_name = |name: &str| {
+        result
+            .header_names
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+    };
+    !case
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("authorization") && !covered_by_name(name))
+}
+
+fn verdict_of(outcome: &Outcome) -> Verdict {
+    match outcome {
+        Outcome::Ok { response, .. } => Verdict::Ok(response.status),
+        Outcome::Blocked { .. } => Verdict::Blocked,
+        Outcome::TypeError { .. } => Verdict::Thrown,
+    }
+}
+
+fn header_value(headers: &[(String, Vec<u8>)], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+}
+
+/// The engine's verdict on one request, and whether its answer satisfies a request of this
+/// credentials mode (with `include`, Fetch's CORS check wants the origin echoed, not `*`,
+/// and `Access-Control-Allow-Credentials: true` — the engine only sends those for a
+/// credentialed policy).
+fn engine_verdict(engine: &Engine, request: &HttpRequest, include: bool) -> (bool, String) {
+    let decision = engine.decide(&engine_request(request));
+    let mut allow_origin = None;
+    let mut credentials = false;
+    for header in decision.headers() {
+        match header.name {
+            "access-control-allow-origin" => allow_origin = Some(header.value_str()),
+            "access-control-allow-credentials" => credentials = true,
+            _ => {}
+        }
+    }
+    let kind = if request.is_preflight() { "P" } else { "A" };
+    let mut shown = format!(
+        "{kind}:{}",
+        if decision.allowed() { "allow" } else { "deny" }
+    );
+    let mut ok = decision.allowed();
+    if ok && include && (allow_origin == Some("*") || !credentials) {
+        shown.push_str(if allow_origin == Some("*") {
+            "(*)"
+        } else {
+            "(no-cred)"
+        });
+        ok = false;
+    }
+    (ok, shown)
+}
+
+fn show_runs(verdicts: &[Verdict]) -> String {
+    match verdicts.split_first() {
+        Some((first, rest)) if rest.iter().all(|v| v == first) => first.to_string(),
+        _ => verdicts
+            .iter()
+            .map(Verdict::to_string)
+            .collect::<Vec<_>>()
+            .join(" / "),
+    }
+}
+
+/// Judges one case. `exchanges` are the API server's records for this case's path (all
+/// runs, in order); `console` is the browser's console for the page that ran it.
+pub fn judge(
+    case: &Case,
+    ports: Ports,
+    engine: &Engine,
+    result: Option<&CaseResult>,
+    exchanges: &[Exchange],
+    console: &[String],
+) -> Row {
+    let mut problems = Vec::new();
+    let expected = case.expect.verdict;
+    let include = case.credentials == CredentialsMode::Include;
+    let raw = case.path.starts_with(RAW_PREFIX);
+
+    // The browser.
+    let runs: &[Run] = result.map_or(&[], |r| r.runs.as_slice());
+    if runs.len() != usize::from(case.repeat) {
+        problems.push(format!(
+            "the page reported {} runs, not {}",
+            runs.len(),
+            case.repeat
+        ));
+    }
+    let browser_verdicts: Vec<Verdict> = runs.iter().map(Run::verdict).collect();
+    for (i, v) in browser_verdicts.iter().enumerate() {
+        if *v != expected {
+            problems.push(format!("browser run {}: {v}, expected {expected}", i + 1));
+        }
+    }
+    for run in runs {
+        match run {
+            Run::Ok { read, .. } => {
+                for (name, want) in &case.expect.headers {
+                    let got = read.get(name).cloned().flatten();
+                    if &got != want {
+                        problems.push(format!("browser read {name}: {got:?}, expected {want:?}"));
+                    }
+                }
+            }
+            Run::Error { error } if expected == Verdict::Thrown || expected == Verdict::Blocked => {
+                let _ = error;
+            }
+            Run::Error { error } => problems.push(format!("browser error: {error}")),
+        }
+    }
+
+    // What reached the server.
+    let preflights: Vec<&Exchange> = exchanges
+        .iter()
+        .filter(|e| e.request.is_preflight())
+        .collect();
+    let actuals: Vec<&Exchange> = exchanges
+        .iter()
+        .filter(|e| !e.request.is_preflight())
+        .collect();
+    let wire = if exchanges.is_empty() {
+        "nothing".to_owned()
+    } else {
+        exchanges
+            .iter()
+            .map(|e| format!("{}→{}", e.request.method, e.response.status))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if let Some(n) = case.expect.preflights
+        && preflights.len() != n
+    {
+        problems.push(format!(
+            "the server saw {} preflights, expected {n}",
+            preflights.len()
+        ));
+    }
+    for (cookie, want) in &case.expect.cookies {
+        if actuals.is_empty() && *want {
+            problems.push(format!(
+                "no actual request reached the server to carry `{cookie}`"
+            ));
+        }
+        for exchange in &actuals {
+            let got = exchange.request.header_str("cookie").is_some_and(|c| {
+                c.split(';')
+                    .any(|pair| pair.trim().starts_with(&format!("{cookie}=")))
+            });
+            if got != *want {
+                problems.push(format!(
+                    "the server {} cookie `{cookie}`",
+                    if got { "received" } else { "did not receive" }
+                ));
+            }
+        }
+    }
+
+    // The browser model, both flavours, against the same engine (or the raw route).
+    let page_request = case.page_request(ports.page, ports.api);
+    let model_trace = |flavor| {
+        let opts = BrowserOptions {
+            flavor,
+            private_network: false,
+        };
+        browser::browser_fetch_traced(&page_request, &opts, &mut |http: &HttpRequest| {
+            engine_server(engine, http)
+        })
+    };
+    let chromium = model_trace(Flavor::Chromium);
+    let spec = model_trace(Flavor::Spec);
+    let model_verdict = verdict_of(&chromium.outcome);
+    let spec_verdict = verdict_of(&spec.outcome);
+    if model_verdict != expected {
+        problems.push(format!("model: {model_verdict}, expected {expected}"));
+    }
+    match (spec_verdict != model_verdict, case.spec_differs) {
+        (true, false) => problems.push(format!(
+            "undeclared Chromium/spec disagreement: the spec says {spec_verdict}"
+        )),
+        (false, true) => problems
+            .push("declared Chromium/spec disagreement not seen: the spec agrees now".to_owned()),
+        _ => {}
+    }
+    if let Outcome::Ok {
+        readable_headers, ..
+    } = &chromium.outcome
+    {
+        for (name, want) in &case.expect.headers {
+            let got = header_value(readable_headers, name);
+            if &got != want {
+                problems.push(format!("model reads {name}: {got:?}, expected {want:?}"));
+            }
+        }
+        // Every name the page could read, the model can read in the response the server
+        // really sent (hyper adds `content-length` and `date`), and no more.
+        if let (Some(Run::Ok { names, .. }), Some(sent)) = (runs.first(), actuals.first()) {
+            let model_names: Vec<String> =
+                browser::readable_headers(&sent.response.headers, case.credentials, false)
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
+            // hyper adds `date` (and `content-length` for some bodies) as it writes the
+            // response, after the recorder has seen it.
+            let mut browser_names: Vec<String> = names
+                .iter()
+                .filter(|n| {
+                    !matches!(n.as_str(), "date" | "content-length")
+                        || sent.response.headers.iter().any(|(h, _)| h == *n)
+                })
+                .cloned()
+                .collect();
+            browser_names.sort();
+            if model_names != browser_names {
+                problems.push(format!(
+                    "readable header names: browser {browser_names:?}, model {model_names:?}"
+                ));
+            }
+        }
+    }
+    // The first run's requests are those the model sends (it has no preflight cache).
+    let model_wire: Vec<&HttpRequest> = chromium.exchanges.iter().map(|(r, _)| r).collect();
+    for (i, sent) in model_wire.iter().enumerate() {
+        let Some(seen) = exchanges.get(i) else {
+            if expected != Verdict::Thrown {
+                problems.push(format!(
+                    "the model sends {} {} but the server saw nothing there",
+                    sent.method, sent.path
+                ));
+            }
+            break;
+        };
+        for name in [
+            "origin",
+            "access-control-request-method",
+            "access-control-request-headers",
+        ] {
+            let (a, b) = (sent.header_str(name), seen.request.header_str(name));
+            if a != b {
+                problems.push(format!(
+                    "request {} `{name}`: browser sent {b:?}, model sends {a:?}",
+                    i + 1
+                ));
+            }
+        }
+        if sent.method != seen.request.method {
+            problems.push(format!(
+                "request {}: browser sent method {}, model sends {}",
+                i + 1,
+                seen.request.method,
+                sent.method
+            ));
+        }
+    }
+    // The preflight cache: the later runs, a few milliseconds after the first, send no
+    // preflight when Chromium's cache answers for them.
+    let model_preflights = match &chromium.outcome {
+        Outcome::Ok {
+            preflight: Some(p), ..
+        } if chromium_cache_hit(case, p) => 1,
+        Outcome::Ok {
+            preflight: Some(_), ..
+        } => usize::from(case.repeat),
+        Outcome::Blocked {
+            stage: browser::Stage::Preflight,
+            ..
+        } => usize::from(case.repeat),
+        _ => 0,
+    };
+    if model_preflights != preflights.len() {
+        problems.push(format!(
+            "the server saw {} preflights, the model (with Chromium's preflight cache) \
+             predicts {model_preflights}",
+            preflights.len()
+        ));
+    }
+    // Chromium's console line for a blocked fetch.
+    let url = case.url(ports.api);
+    let prefix = format!("Access to fetch at '{url}' ");
+    let lines: Vec<&String> = console.iter().filter(|l| l.starts_with(&prefix)).collect();
+    match &chromium.outcome {
+        Outcome::Blocked { reason, stage, .. } => {
+            let want =
+                chromium_console_message(&url, &case.page_origin(ports.page), reason, *stage);
+            if lines.is_empty() {
+                problems.push(format!("no console message; the model expects: {want}"));
+            }
+            for line in lines {
+                if *line != want {
+                    problems.push(format!("console: {line}\n      model: {want}"));
+                }
+            }
+        }
+        _ => {
+            for line in lines {
+                problems.push(format!("unexpected console message: {line}"));
+            }
+        }
+    }
+
+    // The engine's verdicts on what the browser sent. A request the browser did not send
+    // (blocked at the preflight) is judged as the model says the browser would send it.
+    let engine_column = if raw {
+        "n/a (raw route)".to_owned()
+    } else if case.expect.verdict == Verdict::Thrown && exchanges.is_empty() {
+        "nothing sent".to_owned()
+    } else {
+        let mut shown = Vec::new();
+        let mut ok = true;
+        for exchange in &preflights {
+            let (allowed, s) = engine_verdict(engine, &exchange.request, include);
+            ok &= allowed;
+            shown.push(s);
+        }
+        if actuals.is_empty() {
+            let would_send = chromium
+                .exchanges
+                .iter()
+                .map(|(r, _)| r.clone())
+                .find(|r| !r.is_preflight())
+                .or_else(|| {
+                    browser::prepare(&page_request, &BrowserOptions::default())
+                        .ok()
+                        .map(|p| browser::actual_request(&p))
+                });
+            if let Some(request) = would_send {
+                let (allowed, s) = engine_verdict(engine, &request, include);
+                ok &= allowed;
+                shown.push(format!("{s}(unsent)"));
+            }
+        }
+        for exchange in &actuals {
+            let (allowed, s) = engine_verdict(engine, &exchange.request, include);
+            ok &= allowed;
+            shown.push(s);
+        }
+        let status = actuals.first().map_or(200, |e| e.response.status);
+        let implied = if ok {
+            Verdict::Ok(status)
+        } else {
+            Verdict::Blocked
+        };
+        if implied != expected {
+            problems.push(format!("engine implies {implied}, expected {expected}"));
+        }
+        format!("{} ⇒ {implied}", shown.join(" "))
+    };
+
+    Row {
+        name: case.name.clone(),
+        expected: expected.to_string(),
+        browser: if runs.is_empty() {
+            "no result".to_owned()
+        } else {
+            show_runs(&browser_verdicts)
+        },
+        engine: engine_column,
+        model: verdict_of(&chromium.outcome).to_string(),
+        spec: spec_verdict.to_string(),
+        wire,
+        problems,
+    }
+}
+
+/// The table of all rows, with each row's problems under it.
+pub fn table(rows: &[Row]) -> String {
+    let headers = [
+        "case", "expected", "browser", "engine", "model", "spec", "wire",
+    ];
+    let cells: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.name.clone(),
+                r.expected.clone(),
+                r.browser.clone(),
+                r.engine.clone(),
+                r.model.clone(),
+                r.spec.clone(),
+                r.wire.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+            .trim_end()
+            .to_owned()
+    };
+    let mut out = line(&headers.map(str::to_owned));
+    out.push('\n');
+    out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 3 * (widths.len() - 1)));
+    out.push('\n');
+    for (row, cell) in rows.iter().zip(&cells) {
+        out.push_str(&line(cell));
+        out.push('\n');
+        for problem in &row.problems {
+            out.push_str(&format!("    !! {problem}\n"));
+        }
+    }
+    out
+}
