@@ -41,10 +41,16 @@ mod compile;
 mod decision;
 mod engine;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 mod origin;
 mod reason;
 mod request;
 mod request_headers;
+#[cfg(feature = "tower")]
+pub mod tower;
+#[cfg(feature = "tracing")]
+mod trace;
 
 pub use decision::{Decision, Header, Headers, Kind};
 pub use engine::Engine;

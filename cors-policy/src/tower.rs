@@ -1,0 +1,272 @@
+//! The [`tower`](https://docs.rs/tower) middleware (feature `tower`):
+//! [`CorsLayer`] wraps any `Service<http::Request<_>>` (axum, hyper, tonic,
+//! …) in a [`CorsService`].
+//!
+//! For each request the service decides once, from the request's parts:
+//!
+//! - no policy covers the path: the request goes to the inner service and
+//!   its response comes back untouched;
+//! - a preflight: the service answers it itself (the policy's
+//!   `preflight-status`, or 403 when denied; an empty body of the inner
+//!   service's body type) and never calls the inner service;
+//! - anything else: the inner service runs and its response, whatever its
+//!   status (a 404 or 500 the handler returned too), gets the decision's
+//!   headers, with the replace and merge rules of [`http`](crate::http).
+//!   An `Err` from the inner service is passed on as is: there is no
+//!   response to decorate.
+//!
+//! The engine sits behind an [`ArcSwap`]: [`CorsLayer::reload_handle`] gives
+//! a [`ReloadHandle`] that swaps in a new policy while the server runs;
+//! requests already decided finish with the engine they started with.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use ::http::{Request, Response};
+use arc_swap::ArcSwap;
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::Engine;
+use crate::http::{Answer, HttpEngine};
+
+/// A [`Layer`] that applies a policy set to every request: see the
+/// [module documentation](self).
+///
+/// ```
+/// # fn main() -> Result<(), cors_policy::Error> {
+/// use cors_policy::Engine;
+/// use cors_policy::tower::CorsLayer;
+///
+/// let engine: Engine = r#"
+///     policy "api" {
+///         paths "/api/**"
+///         origins "https://app.example.com"
+///         methods GET, POST, PUT
+///     }
+/// "#.parse()?;
+/// let layer = CorsLayer::new(engine);
+/// let reload = layer.reload_handle(); // keep it to swap policies later
+/// // axum: Router::new().route(…).layer(layer)
+/// # let _ = reload;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct CorsLayer {
+    engine: Arc<ArcSwap<HttpEngine>>,
+}
+
+impl CorsLayer {
+    /// A layer answering with this engine.
+    pub fn new(engine: Engine) -> Self {
+        CorsLayer::from_http_engine(HttpEngine::new(engine))
+    }
+
+    /// A layer answering with this engine (and its header cache).
+    pub fn from_http_engine(engine: HttpEngine) -> Self {
+        CorsLayer {
+            engine: Arc::new(ArcSwap::from_pointee(engine)),
+        }
+    }
+
+    /// A handle that replaces the engine of this layer and of every service
+    /// it made, while they run.
+    pub fn reload_handle(&self) -> ReloadHandle {
+        ReloadHandle {
+            engine: Arc::clone(&self.engine),
+        }
+    }
+}
+
+impl<S> Layer<S> for CorsLayer {
+    type Service = CorsService<S>;
+
+    fn layer(&self, inner: S) -> CorsService<S> {
+        CorsService {
+            inner,
+            engine: Arc::clone(&self.engine),
+        }
+    }
+}
+
+impl fmt::Debug for CorsLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsLayer")
+            .field("engine", &*self.engine.load())
+            .finish()
+    }
+}
+
+/// Swaps the policy of a running [`CorsLayer`] and its services.
+///
+/// The recipe for reloading a policy file: watch it (a timer comparing its
+/// modification time will do), read it, call
+/// [`reload_from_str`](Self::reload_from_str); on an error the previous
+/// engine stays in place, and the error renders the problems with their
+/// line and column (`error.render(path, false)`).
+#[derive(Clone)]
+pub struct ReloadHandle {
+    engine: Arc<ArcSwap<HttpEngine>>,
+}
+
+impl ReloadHandle {
+    /// Answers every request decided from now on with `engine`.
+    pub fn store(&self, engine: Engine) {
+        self.engine.store(Arc::new(HttpEngine::new(engine)));
+    }
+
+    /// Parses, validates and compiles `src`; on success answers every
+    /// request decided from now on with it, on failure keeps the current
+    /// engine and returns every problem (with the `tracing` feature, also
+    /// logged as a `WARN` event).
+    pub fn reload_from_str(&self, src: &str) -> Result<(), crate::Error> {
+        match src.parse::<Engine>() {
+            Ok(engine) => {
+                self.store(engine);
+                Ok(())
+            }
+            Err(error) => {
+                #[cfg(feature = "tracing")]
+                tracing::warn!(
+                    target: crate::trace::TARGET,
+                    "policy reload failed, the previous policy stays in place\n{error}"
+                );
+                Err(error)
+            }
+        }
+    }
+
+    /// The engine answering now.
+    pub fn load(&self) -> Arc<HttpEngine> {
+        self.engine.load_full()
+    }
+}
+
+impl fmt::Debug for ReloadHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReloadHandle")
+            .field("engine", &*self.engine.load())
+            .finish()
+    }
+}
+
+/// The [`Service`] a [`CorsLayer`] makes: see the [module
+/// documentation](self).
+#[derive(Clone)]
+pub struct CorsService<S> {
+    inner: S,
+    engine: Arc<ArcSwap<HttpEngine>>,
+}
+
+impl<S> CorsService<S> {
+    /// The wrapped service.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn inner_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The wrapped service, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for CorsService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsService")
+            .field("inner", &self.inner)
+            .field("engine", &*self.engine.load())
+            .finish()
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for CorsService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        // The decision borrows the engine and the request: keep only the
+        // owned answer, so neither is held across the inner call.
+        let answer = self.engine.load().answer(&request);
+        if !answer.forward() {
+            return ResponseFuture {
+                state: State::Preflight { answer },
+            };
+        }
+        let answer = (answer.kind() != crate::Kind::Unhandled).then_some(answer);
+        ResponseFuture {
+            state: State::Inner {
+                future: self.inner.call(request),
+                answer,
+            },
+        }
+    }
+}
+
+pin_project! {
+    /// The response future of [`CorsService`].
+    pub struct ResponseFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        // Answered here; the response is built when polled.
+        Preflight { answer: Answer },
+        // The inner service runs; its response gets `answer` (none when
+        // unhandled).
+        Inner {
+            #[pin]
+            future: F,
+            answer: Option<Answer>,
+        },
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    B: Default,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Preflight { answer } => Poll::Ready(Ok(answer.response())),
+            StateProj::Inner { future, answer } => {
+                let mut response = ready!(future.poll(cx))?;
+                if let Some(answer) = answer {
+                    answer.apply(response.headers_mut());
+                }
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
+}
+
+impl<F> fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
