@@ -166,26 +166,52 @@ pub fn compare(expect: &Answer, got: &Answer) -> Vec<String> {
     diffs
 }
 
-/// A line-by-line diff of two header lists (`-` expected only, `+` got only).
+/// A line diff of two header lists (longest common subsequence): `-` only
+/// expected, `+` only got, unmarked in both.
 fn header_diff(expect: &[(String, String)], got: &[(String, String)]) -> String {
-    let mut out = String::new();
-    let longest = expect.len().max(got.len());
-    for i in 0..longest {
-        match (expect.get(i), got.get(i)) {
-            (Some(e), Some(g)) if e == g => {
-                let _ = writeln!(out, "        {}: {}", e.0, e.1);
-            }
-            (e, g) => {
-                if let Some((n, v)) = e {
-                    let _ = writeln!(out, "      - {n}: {v}");
-                }
-                if let Some((n, v)) = g {
-                    let _ = writeln!(out, "      + {n}: {v}");
-                }
+    // lcs[i][j]: length of the LCS of expect[i..] and got[j..].
+    let mut lcs = vec![vec![0usize; got.len() + 1]; expect.len() + 1];
+    for (i, e) in expect.iter().enumerate().rev() {
+        for (j, g) in got.iter().enumerate().rev() {
+            let value = if e == g {
+                lcs_at(&lcs, i + 1, j + 1) + 1
+            } else {
+                lcs_at(&lcs, i + 1, j).max(lcs_at(&lcs, i, j + 1))
+            };
+            if let Some(cell) = lcs.get_mut(i).and_then(|row| row.get_mut(j)) {
+                *cell = value;
             }
         }
     }
+    let mut out = String::new();
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (expect.get(i), got.get(j)) {
+            (Some(e), Some(g)) if e == g => {
+                let _ = writeln!(out, "        {}: {}", e.0, e.1);
+                i += 1;
+                j += 1;
+            }
+            (Some(e), Some(_)) if lcs_at(&lcs, i + 1, j) >= lcs_at(&lcs, i, j + 1) => {
+                let _ = writeln!(out, "      - {}: {}", e.0, e.1);
+                i += 1;
+            }
+            (Some(e), None) => {
+                let _ = writeln!(out, "      - {}: {}", e.0, e.1);
+                i += 1;
+            }
+            (_, Some(g)) => {
+                let _ = writeln!(out, "      + {}: {}", g.0, g.1);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
     out
+}
+
+fn lcs_at(lcs: &[Vec<usize>], i: usize, j: usize) -> usize {
+    lcs.get(i).and_then(|row| row.get(j)).copied().unwrap_or(0)
 }
 
 /// Every case of the corpus, file by file in name order.
@@ -454,6 +480,22 @@ mod tests {
             reason: None,
         };
         assert_eq!(compare(&expect, &got).len(), 7);
+    }
+
+    #[test]
+    fn header_diff_aligns_common_lines() {
+        let h = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let expect = [h("a", "1"), h("b", "2"), h("vary", "Origin")];
+        let got = [h("vary", "Origin")];
+        assert_eq!(
+            header_diff(&expect, &got),
+            "      - a: 1\n      - b: 2\n        vary: Origin\n"
+        );
+        let got = [h("a", "1"), h("x", "9"), h("vary", "Origin")];
+        assert_eq!(
+            header_diff(&expect, &got),
+            "        a: 1\n      - b: 2\n      + x: 9\n        vary: Origin\n"
+        );
     }
 
     #[test]

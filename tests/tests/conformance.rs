@@ -54,21 +54,31 @@ fn engine_driver(case: &Case) -> Result<Answer, String> {
     })
 }
 
-/// A request as the report shows it: method, path and header lines.
+/// A request as the report shows it: method, path and header lines (long
+/// values cut, runs of identical lines counted).
 fn show_request(case: &Case) -> String {
     let r = &case.request;
     let mut out = format!("    {} {}\n", r.method, r.path);
-    for (name, value) in &r.headers {
+    let mut i = 0;
+    while i < r.headers.len() {
+        let (name, value) = &r.headers[i];
+        let run = r.headers[i..]
+            .iter()
+            .take_while(|h| h == &&r.headers[i])
+            .count();
         let shown = show_bytes(value);
-        if shown.len() > 120 {
-            out.push_str(&format!(
-                "    {name}: {}… ({} bytes)\n",
-                &shown[..100],
-                value.len()
-            ));
+        let shown = if shown.len() > 120 {
+            format!("{}… ({} bytes)", &shown[..100], value.len())
         } else {
-            out.push_str(&format!("    {name}: {shown}\n"));
-        }
+            shown
+        };
+        let times = if run > 1 {
+            format!("  (× {run} lines)")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("    {name}: {shown}{times}\n"));
+        i += run;
     }
     out
 }
