@@ -369,7 +369,9 @@ impl Explainer<'_> {
                         pass: Some(false),
                         label: "private net",
                         text: "private-network access was asked for and the policy does not enable `private-network`".into(),
-                        more: vec![],
+                        more: vec![
+                            "(Chromium no longer sends this header: Local Network Access replaced it with a permission prompt)".into(),
+                        ],
                     }
                 });
             }
@@ -470,6 +472,9 @@ impl Explainer<'_> {
                     .iter()
                     .find(|o| simple_origin_match(&o.matcher, &origin));
                 let text = match entry {
+                    Some(o) if o.matcher == OriginMatcher::Any => {
+                        "`origins *` allows every origin".to_owned()
+                    }
                     Some(o) => format!(
                         "`{origin}` matches {} ({}:{})",
                         o.source,
@@ -604,7 +609,7 @@ impl Explainer<'_> {
             let more = if policy.credentials {
                 vec!["the policy allows them: a page may use `credentials: 'include'`".into()]
             } else {
-                vec!["the policy does not allow them: a page that sends cookies would be blocked (--credentials include)".into()]
+                vec!["the policy does not allow them: a page that sends cookies is blocked (try --credentials include)".into()]
             };
             return Check {
                 pass: None,
@@ -943,7 +948,7 @@ impl Explainer<'_> {
                         .any(|o| o.matcher == OriginMatcher::Any)
                     {
                         fix.why_not.push(
-                            "`private-network` cannot go with `origins *` (private-network-wildcard): list the \
+                            "`private-network` cannot go with `origins *` (private-network-wildcard): list the\n\
                              origins that may reach the private network, then add `private-network`."
                                 .into(),
                         );
@@ -1488,7 +1493,7 @@ fn browser_form(origin: &[u8]) -> Option<String> {
     (form.as_bytes() != origin).then_some(form)
 }
 
-/// A cheap match of exact and pattern entries, to name the entry that let
+/// One entry matched the slow way, to name the entry that let
 /// an origin in when the engine's reason is about a later check.
 fn simple_origin_match(matcher: &OriginMatcher, origin: &str) -> bool {
     match matcher {
@@ -1498,7 +1503,10 @@ fn simple_origin_match(matcher: &OriginMatcher, origin: &str) -> bool {
         OriginMatcher::Pattern(_) => {
             OriginParts::parse(origin).is_some_and(|parts| compare(matcher, &parts).is_none())
         }
-        OriginMatcher::Regex(_) => false,
+        // Anchored as the engine anchors it.
+        OriginMatcher::Regex(regex) => {
+            regex::Regex::new(&format!("^(?:{regex})$")).is_ok_and(|r| r.is_match(origin))
+        }
     }
 }
 

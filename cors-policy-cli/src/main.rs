@@ -41,8 +41,19 @@ enum Command {
     /// Print policy files in canonical form
     Fmt(FmtArgs),
     /// Answer one request as the engine would, as a JSON object
+    ///
+    /// Prints `{"kind","allowed","policy","status","forward","headers","reason"}` on one line.
+    /// `headers` is `[[name, value], …]` in the order they would be sent, names lowercase.
+    /// Header values are byte strings, shown as Fetch's `Headers` shows them to a script:
+    /// each byte is the character with the same number, so ASCII reads as itself and any
+    /// other byte 0xNN as U+00NN, and no value is ever lost. Exit 0 on any decision, 1 when
+    /// the policy file has errors, 2 on a usage or I/O error.
     Eval(RequestArgs),
     /// Explain in words how a request is answered and what the browser does with it
+    ///
+    /// Which policy answers and why, each check in the engine's order with the closest
+    /// allowed value when one fails, the answer, what the browser then does (in Chromium's
+    /// own console wording) and the line to add to the policy, or why not to.
     Explain(ExplainArgs),
 }
 

@@ -500,3 +500,63 @@ fn warnings_in_the_policy_file_are_mentioned() {
         "{out}"
     );
 }
+
+#[test]
+fn private_network_and_credentials_a_policy_does_not_allow() {
+    let out = explain(&[
+        "../../../examples/policies/api.cors",
+        "--method",
+        "OPTIONS",
+        "--path",
+        "/static/app.js",
+        "-H",
+        "Origin: https://a.example",
+        "-H",
+        "Access-Control-Request-Method: GET",
+        "-H",
+        "Access-Control-Request-Private-Network: true",
+    ]);
+    assert!(out.contains("✗ private net"), "{out}");
+    assert!(out.contains("private-network-wildcard"), "{out}");
+    assert!(
+        out.contains("✓ origin       `origins *` allows every origin"),
+        "{out}"
+    );
+
+    let out = explain(&[
+        "../../../examples/policies/api.cors",
+        "--method",
+        "OPTIONS",
+        "--path",
+        "/api/users",
+        "-H",
+        "Origin: https://app.example.com",
+        "-H",
+        "Access-Control-Request-Method: GET",
+        "-H",
+        "Access-Control-Request-Private-Network: true",
+    ]);
+    assert!(
+        out.contains("✓ private net  `private-network` is on"),
+        "{out}"
+    );
+    assert!(
+        out.contains("access-control-allow-private-network: true"),
+        "{out}"
+    );
+
+    let out = explain(&[
+        "warnings.cors",
+        "--method",
+        "GET",
+        "-H",
+        "Origin: http://localhost:3000",
+        "--credentials",
+        "include",
+    ]);
+    assert!(out.contains(
+        "has been blocked by CORS policy: The value of the 'Access-Control-Allow-Credentials' header in the response \
+         is '' which must be 'true' when the request's credentials mode is 'include'."
+    ), "{out}");
+    assert!(out.contains("\n      credentials\n"), "{out}");
+}
