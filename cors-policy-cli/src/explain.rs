@@ -247,7 +247,8 @@ impl Explainer<'_> {
                 several.join(", ")
             ),
         };
-        out.push_str(&format!("Request: {} {} {from}\n", r.method, r.target));
+        let (method, target) = (shown(r.method.as_bytes()), shown(r.target.as_bytes()));
+        out.push_str(&format!("Request: {method} {target} {from}\n"));
         if self.is_preflight_request() {
             let method = self.requested_method().map(shown).unwrap_or_default();
             let headers: Vec<_> = self.requested_headers().into_iter().map(shown).collect();
@@ -270,7 +271,7 @@ impl Explainer<'_> {
                 out.push_str(&format!(
                     "  note: a browser sends a preflight before a cross-origin `{}`; check it with\n  \
                      `--method OPTIONS -H 'Access-Control-Request-Method: {}'`\n",
-                    r.method, r.method
+                    method, method
                 ));
             }
         } else {
@@ -284,7 +285,8 @@ impl Explainer<'_> {
     // ----- which policy -----
 
     fn policy_section(&self, out: &mut String) {
-        let path = self.request.path();
+        let path = shown(self.request.path().as_bytes());
+        let path = path.as_str();
         let Some((index, policy)) = self
             .decision
             .policy_index()
@@ -768,7 +770,10 @@ impl Explainer<'_> {
     fn chromium_line(&self, message: &str) -> String {
         format!(
             "Access to fetch at '{}' from origin '{}' has been blocked by CORS policy: {message}",
-            self.request.url(),
+            match self.request.url().strip_prefix('…') {
+                Some(path) => format!("…{}", shown(path.as_bytes())),
+                None => shown(self.request.url().as_bytes()),
+            },
             self.origin_text()
         )
     }
@@ -778,7 +783,7 @@ impl Explainer<'_> {
         let sent_method = self
             .requested_method()
             .map(shown)
-            .unwrap_or_else(|| self.request.method.clone());
+            .unwrap_or_else(|| shown(self.request.method.as_bytes()));
         match outcome {
             Outcome::NotEnforced => {
                 out.push_str("In the browser: nothing to enforce; CORS applies only to cross-origin requests.\n");
@@ -1106,6 +1111,14 @@ impl Explainer<'_> {
             return;
         }
         let path = self.request.path();
+        // Suggest a `paths` line only for a path that is plainly a literal
+        // (what browsers send: percent-encoded, no glob or string metacharacters).
+        if !path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~/%!$&'()+,;=:@".contains(&b))
+        {
+            return;
+        }
         let mut fix = Fix::default();
         // `/api/**` covers paths under `/api/`, not `/api` itself.
         let under = self.policies.iter().find_map(|p| {

@@ -560,3 +560,25 @@ fn private_network_and_credentials_a_policy_does_not_allow() {
     ), "{out}");
     assert!(out.contains("\n      credentials\n"), "{out}");
 }
+
+#[test]
+fn request_bytes_never_reach_the_terminal_raw() {
+    let out = explain(&[
+        "shop.cors",
+        "--method",
+        "GE\u{1b}[31mT",
+        "--path",
+        "/api/\u{1b}]0;x\u{7}",
+        "-H",
+        "Origin: https://shop.example.com\r",
+    ]);
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\r'),
+        "{out:?}"
+    );
+    assert!(out.contains("GE\\x1b[31mT"), "{out}");
+    assert!(
+        out.contains("`https://shop.example.com\\r` is not an origin as a browser sends it"),
+        "{out}"
+    );
+}
