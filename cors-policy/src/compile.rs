@@ -435,3 +435,56 @@ impl PathMatcher {
         self.owners.get(pattern).copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anchored(re: &str) -> Vec<String> {
+        vec![format!("^(?:{re})$")]
+    }
+
+    #[test]
+    fn small_regexes_become_a_dense_dfa() {
+        let m = MultiMatcher::build(
+            &anchored(r"https://pr-[0-9]+\.example\.dev"),
+            syntax::Config::new(),
+            false,
+        )
+        .unwrap();
+        assert!(matches!(m, MultiMatcher::Dense(_)));
+        assert_eq!(m.find(b"https://pr-1.example.dev"), Some(0));
+        assert_eq!(m.find(b"https://pr-1.example.dev/"), None);
+    }
+
+    #[test]
+    fn oversized_regexes_fall_back_to_a_lazy_dfa_with_the_same_answers() {
+        let re = anchored(r"https://\w{40}[a-z]{1,30}\w{1,40}\.example\.com");
+        let m = MultiMatcher::build(&re, syntax::Config::new(), false).unwrap();
+        assert!(matches!(m, MultiMatcher::Meta(_)));
+        let hit = format!("https://{}.example.com", "a".repeat(60));
+        assert_eq!(m.find(hit.as_bytes()), Some(0));
+        assert_eq!(m.find(b"https://a.example.com"), None);
+    }
+
+    #[test]
+    fn the_lowest_matching_pattern_wins() {
+        let patterns: Vec<String> = ["a.*", "ab", "abc", ".*c"]
+            .iter()
+            .map(|p| format!("^(?:{p})$"))
+            .collect();
+        {
+            let m = MultiMatcher::build(&patterns, syntax::Config::new(), false).unwrap();
+            assert_eq!(m.find(b"abc"), Some(0));
+            assert_eq!(m.find(b"xbc"), Some(3));
+            assert_eq!(m.find(b"ab"), Some(0));
+            assert_eq!(m.find(b"x"), None);
+        }
+    }
+
+    #[test]
+    fn glob_regexes_keep_star_within_a_segment() {
+        assert_eq!(glob_regex("/a/*").unwrap(), "(?-u)^/a/[^/]*$");
+        assert!(glob_regex("/a/[z-a]").is_err());
+    }
+}

@@ -45,6 +45,8 @@ mod error;
 pub mod http;
 mod origin;
 mod reason;
+#[cfg(any(test, feature = "reference"))]
+pub mod reference;
 mod request;
 mod request_headers;
 #[cfg(feature = "tower")]

@@ -10,7 +10,7 @@ use std::fmt;
 /// request; [`Display`](fmt::Display) shows them escaped, never raw.
 ///
 /// [`code`](Reason::code) gives a stable kebab-case name for machines.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Reason<'a> {
     /// Allowed: the policy has `origins *` (and no credentials), so the
@@ -166,6 +166,61 @@ impl fmt::Display for Reason<'_> {
     }
 }
 
+/// Request bytes in a `Debug` form: a quoted, escaped string.
+struct Quoted<'a>(&'a [u8]);
+
+impl fmt::Debug for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\"", Escaped(self.0))
+    }
+}
+
+impl fmt::Debug for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = match *self {
+            Reason::MalformedOrigin { origin } | Reason::OriginNotAllowed { origin } => {
+                Some(("origin", origin))
+            }
+            Reason::InvalidRequestMethod { method }
+            | Reason::ForbiddenMethod { method }
+            | Reason::MethodNotAllowed { method } => Some(("method", method)),
+            Reason::InvalidRequestHeaders { element } => Some(("element", element)),
+            Reason::HeaderNotAllowed { name } => Some(("name", name)),
+            _ => None,
+        };
+        let variant = match self {
+            Reason::AnyOrigin => "AnyOrigin",
+            Reason::OriginAllowed { entry } => {
+                return f
+                    .debug_struct("OriginAllowed")
+                    .field("entry", entry)
+                    .finish();
+            }
+            Reason::NoPolicy => "NoPolicy",
+            Reason::NoOrigin => "NoOrigin",
+            Reason::OriginDuplicated => "OriginDuplicated",
+            Reason::MalformedOrigin { .. } => "MalformedOrigin",
+            Reason::OriginNotAllowed { .. } => "OriginNotAllowed",
+            Reason::RequestMethodDuplicated => "RequestMethodDuplicated",
+            Reason::InvalidRequestMethod { .. } => "InvalidRequestMethod",
+            Reason::ForbiddenMethod { .. } => "ForbiddenMethod",
+            Reason::MethodNotAllowed { .. } => "MethodNotAllowed",
+            Reason::RequestHeadersTooLarge => "RequestHeadersTooLarge",
+            Reason::InvalidRequestHeaders { .. } => "InvalidRequestHeaders",
+            Reason::AuthorizationNotCoveredByWildcard => "AuthorizationNotCoveredByWildcard",
+            Reason::HeaderNotAllowed { .. } => "HeaderNotAllowed",
+            Reason::PrivateNetworkNotEnabled => "PrivateNetworkNotEnabled",
+        };
+        match bytes {
+            Some((field, value)) => f
+                .debug_struct(variant)
+                .field(field, &Quoted(value))
+                .finish(),
+            None => f.write_str(variant),
+        }
+    }
+}
+
 /// Request bytes shown safely: printable ASCII as is, anything else escaped,
 /// long values cut short.
 pub(crate) struct Escaped<'a>(pub(crate) &'a [u8]);
@@ -194,5 +249,70 @@ impl fmt::Display for Escaped<'_> {
             write!(f, "… ({} bytes)", self.0.len())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_bytes_are_shown_escaped_and_cut() {
+        let r = Reason::HeaderNotAllowed {
+            name: b"x-\r\n\x00`\\\xff",
+        };
+        assert_eq!(
+            r.to_string(),
+            "the requested header `x-\\r\\n\\x00\\`\\\\\\xff` is not in the policy's `headers`"
+        );
+        assert_eq!(
+            format!("{r:?}"),
+            "HeaderNotAllowed { name: \"x-\\r\\n\\x00\\`\\\\\\xff\" }"
+        );
+        let long = [b'a'; 200];
+        let shown = Reason::OriginNotAllowed { origin: &long }.to_string();
+        assert!(shown.contains("… (200 bytes)"), "{shown}");
+        assert!(shown.len() < 160);
+        assert_eq!(
+            format!("{:?}", Reason::OriginAllowed { entry: 2 }),
+            "OriginAllowed { entry: 2 }"
+        );
+        assert_eq!(format!("{:?}", Reason::NoPolicy), "NoPolicy");
+    }
+
+    #[test]
+    fn codes_are_kebab_case_and_distinct() {
+        let all = [
+            Reason::AnyOrigin,
+            Reason::OriginAllowed { entry: 0 },
+            Reason::NoPolicy,
+            Reason::NoOrigin,
+            Reason::OriginDuplicated,
+            Reason::MalformedOrigin { origin: b"" },
+            Reason::OriginNotAllowed { origin: b"" },
+            Reason::RequestMethodDuplicated,
+            Reason::InvalidRequestMethod { method: b"" },
+            Reason::ForbiddenMethod { method: b"" },
+            Reason::MethodNotAllowed { method: b"" },
+            Reason::RequestHeadersTooLarge,
+            Reason::InvalidRequestHeaders { element: b"" },
+            Reason::AuthorizationNotCoveredByWildcard,
+            Reason::HeaderNotAllowed { name: b"" },
+            Reason::PrivateNetworkNotEnabled,
+        ];
+        let codes: std::collections::HashSet<_> = all.iter().map(Reason::code).collect();
+        assert_eq!(codes.len(), all.len());
+        for r in all {
+            assert!(
+                r.code()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-')
+            );
+            let text = r.to_string();
+            assert!(
+                !text.ends_with('.') && text.starts_with(|c: char| c.is_lowercase()),
+                "{text}"
+            );
+        }
     }
 }

@@ -1,0 +1,283 @@
+//! `decide` allocates nothing: a counting global allocator around every call.
+#![allow(unsafe_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use common::*;
+use cors_policy::{Decision, Engine, Request};
+
+struct Counting;
+
+thread_local! {
+    /// Allocations made by this thread (other test threads do not disturb it).
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialized thread-local `Cell`, which never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: same contract as ours.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as ours.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// Everything a caller does with a decision, so that it is all measured.
+fn consume(d: &Decision<'_>) -> usize {
+    let mut n = d.kind().as_str().len() + usize::from(d.allowed()) + usize::from(d.forward());
+    n += d.status().map_or(0, usize::from)
+        + d.policy().map_or(0, str::len)
+        + d.policy_index().unwrap_or(0);
+    n += d.reason().code().len();
+    for h in d.headers() {
+        n += h.name.len() + h.value.len();
+    }
+    n
+}
+
+/// Decides `request` and returns how many allocations that made.
+fn measure(engine: &Engine, request: &Request<'_>) -> (usize, String) {
+    let before = allocations();
+    let d = engine.decide(request);
+    let sink = consume(&d);
+    let after = allocations();
+    std::hint::black_box(sink);
+    (
+        after - before,
+        format!("{} {}", d.kind().as_str(), d.reason().code()),
+    )
+}
+
+fn engine_under_test() -> Engine {
+    let mut api = policy(
+        "api",
+        &["/api/**", "/v*/items/*.json"],
+        &[
+            "https://app.example.com",
+            "https://*.staging.example.com",
+            "http://localhost:*",
+            r"regex:^https://pr-[0-9]+\.preview\.example\.dev$",
+            "null",
+        ],
+    );
+    api.methods = names(&["GET", "HEAD", "POST", "PUT", "DELETE"]);
+    api.headers = names(&["content-type", "x-request-id", "authorization"]);
+    api.expose = names(&["x-request-id"]);
+    api.credentials = true;
+    api.max_age = Some(600);
+    api.private_network = true;
+    let mut echo = policy("echo", &["/echo/**"], &["https://app.example.com"]);
+    echo.methods = names(&["*"]);
+    echo.headers = names(&["*", "authorization"]);
+    echo.credentials = true;
+    let many: Vec<String> = (0..10_000)
+        .map(|i| format!("https://tenant{i}.example.com"))
+        .collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let tenants = policy("tenants", &["/tenants/**"], &many);
+    let public = policy("public", &["/static/**"], &["*"]);
+    engine(vec![public, api, echo, tenants])
+}
+
+#[test]
+fn decide_never_allocates() {
+    let engine = engine_under_test();
+    let commas = ",".repeat(1 << 20);
+    let big_origin = format!("https://{}.staging.example.com", "a.".repeat(100_000));
+    let lines: Vec<&[u8]> = vec![b"content-type", b" x-request-id ,", b"authorization"];
+    let o = "https://app.example.com";
+    let cases: Vec<(&str, Request<'_>)> = vec![
+        ("unhandled", Request::new("GET", "/nowhere").origin(o)),
+        ("not-cors", Request::new("GET", "/api/x")),
+        (
+            "actual allowed",
+            Request::new("GET", "/api/x?q=1").origin(o),
+        ),
+        (
+            "actual denied",
+            Request::new("GET", "/api/x").origin("https://evil.example"),
+        ),
+        (
+            "actual malformed",
+            Request::new("GET", "/api/x").origin("HTTPS://app.example.com/"),
+        ),
+        (
+            "actual any",
+            Request::new("GET", "/static/a.css").origin("https://x.example"),
+        ),
+        (
+            "subdomain",
+            Request::new("GET", "/api/x").origin("https://a.b.staging.example.com"),
+        ),
+        (
+            "subdomain huge",
+            Request::new("GET", "/api/x").origin(&big_origin),
+        ),
+        (
+            "port wildcard",
+            Request::new("GET", "/api/x").origin("http://localhost:5173"),
+        ),
+        (
+            "regex",
+            Request::new("GET", "/v1/items/3.json").origin("https://pr-42.preview.example.dev"),
+        ),
+        (
+            "regex miss",
+            Request::new("GET", "/api/x").origin("https://pr-x.preview.example.dev"),
+        ),
+        ("null", Request::new("GET", "/api/x").origin("null")),
+        (
+            "10k exact hit",
+            Request::new("GET", "/tenants/a").origin("https://tenant9999.example.com"),
+        ),
+        (
+            "10k exact miss",
+            Request::new("GET", "/tenants/a").origin("https://tenant10000.example.com"),
+        ),
+        (
+            "preflight allowed",
+            Request::new("OPTIONS", "/api/x")
+                .origin(o)
+                .request_method("PUT")
+                .request_headers("content-type, x-request-id"),
+        ),
+        (
+            "preflight several lines",
+            Request::new("OPTIONS", "/api/x")
+                .origin(o)
+                .request_method("PUT")
+                .request_header_lines(lines.iter().copied()),
+        ),
+        (
+            "preflight private network",
+            Request::new("OPTIONS", "/api/x")
+                .origin(o)
+                .request_method("DELETE")
+                .private_network("true"),
+        ),
+        (
+            "preflight denied method",
+            Request::new("OPTIONS", "/api/x")
+                .origin(o)
+                .request_method("PATCH"),
+        ),
+        (
+            "preflight forbidden",
+            Request::new("OPTIONS", "/echo/x")
+                .origin(o)
+                .request_method("TRACE"),
+        ),
+        (
+            "preflight denied header",
+            Request::new("OPTIONS", "/api/x")
+                .origin(o)
+                .request_method("GET")
+                .request_headers("x-nope"),
+        ),
+        (
+            "credentialed echo",
+            Request::new("OPTIONS", "/echo/x")
+                .origin(o)
+                .request_method("PURGE")
+                .request_headers("x-a, x-b")
+                .request_headers("authorization"),
+        ),
+        (
+            "hostile commas",
+            Request::new("OPTIONS", "/echo/x")
+                .origin(o)
+                .request_method("GET")
+                .request_headers(&commas),
+        ),
+        (
+            "preflight any",
+            Request::new("OPTIONS", "/static/x")
+                .origin("https://x.example")
+                .request_method("GET"),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, request) in &cases {
+        // No warm-up: the first call on this thread must not allocate either.
+        let (n, what) = measure(&engine, request);
+        if n != 0 {
+            failures.push(format!("{name} ({what}): {n} allocations"));
+        }
+    }
+    // And again on a fresh thread: no per-thread cache to build.
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for (name, request) in &cases {
+                let (n, what) = measure(&engine, request);
+                if n != 0 {
+                    failures.push(format!("{name} ({what}) on a new thread: {n} allocations"));
+                }
+            }
+        });
+    });
+    assert!(failures.is_empty(), "{failures:#?}");
+    // The matrix really exercised what it names.
+    let kinds: Vec<String> = cases.iter().map(|(_, r)| measure(&engine, r).1).collect();
+    assert!(
+        kinds.contains(&"preflight request-headers-too-large".to_owned()),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"actual origin-allowed".to_owned()));
+    assert!(kinds.contains(&"unhandled no-policy".to_owned()));
+    assert!(kinds.contains(&"not-cors no-origin".to_owned()));
+    assert!(kinds.contains(&"preflight forbidden-method".to_owned()));
+}
+
+/// A regex too big for a fully compiled DFA falls back to a lazy DFA, whose
+/// cache is built on a thread's first use: after that one call, nothing.
+#[test]
+fn oversized_regex_allocates_only_on_a_threads_first_call() {
+    let e = engine(vec![policy(
+        "p",
+        &[],
+        &[r"regex:^https://\w{40}[a-z]{1,30}\w{1,40}\.example\.com$"],
+    )]);
+    let origin = format!("https://{}.example.com", "a".repeat(60));
+    let r = Request::new("GET", "/").origin(&origin);
+    let _warm_up = e.decide(&r);
+    for _ in 0..3 {
+        let (n, what) = measure(&e, &r);
+        assert_eq!(n, 0, "{what}");
+        assert_eq!(what, "actual origin-allowed");
+    }
+}
