@@ -1030,6 +1030,20 @@ impl Explainer<'_> {
     }
 
     fn method_fix(&self, fix: &mut Fix, policy: &Policy, at: &str) {
+        match self.decision.reason() {
+            Reason::RequestMethodDuplicated => {
+                fix.why_not.push(
+                    "Fix the client or the proxy that sends a second `Access-Control-Request-Method`.".into(),
+                );
+                return;
+            }
+            Reason::InvalidRequestMethod { .. } => {
+                fix.why_not
+                    .push("No browser sends this method name; fix the client that does.".into());
+                return;
+            }
+            _ => {}
+        }
         let method = self.requested_method().map(shown).unwrap_or_default();
         if method.is_empty() || !method.bytes().all(is_tchar) {
             return;
@@ -1061,6 +1075,7 @@ impl Explainer<'_> {
             return;
         };
         if !name.bytes().all(is_tchar) {
+            fix.why_not.push(format!("`{name}` is not a header name, so no browser asks for it; fix the client that does."));
             return;
         }
         fix.add(at, &format!("headers {name}"));

@@ -582,3 +582,73 @@ fn request_bytes_never_reach_the_terminal_raw() {
         "{out}"
     );
 }
+
+#[test]
+fn what_no_policy_line_can_fix() {
+    let preflight = |extra: &[&str]| {
+        let mut args = vec![
+            "open.cors",
+            "--method",
+            "OPTIONS",
+            "--path",
+            "/x",
+            "-H",
+            "Origin: https://a.example",
+        ];
+        args.extend_from_slice(extra);
+        explain(&args)
+    };
+    let out = preflight(&[
+        "-H",
+        "Access-Control-Request-Method: PUT",
+        "-H",
+        "Access-Control-Request-Method: PUT",
+    ]);
+    assert!(
+        out.contains("more than one `Access-Control-Request-Method`"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("methods PUT"),
+        "a duplicated header is not fixed in the policy: {out}"
+    );
+
+    let out = preflight(&["-H", "Access-Control-Request-Method: CONNECT"]);
+    assert!(out.contains("`CONNECT` cannot be allowed"), "{out}");
+
+    let out = preflight(&[
+        "-H",
+        "Access-Control-Request-Method: PUT",
+        "-H",
+        "Access-Control-Request-Headers: authorization, x-y",
+    ]);
+    assert!(
+        out.contains("`authorization` is not covered by `headers *`: it must be listed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("✓ header       `x-y` is covered by `headers *`"),
+        "{out}"
+    );
+    assert!(out.contains("\n      headers authorization\n"), "{out}");
+
+    let out = preflight(&[
+        "-H",
+        "Access-Control-Request-Method: PUT",
+        "-H",
+        "Access-Control-Request-Headers: a b",
+    ]);
+    assert!(out.contains("`a b` is not a header name"), "{out}");
+
+    let out = explain(&[
+        "open.cors",
+        "--method",
+        "GET",
+        "-H",
+        "Origin: https://a.example",
+    ]);
+    assert!(
+        out.contains("every header (`expose *`) but `set-cookie`"),
+        "{out}"
+    );
+}
