@@ -69,6 +69,14 @@ pub(crate) fn os_reason(e: &std::io::Error) -> String {
 pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     let name = display_name(path);
     let fail = |what: &str, e: &std::io::Error| format!("cannot {what} `{name}`: {}", os_reason(e));
+    // Rewrite what a symlink points to, not the link itself.
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path).map_err(|e| fail("resolve", &e))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let permissions = std::fs::metadata(path)
         .map_err(|e| fail("read", &e))?
         .permissions();

@@ -176,3 +176,27 @@ fn comments_are_never_dropped_silently() {
         "would reformat `commented.cors` (and drop its comments)\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn write_through_a_symlink_rewrites_its_target() {
+    let dir = scratch("fmt-symlink");
+    std::fs::write(dir.join("real.cors"), "policy \"p\"{origins *}\n").unwrap();
+    std::os::unix::fs::symlink("real.cors", dir.join("link.cors")).unwrap();
+    let r = common::finish(
+        common::cmd()
+            .current_dir(&dir)
+            .args(["fmt", "--write", "link.cors"]),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(dir.join("link.cors"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("real.cors")).unwrap(),
+        "policy \"p\" {\n    origins *\n}\n"
+    );
+}
