@@ -94,7 +94,7 @@ impl Answer {
     }
 }
 
-const LINES_CAP: usize = 16;
+const LINES_CAP: usize = 64;
 const BYTES_CAP: usize = 8192;
 const NAMES_CAP: usize = 64;
 

@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-/// The most `Access-Control-Request-Headers` lines a request may carry; a
-/// request with more is a denied preflight ([`Reason::RequestHeadersTooLarge`](crate::Reason::RequestHeadersTooLarge)).
-pub const MAX_REQUEST_HEADER_LINES: usize = 16;
+/// The most `Access-Control-Request-Headers` lines a request may carry (as
+/// many as [`MAX_REQUEST_HEADER_NAMES`], so that one name a line always
+/// fits); a request with more is a denied preflight ([`Reason::RequestHeadersTooLarge`](crate::Reason::RequestHeadersTooLarge)).
+pub const MAX_REQUEST_HEADER_LINES: usize = 64;
 
 /// The most bytes `Access-Control-Request-Headers` may carry, all lines
 /// together (8 KiB). Over it the preflight is denied without reading the list.
