@@ -232,3 +232,74 @@ impl Drop for TempDir {
         let _ = fs::remove_dir_all(&self.path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_lines_are_extracted() {
+        let stderr = "noise\n[1:1:1127/012804.529315:INFO:CONSOLE:0] \"Access to fetch at 'x' \
+                      blocked.\", source: http://127.0.0.1:1/page (0)\n[2:2:ERROR:dbus] other";
+        assert_eq!(
+            console_messages(stderr),
+            ["Access to fetch at 'x' blocked."]
+        );
+    }
+
+    #[test]
+    fn a_hanging_browser_is_killed_with_its_children() {
+        let dir = TempDir::new().unwrap();
+        let script = dir.path().join("fake-chromium");
+        let marker = dir.path().join("child-alive");
+        // The fake browser starts a child that would touch the marker after 3 s, then hangs.
+        fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\n(sleep 3; touch '{}') &\nsleep 30\n",
+                marker.display()
+            ),
+        )
+        .unwrap();
+        let status = std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(&script)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let result = runtime.block_on(dump_dom(&script, "about:blank", Duration::from_secs(1)));
+        assert!(
+            matches!(result, Err(LaunchError::TimedOut(_))),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(3));
+        std::thread::sleep(Duration::from_millis(3500));
+        assert!(!marker.exists(), "the browser's child outlived the timeout");
+    }
+
+    #[test]
+    fn a_binary_that_prints_no_page_cannot_start() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(dump_dom(
+            Path::new("/bin/true"),
+            "about:blank",
+            Duration::from_secs(5),
+        ));
+        let error = result.unwrap_err();
+        assert!(error.is_unavailable(), "{error}");
+        let missing = runtime.block_on(dump_dom(
+            Path::new("/nonexistent/chromium"),
+            "about:blank",
+            Duration::from_secs(5),
+        ));
+        assert!(missing.unwrap_err().is_unavailable());
+    }
+}

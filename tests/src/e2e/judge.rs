@@ -40,6 +40,8 @@ pub struct Row {
     pub wire: String,
     /// Everything that disagrees; empty when the case passes.
     pub problems: Vec<String>,
+    /// The case's note.
+    pub note: String,
 }
 
 /// How the engine's answer is applied to a response, exactly as the decision documents it
@@ -93,6 +95,23 @@ pub fn chromium_cache_hit(case: &Case, result: &browser::PreflightResult) -> boo
         .headers
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("authorization") && !covered_by_name(name))
+}
+
+/// The `access-control-*` and `vary` lines of a response, sorted.
+fn cors_headers(response: &HttpResponse) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = response
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_ascii_lowercase(),
+                String::from_utf8_lossy(v).into_owned(),
+            )
+        })
+        .filter(|(n, _)| n.starts_with("access-control-") || n == "vary")
+        .collect();
+    out.sort();
+    out
 }
 
 fn verdict_of(outcome: &Outcome) -> Verdict {
@@ -241,6 +260,23 @@ pub fn judge(
                 problems.push(format!(
                     "the server {} cookie `{cookie}`",
                     if got { "received" } else { "did not receive" }
+                ));
+            }
+        }
+    }
+
+    // The tower adapter's responses, header for header, against the engine's decision
+    // applied as documented.
+    if !raw {
+        for (i, exchange) in exchanges.iter().enumerate() {
+            let want = engine_server(engine, &exchange.request);
+            let (got, want_cors) = (cors_headers(&exchange.response), cors_headers(&want));
+            if exchange.response.status != want.status || got != want_cors {
+                problems.push(format!(
+                    "adapter response {}: {} {got:?}, the decision says {} {want_cors:?}",
+                    i + 1,
+                    exchange.response.status,
+                    want.status
                 ));
             }
         }
@@ -449,6 +485,7 @@ pub fn judge(
         spec: spec_verdict.to_string(),
         wire,
         problems,
+        note: case.note.clone(),
     }
 }
 
@@ -497,6 +534,10 @@ pub fn table(rows: &[Row]) -> String {
         for problem in &row.problems {
             out.push_str(&format!("    !! {problem}\n"));
         }
+    }
+    out.push_str("\nnotes:\n");
+    for row in rows.iter().filter(|r| !r.note.is_empty()) {
+        out.push_str(&format!("  {}: {}\n", row.name, row.note));
     }
     out
 }

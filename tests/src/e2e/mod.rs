@@ -28,6 +28,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use cors_policy::Engine;
+use cors_policy::tower::CorsLayer;
 
 pub use case::{Case, Expect, Host, Verdict};
 pub use chromium::{BrowserRun, LaunchError};
@@ -128,12 +129,12 @@ async fn page(State(pages): State<Pages>, uri: http::Uri) -> Response {
     server::to_response(response, html)
 }
 
-/// Serves the page and the API (`engine` behind the tower adapter), runs one headless
+/// Serves the page and the API (`engine` behind the tower adapter, [`CorsLayer`]), runs one headless
 /// Chromium per page host that has cases (each killed after `timeout`), and judges every
 /// case. Must be called inside a multi-threaded Tokio runtime.
 pub async fn run(
     bound: Bound,
-    engine: Arc<Engine>,
+    engine: Engine,
     cases: &[Case],
     binary: &Path,
     timeout: Duration,
@@ -149,12 +150,13 @@ pub async fn run(
         .route("/page/{host}", get(page))
         .with_state(pages);
     let recorder = Recorder::default();
+    let cors = CorsLayer::new(engine);
+    // The very engine the layer answers with judges the cases.
+    let judge_engine = cors.reload_handle().load();
+    let engine = judge_engine.engine();
     let _page_server = Server::spawn(bound.page, page_router).map_err(harness)?;
-    let _api_server = Server::spawn(
-        bound.api,
-        server::api_router(Arc::clone(&engine), recorder.clone()),
-    )
-    .map_err(harness)?;
+    let _api_server =
+        Server::spawn(bound.api, server::api_router(cors, recorder.clone())).map_err(harness)?;
 
     let mut results = Vec::new();
     let mut launches = Vec::new();
@@ -194,7 +196,7 @@ pub async fn run(
                 .iter()
                 .find(|(host, _)| *host == case.page)
                 .map_or(&[], |(_, run)| run.console.as_slice());
-            judge::judge(case, ports, &engine, result, &own, console)
+            judge::judge(case, ports, engine, result, &own, console)
         })
         .collect();
     Ok(Report { rows, launches })

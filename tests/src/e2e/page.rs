@@ -147,3 +147,41 @@ pub fn parse_results(dom: &str) -> Result<Vec<CaseResult>, String> {
         .replace("&amp;", "&");
     serde_json::from_str(&text).map_err(|e| format!("results are not the expected JSON: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_are_read_back_from_the_dom() {
+        let dom = format!(
+            "<html><body>{DONE}{RESULTS_OPEN}[{{\"name\":\"a\",\"runs\":[{{\"outcome\":\"ok\",\
+             \"status\":200,\"read\":{{\"x\":null}},\"names\":[],\"body\":\"\\u003c&amp;\"}},\
+             {{\"outcome\":\"error\",\"error\":\"TypeError: Failed to fetch\"}}]}}]{RESULTS_CLOSE}"
+        );
+        let results = parse_results(&dom).unwrap();
+        assert_eq!(results.len(), 1);
+        let runs = &results[0].runs;
+        assert_eq!(runs[0].verdict(), Verdict::Ok(200));
+        assert!(matches!(&runs[0], Run::Ok { body, .. } if body == "<&"));
+        assert_eq!(runs[1].verdict(), Verdict::Blocked);
+        let thrown = Run::Error {
+            error: "TypeError: Failed to execute 'fetch' on 'Window'".to_owned(),
+        };
+        assert_eq!(thrown.verdict(), Verdict::Thrown);
+    }
+
+    #[test]
+    fn an_unfinished_page_is_an_error() {
+        let dom = format!("<p id=\"state\">running</p>{RESULTS_OPEN}{RESULTS_CLOSE}");
+        assert!(parse_results(&dom).unwrap_err().contains("did not finish"));
+    }
+
+    #[test]
+    fn the_page_embeds_no_markup_from_the_cases() {
+        let case = Case::new("x</script><b>", "GET", "/a?b=<c>&d");
+        let page = html(&[&case], 1);
+        assert!(!page.contains("</script><b>"));
+        assert!(page.contains("\\u003c/script\\u003e"));
+    }
+}

@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::any;
-use cors_policy::Engine;
+use cors_policy::tower::CorsLayer;
 use tokio::task::JoinHandle;
 
 use crate::browser::{HttpRequest, HttpResponse};
@@ -200,50 +200,15 @@ pub fn recorded(router: Router, recorder: Recorder) -> Router {
     router.layer(middleware::from_fn_with_state(recorder, record))
 }
 
-/// The API server's router: the application behind the engine's CORS layer, the
-/// hand-written routes under [`RAW_PREFIX`] beside it, and the recorder outside both.
-pub fn api_router(engine: Arc<Engine>, recorder: Recorder) -> Router {
-    let cors = Router::new()
-        .fallback(app)
-        .layer(middleware::from_fn_with_state(engine, engine_cors));
+/// The API server's router: the application behind the engine's tower adapter
+/// ([`CorsLayer`]), the hand-written routes under [`RAW_PREFIX`] beside it, and the
+/// recorder outside both.
+pub fn api_router(cors: CorsLayer, recorder: Recorder) -> Router {
+    let behind_cors = Router::new().fallback(app).layer(cors);
     let router = Router::new()
         .route("/raw/{*rest}", any(raw))
-        .fallback_service(cors);
+        .fallback_service(behind_cors);
     recorded(router, recorder)
-}
-
-/// INTERIM until the tower adapter lands: applies the engine's decision by hand.
-async fn engine_cors(State(engine): State<Arc<Engine>>, request: Request, next: Next) -> Response {
-    let http = to_http_request(&request);
-    let (status, headers) = {
-        let decision = engine.decide(&engine_request(&http));
-        let headers: Vec<(&'static str, Vec<u8>)> = decision
-            .headers()
-            .map(|h| (h.name, h.value.to_vec()))
-            .collect();
-        let status = if decision.forward() {
-            None
-        } else {
-            decision.status()
-        };
-        (status, headers)
-    };
-    let mut response = match status {
-        Some(status) => to_response(HttpResponse::new(status), String::new()),
-        None => next.run(request).await,
-    };
-    let out = response.headers_mut();
-    for (name, _) in &headers {
-        if *name != "vary" {
-            out.remove(*name);
-        }
-    }
-    for (name, value) in headers {
-        if let Ok(value) = http::HeaderValue::from_bytes(&value) {
-            out.append(name, value);
-        }
-    }
-    response
 }
 
 /// The engine's view of a recorded request: every `Origin`, `Access-Control-Request-Method`
