@@ -1,6 +1,6 @@
-//! The [`http`](::http) adapter (feature `http`): requests from
-//! [`http::Request`](::http::Request) and friends, decisions applied to an
-//! [`http::HeaderMap`](::http::HeaderMap).
+//! The [`http`] adapter (feature `http`): requests from
+//! [`http::Request`] and friends, decisions applied to an
+//! [`http::HeaderMap`].
 //!
 //! Two levels:
 //!
@@ -33,7 +33,8 @@
 //!   application's names first (some caches read only the first line).
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 use ::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use ::http::request::Parts;
@@ -81,7 +82,7 @@ const STAR: HeaderValue = HeaderValue::from_static("*");
 const TRUE: HeaderValue = HeaderValue::from_static("true");
 
 impl<'a> Request<'a> {
-    /// The engine's view of an [`http::Request`](::http::Request): borrows
+    /// The engine's view of an [`http::Request`]: borrows
     /// the method, the path ([`Uri::path`], so never the query) and the CORS
     /// request headers; allocates nothing.
     ///
@@ -147,15 +148,43 @@ pub fn preflight_response<B: Default>(decision: &Decision<'_>) -> Option<Respons
 /// `-Expose-Headers`, `Vary`, …) are built the first time they are sent and
 /// kept; echoed values are the request's own [`HeaderValue`]s. Share it like
 /// the engine (`Arc<HttpEngine>`; it is `Send + Sync`).
+///
+/// It is made from an [`Engine`], an `Arc<Engine>` or a `&'static Engine`
+/// (what a `static` made by `cors_policy!` dereferences to), all with
+/// [`From`].
 pub struct HttpEngine {
-    engine: Engine,
+    engine: Held,
     /// Per policy, per (header, preflight or not): the constant value.
     cache: Box<[[OnceLock<HeaderValue>; 2 * NAMES]]>,
 }
 
+/// How an [`HttpEngine`] holds its engine.
+enum Held {
+    Owned(Engine),
+    Shared(Arc<Engine>),
+    Static(&'static Engine),
+}
+
+impl Deref for Held {
+    type Target = Engine;
+
+    fn deref(&self) -> &Engine {
+        match self {
+            Held::Owned(engine) => engine,
+            Held::Shared(engine) => engine,
+            Held::Static(engine) => engine,
+        }
+    }
+}
+
 impl HttpEngine {
-    /// Wraps a compiled engine.
-    pub fn new(engine: Engine) -> Self {
+    /// Wraps a compiled engine: an [`Engine`], an `Arc<Engine>` or a
+    /// `&'static Engine`.
+    pub fn new(engine: impl Into<HttpEngine>) -> Self {
+        engine.into()
+    }
+
+    fn with(engine: Held) -> Self {
         let cache = engine
             .policies()
             .iter()
@@ -167,11 +196,6 @@ impl HttpEngine {
     /// The engine inside.
     pub fn engine(&self) -> &Engine {
         &self.engine
-    }
-
-    /// The engine inside, without the cache.
-    pub fn into_engine(self) -> Engine {
-        self.engine
     }
 
     /// Decides a request and keeps what the response needs: the
@@ -267,14 +291,26 @@ fn fixed(value: &[u8]) -> Option<HeaderValue> {
 
 impl From<Engine> for HttpEngine {
     fn from(engine: Engine) -> Self {
-        HttpEngine::new(engine)
+        HttpEngine::with(Held::Owned(engine))
+    }
+}
+
+impl From<Arc<Engine>> for HttpEngine {
+    fn from(engine: Arc<Engine>) -> Self {
+        HttpEngine::with(Held::Shared(engine))
+    }
+}
+
+impl From<&'static Engine> for HttpEngine {
+    fn from(engine: &'static Engine) -> Self {
+        HttpEngine::with(Held::Static(engine))
     }
 }
 
 impl fmt::Debug for HttpEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpEngine")
-            .field("engine", &self.engine)
+            .field("engine", &*self.engine)
             .finish_non_exhaustive()
     }
 }

@@ -62,15 +62,12 @@ pub struct CorsLayer {
 }
 
 impl CorsLayer {
-    /// A layer answering with this engine.
-    pub fn new(engine: Engine) -> Self {
-        CorsLayer::from_http_engine(HttpEngine::new(engine))
-    }
-
-    /// A layer answering with this engine (and its header cache).
-    pub fn from_http_engine(engine: HttpEngine) -> Self {
+    /// A layer answering with this engine: an [`Engine`], an `Arc<Engine>`,
+    /// a `&'static Engine` (e.g. `&*CORS` for a `static CORS` made by
+    /// `cors_policy!`) or an [`HttpEngine`].
+    pub fn new(engine: impl Into<HttpEngine>) -> Self {
         CorsLayer {
-            engine: Arc::new(ArcSwap::from_pointee(engine)),
+            engine: Arc::new(ArcSwap::from_pointee(engine.into())),
         }
     }
 
@@ -115,9 +112,10 @@ pub struct ReloadHandle {
 }
 
 impl ReloadHandle {
-    /// Answers every request decided from now on with `engine`.
-    pub fn store(&self, engine: Engine) {
-        self.engine.store(Arc::new(HttpEngine::new(engine)));
+    /// Answers every request decided from now on with `engine` (anything a
+    /// [`CorsLayer`] is made from).
+    pub fn store(&self, engine: impl Into<HttpEngine>) {
+        self.engine.store(Arc::new(engine.into()));
     }
 
     /// Parses, validates and compiles `src`; on success answers every

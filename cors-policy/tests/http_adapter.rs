@@ -1,12 +1,16 @@
 //! The `http` adapter: requests borrowed from `http` types, decisions applied
 //! to a `HeaderMap` (replace the CORS headers, merge `Vary`), preflight
 //! responses, and the cached `HttpEngine` answering like the plain engine.
+#![allow(unsafe_code)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing
 )]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 
 use cors_policy::http::{Answer, HttpEngine, apply, preflight_response};
 use cors_policy::{Engine, Kind, MAX_REQUEST_HEADER_LINES, Reason, Request};
@@ -499,4 +503,150 @@ fn answers_are_owned_and_sendable() {
     owned(&answer);
     owned(&cached);
     assert_eq!(value(&answer, ACAO), ORIGIN);
+}
+
+struct Counting;
+
+thread_local! {
+    /// Allocations made by this thread (other test threads do not disturb it).
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialized thread-local `Cell`, which never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: same contract as ours.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as ours.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// How many allocations `f` makes on this thread.
+fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let out = f();
+    (ALLOCATIONS.with(Cell::get) - before, out)
+}
+
+#[test]
+fn the_cached_engine_answers_and_applies_without_allocating() {
+    let cached = HttpEngine::new(engine());
+    let actual = request("GET", "/api/users", &[("origin", ORIGIN.as_bytes())]);
+    let pre = preflight("/api/users", "PUT", &["content-type", "x-request-id"]);
+    let echo = preflight("/echo/users", "PATCH", &["x-a, x-b", "x-c"]);
+    for req in [&actual, &pre, &echo] {
+        // The first answer fills the cache.
+        let _ = cached.answer(req);
+        let (n, answer) = allocations(|| cached.answer(req));
+        assert_eq!(n, 0, "answer allocated for {req:?}");
+        let mut response = HeaderMap::with_capacity(16);
+        let (n, ()) = allocations(|| answer.apply(&mut response));
+        // Two echoed lines of one name need the map's extra-values list.
+        let expected = usize::from(std::ptr::eq(req, &echo));
+        assert_eq!(n, expected, "apply allocated for {req:?}: {response:?}");
+        let (n, _) = allocations(|| Request::from_http(req));
+        assert_eq!(n, 0);
+    }
+    // The counter works: the plain path copies the values.
+    let plain = engine();
+    let decision = plain.decide(&Request::from_http(&actual));
+    let (n, _) = allocations(|| Answer::from_decision(&decision));
+    assert!(n >= 2, "{n}");
+}
+
+#[cfg(feature = "tracing")]
+mod tracing_events {
+    use std::fmt::Write as _;
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Field, Visit};
+    use tracing::{Event, Level, Metadata, Subscriber, span};
+
+    use super::*;
+
+    type Events = Arc<Mutex<Vec<(Level, String, String)>>>;
+
+    /// Records every event: level, target and fields as `name=value`.
+    struct Recorder(Events);
+
+    struct Fields(String);
+
+    impl Visit for Fields {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let _ = write!(self.0, "{}={:?} ", field.name(), value);
+        }
+        fn record_str(&mut self, field: &Field, value: &str) {
+            let _ = write!(self.0, "{}={} ", field.name(), value);
+        }
+    }
+
+    impl Subscriber for Recorder {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
+            span::Id::from_u64(1)
+        }
+        fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
+        fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut fields = Fields(String::new());
+            event.record(&mut fields);
+            let meta = event.metadata();
+            self.0
+                .lock()
+                .unwrap()
+                .push((*meta.level(), meta.target().to_owned(), fields.0));
+        }
+        fn enter(&self, _: &span::Id) {}
+        fn exit(&self, _: &span::Id) {}
+    }
+
+    #[test]
+    fn denials_are_logged_at_debug_with_their_reason() {
+        let events: Events = Arc::default();
+        let cached = HttpEngine::new(engine());
+        tracing::subscriber::with_default(Recorder(events.clone()), || {
+            let denied = request("GET", "/api/users", &[("origin", b"https://evil.example")]);
+            let _ = cached.answer(&denied);
+            let allowed = request("GET", "/api/users", &[("origin", ORIGIN.as_bytes())]);
+            let _ = cached.answer(&allowed);
+        });
+        let events = events.lock().unwrap();
+        assert_eq!(events.len(), 2, "{events:?}");
+        let (level, target, fields) = &events[0];
+        assert_eq!(*level, Level::DEBUG);
+        assert_eq!(target, "cors_policy");
+        assert!(fields.contains("reason=origin-not-allowed"), "{fields}");
+        assert!(fields.contains("policy=api "), "{fields}");
+        assert!(
+            fields.contains("`https://evil.example` is not in the policy"),
+            "{fields}"
+        );
+        let (level, _, fields) = &events[1];
+        assert_eq!(*level, Level::TRACE);
+        assert!(fields.contains("reason=origin-allowed"), "{fields}");
+    }
 }

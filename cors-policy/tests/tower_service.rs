@@ -217,7 +217,7 @@ async fn reloading_swaps_the_policy_of_running_services() {
         .unwrap();
     assert!(before.headers().get(ACAO).is_none());
 
-    reload.store(OTHER_ORIGIN_POLICY.parse().unwrap());
+    reload.store(OTHER_ORIGIN_POLICY.parse::<Engine>().unwrap());
     let after = service
         .clone()
         .oneshot(get("/api/x", Some(other)))
@@ -278,4 +278,23 @@ async fn works_as_an_axum_layer() {
     let response = router.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(all(response.headers(), ACAO), [ORIGIN]);
+}
+
+#[tokio::test]
+async fn a_layer_can_share_a_static_engine() {
+    static CORS: std::sync::LazyLock<Engine> = std::sync::LazyLock::new(|| POLICY.parse().unwrap());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let service = CorsLayer::new(&*CORS).layer(app(calls.clone()));
+    let response = service
+        .oneshot(get("/api/users", Some(ORIGIN)))
+        .await
+        .unwrap();
+    assert_eq!(all(response.headers(), ACAO), [ORIGIN]);
+    // And one behind an `Arc`, shared with other code.
+    let shared = Arc::new(POLICY.parse::<Engine>().unwrap());
+    let layer = CorsLayer::new(Arc::clone(&shared));
+    let reload = layer.reload_handle();
+    assert!(std::ptr::eq(reload.load().engine(), &*shared));
+    reload.store(&*CORS);
+    assert!(std::ptr::eq(reload.load().engine(), &*CORS));
 }
