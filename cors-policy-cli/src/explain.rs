@@ -184,7 +184,7 @@ impl Explainer<'_> {
         out.push('\n');
         self.answer_section(&mut out);
         out.push('\n');
-        let outcome = self.outcome(policy);
+        let outcome = self.outcome();
         self.browser_section(&mut out, &outcome, policy);
         if let Some(policy) = policy {
             self.fix_section(&mut out, &outcome, policy, &checks);
@@ -699,7 +699,7 @@ impl Explainer<'_> {
 
     // ----- the browser -----
 
-    fn outcome(&self, policy: Option<&Policy>) -> Outcome {
+    fn outcome(&self) -> Outcome {
         let d = &self.decision;
         let preflight = self.is_preflight_request();
         let prefix = if preflight {
@@ -723,7 +723,6 @@ impl Explainer<'_> {
             }
             _ if !d.allowed() => Outcome::Blocked(missing),
             _ => {
-                let _ = policy;
                 if self.credentials.include() {
                     if self.header_value("access-control-allow-origin").as_deref() == Some("*") {
                         return Outcome::Blocked(format!(
@@ -967,7 +966,7 @@ impl Explainer<'_> {
         if let Outcome::Blocked(_) = outcome
             && self.decision.allowed()
         {
-            self.credentials_fix(&mut fix, policy, &at);
+            self.credentials_fix(&mut fix, &at);
         }
         fix.write(out);
     }
@@ -1008,7 +1007,6 @@ impl Explainer<'_> {
             return;
         }
         fix.add_with_intro(
-            at,
             &format!("origins \"{origin}\""),
             &format!("If `{origin}` is your site, add to {at}:"),
         );
@@ -1081,7 +1079,7 @@ impl Explainer<'_> {
         fix.add(at, &format!("headers {name}"));
     }
 
-    fn credentials_fix(&self, fix: &mut Fix, policy: &Policy, at: &str) {
+    fn credentials_fix(&self, fix: &mut Fix, at: &str) {
         let origin = self.origin_text();
         let wildcard = self.header_value("access-control-allow-origin").as_deref() == Some("*");
         if wildcard {
@@ -1111,9 +1109,7 @@ impl Explainer<'_> {
                      anyone on the network path (cors-policy check warns insecure-origin); serve the page over https."
                 ));
         }
-        let _ = policy;
         fix.add_with_intro(
-            at,
             "credentials",
             &format!("If the page must send cookies, add to {at}:"),
         );
@@ -1163,7 +1159,7 @@ impl Explainer<'_> {
                 } else {
                     format!("If `{path}` belongs with \"{glob}\", add to {at}:")
                 };
-                fix.add_with_intro(&at, &format!("paths \"{path}\""), &intro);
+                fix.add_with_intro(&format!("paths \"{path}\""), &intro);
                 fix.alternatives.push(
                     "or write a policy for it; the first policy whose paths match answers".into(),
                 );
@@ -1193,11 +1189,10 @@ struct Fix {
 impl Fix {
     fn add(&mut self, at: &str, line: &str) {
         let intro = format!("To allow it, add to {at}:");
-        self.add_with_intro(at, line, &intro);
+        self.add_with_intro(line, &intro);
     }
 
-    fn add_with_intro(&mut self, at: &str, line: &str, intro: &str) {
-        let _ = at;
+    fn add_with_intro(&mut self, line: &str, intro: &str) {
         if let Some((_, lines)) = self.groups.iter_mut().find(|(i, _)| i == intro) {
             if !lines.iter().any(|l| l == line) {
                 lines.push(line.to_owned());
