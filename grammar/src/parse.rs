@@ -224,6 +224,31 @@ impl<'s> Driver<'s> {
     // ---- one policy block ------------------------------------------------------
 
     fn policy(&mut self, start: usize, end: usize) -> Option<ast::Policy> {
+        // Most blocks are well formed: one pest run over the whole block. Only
+        // when that fails does the driver go statement by statement, which
+        // finds, words and recovers from each problem.
+        if let Some(policy) = self.policy_whole(start, end) {
+            return policy;
+        }
+        let before = self.diags.len();
+        let policy = self.policy_by_statement(start, end);
+        if self.diags.len() == before && !self.stopped {
+            // The grammar refused the block but the driver found nothing
+            // wrong: never accept what the grammar refuses.
+            self.error(
+                Diagnostic::new(
+                    Kind::Syntax,
+                    Span::new(start, start + 6),
+                    "this policy could not be parsed",
+                )
+                .with_help("please report this as a bug, with the policy's text"),
+            );
+        }
+        policy
+    }
+
+    /// The block statement by statement, reporting and recovering from each problem.
+    fn policy_by_statement(&mut self, start: usize, end: usize) -> Option<ast::Policy> {
         let src = self.src;
         let slice = src.get(start..end).unwrap_or("");
         let (name, open_brace, mut pos) = match CorsParser::parse(Rule::policy_open, slice) {
@@ -315,8 +340,46 @@ impl<'s> Driver<'s> {
         };
 
         let close = close?;
-        // Nothing but the next `policy` may follow the block.
-        let after = self.tok(close.end, end);
+        self.after_block(close.end, end);
+        Some(ast::Policy {
+            name: name?,
+            statements,
+            span: Span::new(start, close.end),
+        })
+    }
+
+    /// The block as the grammar's `policy` rule, in one run; `None` when it
+    /// does not parse (then the caller goes statement by statement).
+    fn policy_whole(&mut self, start: usize, end: usize) -> Option<Option<ast::Policy>> {
+        let slice = self.src.get(start..end)?;
+        let block = CorsParser::parse(Rule::policy, slice).ok()?.next()?;
+        let mut name = None;
+        let mut statements = Vec::new();
+        let mut close = start;
+        for p in block.into_inner() {
+            match p.as_rule() {
+                Rule::policy_open => {
+                    let string = p
+                        .into_inner()
+                        .find(|q| matches!(q.as_rule(), Rule::quoted_string | Rule::raw_string));
+                    name = string.map(|q| self.string(&q, start));
+                }
+                Rule::close_brace => close = span_of(&p, start).end,
+                _ => statements.extend(self.lower_statement(p, start)),
+            }
+        }
+        self.after_block(close, end);
+        Some(name.map(|name| ast::Policy {
+            name,
+            statements,
+            span: Span::new(start, close),
+        }))
+    }
+
+    /// Nothing but the next `policy` may follow a block.
+    fn after_block(&mut self, from: usize, end: usize) {
+        let src = self.src;
+        let after = self.tok(from, end);
         if after.kind != TokKind::End {
             let found = lex::describe(src, after);
             let d = match after.kind {
@@ -340,11 +403,6 @@ impl<'s> Driver<'s> {
             };
             self.error(d);
         }
-        Some(ast::Policy {
-            name: name?,
-            statements,
-            span: Span::new(start, close.end),
-        })
     }
 
     /// An identifier where a statement keyword belongs: report it with a
@@ -482,20 +540,14 @@ impl<'s> Driver<'s> {
                 return (None, self.recover(at.max(start + 1), end));
             }
         };
-        let Some(pair) = pair else {
+        let Some(ast::Statement {
+            mut kind,
+            keyword_span,
+            mut span,
+        }) = pair.and_then(|p| self.lower_statement(p, start))
+        else {
             return (None, self.recover(start + 1, end));
         };
-        let mut span = span_of(&pair, start);
-        let mut inner = pair.into_inner();
-        let keyword_span = inner
-            .next()
-            .map_or(Span::new(start, start + kw.len()), |k| span_of(&k, start));
-        // Pest's span of a rule ending in a repetition takes the whitespace after it.
-        span.end = inner
-            .clone()
-            .last()
-            .map_or(keyword_span.end, |p| span_of(&p, start).end);
-        let mut kind = self.statement_kind(kw, inner, start);
         let mut pos = span.end;
 
         // A list goes on after a missing `,`: report it, and read the rest.
@@ -599,6 +651,26 @@ impl<'s> Driver<'s> {
                 )),
         );
         Some(last.start)
+    }
+
+    /// A statement's pair (`origins_stmt`, …) as an AST statement.
+    fn lower_statement(&mut self, pair: Pair<'_, Rule>, off: usize) -> Option<ast::Statement> {
+        let mut span = span_of(&pair, off);
+        let mut inner = pair.into_inner();
+        let kw_pair = inner.next()?;
+        let kw = keyword(kw_pair.as_str())?;
+        let keyword_span = span_of(&kw_pair, off);
+        // Pest's span of a rule ending in a repetition takes the whitespace after it.
+        span.end = inner
+            .clone()
+            .last()
+            .map_or(keyword_span.end, |p| span_of(&p, off).end);
+        let kind = self.statement_kind(kw, inner, off);
+        Some(ast::Statement {
+            kind,
+            keyword_span,
+            span,
+        })
     }
 
     /// Whether `t`, right after a list, is one more item written without a `,`.
@@ -994,7 +1066,19 @@ impl<'s> Driver<'s> {
         let at = off + error_offset(e);
         let positives: &[Rule] = match &e.variant {
             pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
-            pest::error::ErrorVariant::CustomError { .. } => &[],
+            pest::error::ErrorVariant::CustomError { .. } => {
+                // Pest's guard against running out of native stack (the
+                // grammar's nesting is bounded, so only a tiny stack gets here).
+                self.error(
+                    Diagnostic::new(
+                        Kind::Syntax,
+                        Span::new(at, at),
+                        "the parser ran out of stack here",
+                    )
+                    .with_help("check the file on a thread with a larger stack"),
+                );
+                return at;
+            }
         };
         let found_tok = match lex::next(self.src, at) {
             Ok(t) => t,
@@ -1160,6 +1244,32 @@ mod tests {
         let src = "policy \"a\" { origins *; methods GET, \"M-SEARCH\" max-age 2h }\npolicy \"b\" { origins regex r#\"^https://a\"b$\"# }";
         assert!(CorsParser::parse(Rule::file, src).is_ok());
         assert!(parse(src).is_ok());
+    }
+
+    #[test]
+    fn whole_block_and_statement_by_statement_agree() {
+        let src = r##"policy "a\u{e9}" {
+            paths "/a", r"/b/**"; origins *, null, "https://a.example", regex r#"^"x"$"#
+            methods *, GET, "M-SEARCH" headers x-a; expose x.y_z-1
+            credentials false private-network max-age 10m preflight-status 204
+            allow null-origin, "regex-dot"
+        }"##;
+        let mut whole = Driver {
+            src,
+            diags: Vec::new(),
+            stopped: false,
+        };
+        let a = whole.policy_whole(0, src.len()).flatten();
+        let mut by_statement = Driver {
+            src,
+            diags: Vec::new(),
+            stopped: false,
+        };
+        let b = by_statement.policy_by_statement(0, src.len());
+        assert!(whole.diags.is_empty() && by_statement.diags.is_empty());
+        // Debug output shows the spans too.
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert!(a.is_some());
     }
 
     #[test]

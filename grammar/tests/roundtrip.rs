@@ -213,6 +213,8 @@ fn assert_checked(src: &str) -> Result<(), TestCaseError> {
         prop_assert!(rendered.contains("error["), "{}", rendered);
         for d in &checked.diagnostics {
             prop_assert!(!d.message.is_empty());
+            // The driver found what the grammar refused.
+            prop_assert!(d.message != "this policy could not be parsed", "{}", src);
             prop_assert!(
                 d.span.start <= d.span.end && d.span.end <= src.len(),
                 "{:?} in {} bytes",
