@@ -559,6 +559,24 @@ fn private_network_and_credentials_a_policy_does_not_allow() {
          is '' which must be 'true' when the request's credentials mode is 'include'."
     ), "{out}");
     assert!(out.contains("\n      credentials\n"), "{out}");
+
+    // checked on the preflight already, with the preflight's prefix (seen in Chromium 156)
+    let out = explain(&[
+        "warnings.cors",
+        "--method",
+        "OPTIONS",
+        "-H",
+        "Origin: http://localhost:3000",
+        "-H",
+        "Access-Control-Request-Method: GET",
+        "--credentials",
+        "include",
+    ]);
+    assert!(out.contains(
+        "Response to preflight request doesn't pass access control check: The value of the \
+         'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the \
+         request's credentials mode is 'include'."
+    ), "{out}");
 }
 
 #[test]
