@@ -1,38 +1,4 @@
-//! cors-policy: a CORS policy engine with its own declarative language.
-//!
-//! A policy file says which origins may call which paths with which methods
-//! and headers. The front end ([`grammar`]) parses and validates it, with
-//! every problem reported at its line and column; [`Engine`] compiles the
-//! validated set once and then answers each request without allocating:
-//!
-//! ```text
-//! parse → validate (grammar) → compile (Engine::from_policies) → decide (Engine::decide)
-//! ```
-//!
-//! ```
-//! use cors_policy::{grammar::model, Engine, Kind, Request};
-//! # fn engine() -> Engine {
-//! #     use cors_policy::grammar::{model::*, Span};
-//! #     let set = PolicySet { policies: vec![Policy {
-//! #         name: "api".into(), span: Span::default(), paths: vec!["/api/**".into()],
-//! #         origins: vec![Origin { matcher: OriginMatcher::Exact("https://app.example.com".into()),
-//! #             source: "\"https://app.example.com\"".into(), span: Span::default() }],
-//! #         methods: NameList { any: false, names: vec!["GET".into(), "HEAD".into(), "POST".into(), "PUT".into()] },
-//! #         headers: NameList { any: false, names: vec!["content-type".into()] },
-//! #         expose: NameList::default(), credentials: true, max_age: Some(7200),
-//! #         private_network: false, preflight_status: 204 }] };
-//! #     Engine::from_policies(&set).unwrap()
-//! # }
-//! // let engine: Engine = std::fs::read_to_string("api.cors")?.parse()?;
-//! let engine = engine();
-//! let request = Request::new("OPTIONS", "/api/users")
-//!     .origin("https://app.example.com")
-//!     .request_method("PUT")
-//!     .request_headers("content-type");
-//! let decision = engine.decide(&request);
-//! assert_eq!(decision.kind(), Kind::Preflight);
-//! # let _ = decision;
-//! ```
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 pub use cors_policy_grammar as grammar;
