@@ -23,19 +23,51 @@ use crate::{Decision, Error, Kind, Reason, Request};
 ///
 /// - it never panics, whatever the bytes (a property test feeds it arbitrary
 ///   bytes in every field);
-/// - it never allocates;
+/// - it never allocates (checked by a counting allocator in the tests). Path
+///   globs and origin regexes are compiled to fully built DFAs that need no
+///   cache; only if a policy set's globs, or one policy's regexes, are too
+///   big for that (over 4 MiB of DFA) does the engine fall back to a lazy DFA,
+///   whose cache is allocated on each thread's first use (and may be again
+///   when threads contend for it);
 /// - its time is linear in the request's size, and the only list it parses,
 ///   `Access-Control-Request-Headers`, is capped:
 ///   [`MAX_REQUEST_HEADERS_LEN`](crate::MAX_REQUEST_HEADERS_LEN) bytes,
 ///   [`MAX_REQUEST_HEADER_NAMES`](crate::MAX_REQUEST_HEADER_NAMES) names and
 ///   [`MAX_REQUEST_HEADER_LINES`](crate::MAX_REQUEST_HEADER_LINES) lines; a
-///   preflight over a cap is denied before the list is read;
+///   preflight over the byte or line cap is denied before the list is read,
+///   and reading stops at the first name over the name cap;
 /// - the `Origin` header must be a serialized origin exactly as a browser
 ///   sends it; anything else (uppercase, whitespace, a path, userinfo, a
-///   default port written out, …) is denied before any pattern sees it;
+///   default port written out, …) is denied before any pattern sees it
+///   (see "Origins" below);
 /// - no response header value it emits contains CR, LF, NUL or any other byte
 ///   a header value cannot carry: a request whose echo would need one is
 ///   denied.
+///
+/// # Origins
+///
+/// The request's `Origin` is accepted only in the form a browser serializes:
+/// `null`, or a lowercase scheme (`[a-z][a-z0-9+.-]*`), `://`, a host of
+/// `a-z 0-9 . - _` (or an IPv6 address of `0-9 a-f :` in brackets), and an
+/// optional port — decimal, no leading zero, at most 65535, never the
+/// scheme's default (`:443` for `https`/`wss`, `:80` for `http`/`ws`). It is
+/// then looked up, never scanned: exact origins in a hash set, port
+/// wildcards by host, `*.` wildcards by splitting the host at label
+/// boundaries (each label the `*` stands for is 1–63 bytes of
+/// `a-z 0-9 - _`) and looking the suffix up, and all of a policy's regexes
+/// in one anchored pass. When several entries match, the first in file
+/// order is the one [`Reason::OriginAllowed`] names.
+///
+/// # Preflight checks
+///
+/// A preflight is `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+/// Its checks run in this order, and the first that fails is the reason:
+/// the origin; the requested method (one header, an HTTP token, not
+/// `CONNECT`/`TRACE`/`TRACK` in any case, then safelisted `GET`/`HEAD`/`POST`,
+/// `methods *` or listed, byte for byte); the requested headers, name by name
+/// in request order (see [`Request::request_headers`]; `authorization` only
+/// when listed); private network (`Access-Control-Request-Private-Network:
+/// true` needs `private-network`).
 pub struct Engine {
     policies: Vec<model::Policy>,
     compiled: Vec<CompiledPolicy>,

@@ -126,6 +126,14 @@ impl<'a> Request<'a> {
     /// One `Access-Control-Request-Headers` line. Call it again for each
     /// further line (proxies may split the list); at most
     /// [`MAX_REQUEST_HEADER_LINES`] lines are kept, more deny the preflight.
+    ///
+    /// The lines are read as one list (RFC 9110 §5.6.1): elements separated
+    /// by commas, spaces and tabs around each ignored, empty elements ignored
+    /// (they do not count as names), names compared case-insensitively, and
+    /// every element an HTTP token, else the preflight is denied. A list with
+    /// no name requests no header. When a credentialed `headers *` echoes the
+    /// request, each line that holds a name is sent back as its own
+    /// `access-control-allow-headers` line, trimmed.
     #[must_use]
     pub fn request_headers<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
         self.request_headers.push(value.as_ref());
