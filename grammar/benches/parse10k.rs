@@ -44,8 +44,17 @@ fn policy(one_list: bool) -> String {
     src
 }
 
-fn median(mut f: impl FnMut()) -> Duration {
+/// Nanoseconds this thread has run on a CPU (Linux), so that a loaded
+/// machine does not inflate the figure as wall time does.
+fn cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
+}
+
+/// Median wall time, and mean CPU time when the platform tells it.
+fn measure(mut f: impl FnMut()) -> (Duration, Option<Duration>) {
     f(); // warm up
+    let cpu_start = cpu_ns();
     let mut times: Vec<Duration> = (0..RUNS)
         .map(|_| {
             let t = Instant::now();
@@ -53,8 +62,15 @@ fn median(mut f: impl FnMut()) -> Duration {
             t.elapsed()
         })
         .collect();
+    let cpu = cpu_start
+        .zip(cpu_ns())
+        .map(|(a, b)| Duration::from_nanos((b - a) / RUNS as u64));
     times.sort();
-    times[RUNS / 2]
+    (times[RUNS / 2], cpu)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn main() {
@@ -69,17 +85,21 @@ fn main() {
             "{:#?}",
             &checked.diagnostics[..checked.diagnostics.len().min(3)]
         );
-        let parse = median(|| {
+        let (parse, parse_cpu) = measure(|| {
             black_box(cors_policy_grammar::parse(black_box(&src)).unwrap());
         });
-        let check = median(|| {
+        let (check, check_cpu) = measure(|| {
             black_box(cors_policy_grammar::check(black_box(&src)));
         });
+        let cpu = parse_cpu
+            .zip(check_cpu)
+            .map(|(p, c)| format!("; CPU time: parse {:.2} ms, check {:.2} ms", ms(p), ms(c)))
+            .unwrap_or_default();
         println!(
-            "{ORIGINS} origins {layout}, {} KiB: parse {:.2} ms, parse + validate (check) {:.2} ms (median of {RUNS})",
+            "{ORIGINS} origins {layout}, {} KiB: parse {:.2} ms, parse + validate (check) {:.2} ms (median of {RUNS}){cpu}",
             src.len() / 1024,
-            parse.as_secs_f64() * 1e3,
-            check.as_secs_f64() * 1e3,
+            ms(parse),
+            ms(check),
         );
     }
 }
