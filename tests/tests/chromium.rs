@@ -389,3 +389,21 @@ async fn chromium_agrees_with_the_engine_and_the_model() {
         started.elapsed().as_secs()
     );
 }
+
+/// Why no browser case runs `origins *` with `credentials`: the engine refuses such a policy
+/// when it is checked, so no server could send it. (The browser side — `*` refused with
+/// `credentials: 'include'` — is the `cred-star-origin` case, on a policy without
+/// credentials.)
+#[test]
+fn a_credentialed_star_policy_never_reaches_a_browser() {
+    let src = r#"
+policy "p" {
+    origins *
+    credentials
+}
+"#;
+    let error = src
+        .parse::<Engine>()
+        .expect_err("credentials with origins * must be refused");
+    assert!(!error.diagnostics().is_empty());
+}
