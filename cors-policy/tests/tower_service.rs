@@ -298,3 +298,37 @@ async fn a_layer_can_share_a_static_engine() {
     reload.store(&*CORS);
     assert!(std::ptr::eq(reload.load().engine(), &*CORS));
 }
+
+#[tokio::test]
+async fn around_a_whole_axum_router_preflights_need_no_route() {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get as route_get;
+
+    let router: Router = Router::new().route("/api/users", route_get(|| async { "users" }));
+    let service = layer().layer(router);
+    let request = Request::options("/api/no-such-route")
+        .header("origin", ORIGIN)
+        .header("access-control-request-method", "PUT")
+        .body(Body::empty())
+        .unwrap();
+    let response = service.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(all(response.headers(), ACAO), [ORIGIN]);
+    assert!(response.headers().get("allow").is_none());
+    // The router's own 404 is decorated too.
+    let request = Request::get("/api/no-such-route")
+        .header("origin", ORIGIN)
+        .body(Body::empty())
+        .unwrap();
+    let response = service.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(all(response.headers(), ACAO), [ORIGIN]);
+    // And it is served as docs/adapters.md says (built, not run).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let serve = axum::serve(
+        listener,
+        axum::ServiceExt::<Request<Body>>::into_make_service(service),
+    );
+    drop(serve);
+}
