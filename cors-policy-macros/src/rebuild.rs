@@ -8,7 +8,9 @@
 //! end unescapes it as it would in a file), and the whitespace between two
 //! tokens is reproduced from their line/column positions. Adjacency is what
 //! matters: `x-request-id` is five tokens written with nothing between them
-//! and must stay one header name, while `methods GET` needs its space.
+//! and must stay one header name, while `methods GET` needs its space. The
+//! lines are kept too, so that the text's line numbers are the Rust file's
+//! (a message such as "already defined at line 8" stays true).
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -18,6 +20,11 @@ use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 /// The widest gap kept as written between two tokens of one line; a wider
 /// one is shortened (only "none" versus "some" changes the meaning).
 const MAX_GAP: usize = 256;
+
+/// The most line breaks written between two tokens (or before the first).
+/// Within it, the rebuilt text keeps the source's line numbers, so that a
+/// message saying "at line 8" means line 8 of the Rust file.
+const MAX_LINES: usize = 1 << 20;
 
 /// The rebuilt source text and where each of its tokens came from.
 pub(crate) struct Rebuilt {
@@ -144,6 +151,11 @@ impl Builder {
         let known = start.line > 0 && (start.line, start.column) != (end.line, end.column);
         let joint = std::mem::take(&mut self.joint);
         match self.cursor {
+            None if known => {
+                let lines = (start.line - 1).min(MAX_LINES);
+                let indent = start.column.min(MAX_GAP);
+                let _ = write!(self.text, "{}{:indent$}", "\n".repeat(lines), "");
+            }
             None => {}
             Some((line, _)) if !known || line == 0 => {
                 self.text.push_str(if joint { "" } else { " " })
@@ -153,8 +165,9 @@ impl Builder {
                 let _ = write!(self.text, "{:gap$}", "");
             }
             Some((line, _)) if start.line > line => {
+                let lines = (start.line - line).min(MAX_LINES);
                 let indent = start.column.min(MAX_GAP);
-                let _ = write!(self.text, "\n{:indent$}", "");
+                let _ = write!(self.text, "{}{:indent$}", "\n".repeat(lines), "");
             }
             // Out of order (spliced in by another macro): keep them apart.
             Some(_) => self.text.push(' '),
@@ -217,7 +230,13 @@ mod tests {
     #[test]
     fn doc_comments_are_comments() {
         let r = rebuild("/// outer\npolicy \"a\" {\n    //! inner\n    origins *\n}");
-        assert_eq!(r.text, "policy \"a\" {\n    origins *\n}");
+        assert_eq!(r.text, "\npolicy \"a\" {\n\n    origins *\n}");
+    }
+
+    #[test]
+    fn lines_are_the_source_lines() {
+        let r = rebuild("\n\n   policy \"a\" {\n\n\n  origins *\n}");
+        assert_eq!(r.text, "\n\n   policy \"a\" {\n\n\n  origins *\n}");
     }
 
     #[test]
