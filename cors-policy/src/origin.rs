@@ -196,6 +196,9 @@ impl OriginSet {
                         .push((pattern.port.clone(), index));
                 }
                 OriginMatcher::Regex(re) => {
+                    // Wrapped only once it parses alone: `a)|(.*` would
+                    // otherwise escape the anchoring group.
+                    regex_automata::util::syntax::parse(re).map_err(|e| format!("{re}: {e}"))?;
                     patterns.push(format!("^(?:{re})$"));
                     set.regex_entries.push(index);
                 }

@@ -838,6 +838,14 @@ fn invalid_model_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn a_regex_cannot_escape_its_anchors() {
+    let p = policy("p", &[], &["regex:https://good\\.example)|(.*"]);
+    let err = Engine::from_policies(&cors_policy::grammar::model::PolicySet { policies: vec![p] })
+        .unwrap_err();
+    assert_eq!(err.diagnostics()[0].name(), "invalid-regex");
+}
+
+#[test]
 fn from_str_compiles_text_and_reports_every_diagnostic() {
     let src = r#"
 policy "api" {
