@@ -294,7 +294,8 @@ impl FromStr for Engine {
     type Err = Error;
 
     /// Parses, validates and compiles a policy text. The error carries every
-    /// diagnostic of the text.
+    /// diagnostic of the text, warnings included; a text with only warnings
+    /// compiles, silently (run [`grammar::check`] to show them).
     fn from_str(src: &str) -> Result<Engine, Error> {
         let checked = grammar::check(src);
         match checked.policies {
