@@ -1,11 +1,14 @@
 //! Text → pest pairs → [`ast::File`].
 //!
-//! The grammar is `cors.pest`. A small driver runs it one piece at a time —
-//! a policy's head, then one statement after another — so that it can recover
-//! after a syntax error (at the next statement keyword, or at the next
-//! `policy`) and report every problem of the file, not the first. Lowering the
-//! pairs checks what the grammar matches loosely on purpose (string escapes,
-//! durations, status codes) and says what is wrong in words.
+//! The grammar is `cors.pest`. The file is split into policy blocks at each
+//! `policy` keyword; a block the grammar accepts whole is parsed in one pest
+//! run. A block it refuses goes to a small driver that runs the grammar one
+//! piece at a time — the block's head, then one statement after another — so
+//! that it can word each problem (a missing `,`, an unknown statement with a
+//! did-you-mean), recover at the next statement keyword, and report every
+//! problem of the file, not the first. Lowering the pairs checks what the
+//! grammar matches loosely on purpose (string escapes, durations, status
+//! codes) and says what is wrong in words.
 
 mod lex;
 
@@ -269,7 +272,7 @@ impl<'s> Driver<'s> {
                 (name, brace, open_end)
             }
             Err(e) => {
-                self.pest_error(&e, start, end, Ctx::PolicyOpen);
+                self.pest_error(&e, start, Ctx::PolicyOpen);
                 // Check the block's statements anyway, from its `{` if it has one.
                 let mut t = self.tok(start, end);
                 while !matches!(t.kind, TokKind::LBrace | TokKind::RBrace | TokKind::End) {
@@ -536,7 +539,7 @@ impl<'s> Driver<'s> {
         let pair = match self.run(Rule::statement, start, end) {
             Ok(mut pairs) => pairs.next(),
             Err(e) => {
-                let at = self.pest_error(&e, start, end, Ctx::Statement(kw));
+                let at = self.pest_error(&e, start, Ctx::Statement(kw));
                 return (None, self.recover(at.max(start + 1), end));
             }
         };
@@ -590,7 +593,7 @@ impl<'s> Driver<'s> {
                         pos = p_end;
                     }
                     Err(e) => {
-                        let at = self.pest_error(&e, t.start, end, Ctx::Statement(kw));
+                        let at = self.pest_error(&e, t.start, Ctx::Statement(kw));
                         return (None, self.recover(at.max(t.start + 1), end));
                     }
                 }
@@ -603,7 +606,7 @@ impl<'s> Driver<'s> {
             if let Some(more) = more_rule(kw) {
                 let after = self.tok(t.end, end);
                 if let Err(e) = self.run(more, after.start, end) {
-                    let at = self.pest_error(&e, after.start, end, Ctx::Statement(kw));
+                    let at = self.pest_error(&e, after.start, Ctx::Statement(kw));
                     return (None, self.recover(at.max(t.end), end));
                 }
             }
@@ -1062,7 +1065,7 @@ impl<'s> Driver<'s> {
     // ---- pest errors in words -------------------------------------------------------
 
     /// Reports a pest failure in words; returns the absolute error offset.
-    fn pest_error(&mut self, e: &PestError, off: usize, end: usize, ctx: Ctx) -> usize {
+    fn pest_error(&mut self, e: &PestError, off: usize, ctx: Ctx) -> usize {
         let at = off + error_offset(e);
         let positives: &[Rule] = match &e.variant {
             pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
@@ -1095,8 +1098,13 @@ impl<'s> Driver<'s> {
             && before
                 .strip_suffix("regex")
                 .is_some_and(|b| !b.bytes().next_back().is_some_and(lex::is_word_byte));
-        let _ = end;
-        let (expected, help) = expected(ctx, positives, after_regex, found_tok.kind);
+        let (expected, mut help) = expected(ctx, positives, after_regex, found_tok.kind);
+        if matches!(
+            found_tok.text(self.src),
+            "\u{201C}" | "\u{201D}" | "\u{2018}" | "\u{2019}"
+        ) {
+            help = Some("strings are written with straight double quotes: `\"…\"`");
+        }
         let found = lex::describe(self.src, found_tok);
         let span = if found_tok.kind == TokKind::End {
             Span::new(found_tok.start, found_tok.start)

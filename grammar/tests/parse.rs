@@ -576,6 +576,22 @@ fn expected_in_words_never_rule_names() {
 }
 
 #[test]
+fn typographic_quotes_get_a_hint() {
+    // (The `//` in the URL starts a comment, as in Rust: hence the line break.)
+    let (l, c, _, msg, help) =
+        one_error("policy \"p\" { origins \u{201C}https://a.example\u{201D}\n}");
+    assert_eq!((l, c), (1, 22));
+    assert_eq!(
+        msg,
+        "expected an origin such as `\"https://example.com\"`, `*`, `null` or `regex r\"…\"`, found `\u{201C}`"
+    );
+    assert_eq!(
+        help.as_deref(),
+        Some("strings are written with straight double quotes: `\"…\"`")
+    );
+}
+
+#[test]
 fn every_broken_policy_is_reported() {
     let src = "policy \"a\" {\n    origins , \"https://a.example\"\n}\n\npolicy \"b\" {\n    methods GET,\n}\n\npolicy \"c\" {\n    origins *\n    origin *\n}\n";
     let all = errors(src);
