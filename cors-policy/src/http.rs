@@ -354,15 +354,18 @@ impl Answer {
         };
         let mut free = answer.inline.iter_mut();
         for h in decision.headers() {
-            let Some(at) = EMITTED.iter().position(|n| n.as_str() == h.name) else {
+            let entry = match EMITTED.iter().position(|n| n.as_str() == h.name) {
+                Some(at) => EMITTED.get(at).cloned().zip(value(at, h)),
+                // A header this adapter does not know yet: sent as is.
+                None => HeaderName::from_bytes(h.name.as_bytes())
+                    .ok()
+                    .zip(HeaderValue::from_bytes(h.value).ok()),
+            };
+            // `None` is unreachable (engine names and values are valid);
+            // sending less fails closed in the browser.
+            let Some(entry) = entry else {
                 continue;
             };
-            let (Some(name), Some(value)) = (EMITTED.get(at), value(at, h)) else {
-                // Unreachable: engine values are valid header values. Sending
-                // less fails closed in the browser.
-                continue;
-            };
-            let entry = (name.clone(), value);
             match free.next() {
                 Some(slot) => *slot = Some(entry),
                 None => answer.spill.push(entry),
@@ -409,12 +412,17 @@ impl Answer {
         for name in &OWNED {
             response.remove(name);
         }
+        let mut previous = None;
         for (name, value) in self.headers() {
             if name == header::VARY {
                 merge_vary(response, value);
-            } else {
+            } else if previous == Some(name) {
+                // Lines of one name come together: all of them are sent.
                 response.append(name.clone(), value.clone());
+            } else {
+                response.insert(name.clone(), value.clone());
             }
+            previous = Some(name);
         }
     }
 
