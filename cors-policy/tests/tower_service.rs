@@ -332,3 +332,23 @@ async fn around_a_whole_axum_router_preflights_need_no_route() {
     );
     drop(serve);
 }
+
+#[tokio::test]
+async fn the_preflight_status_is_the_policys() {
+    let engine: Engine = r#"
+        policy "api" {
+            paths "/api/**"
+            origins "https://app.example.com"
+            headers content-type
+            preflight-status 200
+        }
+    "#
+    .parse()
+    .unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let service = CorsLayer::new(engine).layer(app(calls.clone()));
+    let response = service.oneshot(preflight("/api/x", "GET")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.body(), "");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
