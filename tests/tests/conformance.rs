@@ -1,8 +1,13 @@
 //! Runs the conformance corpus (`tests/data/*.toml`) through every driver and
 //! reports all mismatches at once.
 //!
-//! A driver turns a [`Case`] into an [`Answer`]; adding one (the http adapter,
-//! `cors-policy eval`) is a function and a line in [`DRIVERS`].
+//! A driver turns a [`Case`] into an [`Answer`]; adding one is a function and
+//! a line in [`DRIVERS`]. Three run: the engine's `decide`, the `http`
+//! adapter (`Request::from_http`, `apply` / `preflight_response`, and
+//! `HttpEngine` checked against them) and the `cors-policy eval` binary.
+//! A driver whose interface cannot carry a case's request (an `http` header
+//! value with a CR, LF or NUL) skips it; skips are counted, with why, on the
+//! driver's summary line.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,12 +18,24 @@
 use cors_policy::{Engine, Request};
 use cors_policy_tests::conformance::{self, Answer, Case, compare, show_bytes};
 
+/// The `http` adapter and `cors-policy eval` drivers.
+#[path = "conformance/drivers.rs"]
+mod drivers;
+
 /// A way of answering a case: `Err` when the driver could not even run it
 /// (e.g. the policy did not compile), which counts as a mismatch.
 type Driver = fn(&Case) -> Result<Answer, String>;
 
-/// Every driver, by name.
-const DRIVERS: &[(&str, Driver)] = &[("engine", engine_driver)];
+/// Whether a driver's interface can carry a case's request at all: `Err(why)`
+/// skips the case for that driver only (counted, with why, in the summary).
+type Carries = fn(&Case) -> Result<(), &'static str>;
+
+/// Every driver, by name, with what it can carry.
+const DRIVERS: &[(&str, Driver, Carries)] = &[
+    ("engine", engine_driver, drivers::any_case),
+    ("http", drivers::http_driver, drivers::http_carries),
+    ("cli", drivers::cli_driver, drivers::cli_carries),
+];
 
 /// The engine's `decide`, fed the request's raw header lines.
 fn engine_driver(case: &Case) -> Result<Answer, String> {
@@ -83,9 +100,21 @@ fn show_request(case: &Case) -> String {
     out
 }
 
-fn run(driver_name: &str, driver: Driver, cases: &[Case]) -> Vec<String> {
+/// The mismatch reports of one driver, and how many cases it skipped, by
+/// reason.
+fn run(
+    driver_name: &str,
+    driver: Driver,
+    carries: Carries,
+    cases: &[Case],
+) -> (Vec<String>, std::collections::BTreeMap<&'static str, usize>) {
     let mut failures = Vec::new();
+    let mut skipped = std::collections::BTreeMap::new();
     for case in cases {
+        if let Err(why) = carries(case) {
+            *skipped.entry(why).or_insert(0) += 1;
+            continue;
+        }
         let diffs = match driver(case) {
             Ok(got) => compare(&case.expect, &got),
             Err(e) => vec![e],
@@ -104,7 +133,7 @@ fn run(driver_name: &str, driver: Driver, cases: &[Case]) -> Vec<String> {
         }
         failures.push(report);
     }
-    failures
+    (failures, skipped)
 }
 
 #[test]
@@ -130,13 +159,18 @@ fn conformance() {
     let cases = conformance::load().unwrap();
     let mut failures = Vec::new();
     let mut summary = Vec::new();
-    for (name, driver) in DRIVERS {
-        let failed = run(name, *driver, &cases);
-        summary.push(format!(
-            "{name}: {} of {} cases pass",
-            cases.len() - failed.len(),
-            cases.len()
-        ));
+    for (name, driver, carries) in DRIVERS {
+        let (failed, skipped) = run(name, *driver, *carries, &cases);
+        let ran = cases.len() - skipped.values().sum::<usize>();
+        let mut line = format!("{name}: {} of {ran} cases pass", ran - failed.len());
+        if !skipped.is_empty() {
+            let why: Vec<String> = skipped
+                .iter()
+                .map(|(why, n)| format!("{n} skipped: {why}"))
+                .collect();
+            line.push_str(&format!(" ({})", why.join("; ")));
+        }
+        summary.push(line);
         failures.extend(failed);
     }
     let summary = summary.join("; ");
