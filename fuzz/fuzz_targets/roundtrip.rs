@@ -1,0 +1,7 @@
+//! An arbitrary AST: format, parse, the same AST.
+#![no_main]
+
+use cors_policy_fuzz::{checks, run};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| run(checks::check_roundtrip, data));
