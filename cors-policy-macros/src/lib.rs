@@ -62,7 +62,7 @@ use proc_macro::TokenStream;
 /// ```
 /// # use std::sync::LazyLock;
 /// # use cors_policy::{Engine, cors_policy};
-/// static CORS: LazyLock<Engine> = cors_policy!(file = "../examples/policies/api.cors");
+/// static CORS: LazyLock<Engine> = cors_policy!(file = "cors/api.cors");
 /// # assert_eq!(CORS.policies().len(), 2);
 /// ```
 ///

@@ -18,7 +18,7 @@ use cors_policy_tests::conformance::{self, show_bytes};
 
 /// The specification's example, from a file (paths are relative to this
 /// crate's Cargo.toml).
-static SPEC_FILE: LazyLock<Engine> = cors_policy!(file = "ui/policies/api.cors");
+static SPEC_FILE: LazyLock<Engine> = cors_policy!(file = "../cors-policy-macros/cors/api.cors");
 
 /// The same example, inline.
 static SPEC_INLINE: LazyLock<Engine> = cors_policy! {
@@ -246,7 +246,11 @@ fn assert_same_decisions(name: &str, from_macro: &Engine, from_text: &Engine) {
 }
 
 fn spec_text() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/policies/api.cors")).unwrap()
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../cors-policy-macros/cors/api.cors"
+    ))
+    .unwrap()
 }
 
 #[test]

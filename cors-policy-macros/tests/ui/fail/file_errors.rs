@@ -3,5 +3,5 @@
 use cors_policy::cors_policy;
 
 fn main() {
-    let _engine = cors_policy!(file = "ui/policies/invalid.cors");
+    let _engine = cors_policy!(file = "tests/ui/policies/invalid.cors");
 }

@@ -1,5 +1,0 @@
-use cors_policy::cors_policy;
-
-fn main() {
-    let _engine = cors_policy!(file = "ui/policies/does-not-exist.cors");
-}
