@@ -2,7 +2,20 @@
 //!
 //! Every node carries its [`Span`]; spans are left out of equality so that
 //! `parse(format(ast)) == ast` holds for any layout.
-
+//!
+//! Comments are kept as trivia on the nodes they sit next to, so that the
+//! formatter can print them back; they take part in equality (the round trip
+//! proves the formatter keeps them). Where a comment goes:
+//!
+//! - on the lines before `policy` (or inside `policy "name" {`): the policy's
+//!   [`Comments::before`]; after `{` on its line: [`Comments::after`];
+//! - on the lines before a statement, or **inside** it (between its keyword
+//!   and its items, or between two items): the statement's `before` — a
+//!   comment inside a list is moved before the statement; after the
+//!   statement on its last line: its `after`;
+//! - after the last statement, before `}`: the policy's
+//!   [`Policy::closing_comments`] `before`; after `}` on its line: their `after`;
+//! - after the last policy: [`File::trailing_comments`].
 use crate::span::{Span, Spanned};
 
 /// A whole policy file: one or more `policy "name" { … }` blocks, in file order.
@@ -10,6 +23,68 @@ use crate::span::{Span, Spanned};
 pub struct File {
     /// The policies, in file order (the engine picks the first whose `paths` match).
     pub policies: Vec<Policy>,
+    /// Comments after the last policy.
+    pub trailing_comments: Vec<Comment>,
+}
+
+impl File {
+    /// A file of `policies`, without comments.
+    pub fn new(policies: Vec<Policy>) -> Self {
+        Self {
+            policies,
+            trailing_comments: Vec::new(),
+        }
+    }
+}
+
+/// A `// …` or `/* … */` comment, as written.
+#[derive(Clone, Debug, Default, Eq)]
+pub struct Comment {
+    /// The comment's text: `// …` without its line break (and without
+    /// trailing whitespace), or `/* … */` with any nested comments, a CRLF
+    /// inside read as LF.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Comment {
+    /// A comment with this text (`// …` or `/* … */`).
+    pub fn new(text: impl Into<String>, span: Span) -> Self {
+        Self {
+            text: text.into(),
+            span,
+        }
+    }
+
+    /// Whether this is a `//` comment, which runs to the end of its line.
+    pub fn is_line(&self) -> bool {
+        self.text.starts_with("//")
+    }
+}
+
+impl PartialEq for Comment {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+/// The comments around one line of a policy: on the lines before it, and
+/// after it on the same line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comments {
+    /// On the lines before (each printed on a line of its own).
+    pub before: Vec<Comment>,
+    /// After the line's last token, on the same line (block comments, then
+    /// at most one `//` comment).
+    pub after: Vec<Comment>,
+}
+
+impl Comments {
+    /// Whether there is no comment at all.
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.after.is_empty()
+    }
 }
 
 /// One `policy "name" { … }` block.
@@ -21,6 +96,23 @@ pub struct Policy {
     pub statements: Vec<Statement>,
     /// The whole block, from `policy` to the closing brace.
     pub span: Span,
+    /// Comments before `policy`, and after `{` on its line.
+    pub comments: Comments,
+    /// Comments after the last statement before `}`, and after `}` on its line.
+    pub closing_comments: Comments,
+}
+
+impl Policy {
+    /// A policy without comments.
+    pub fn new(name: Spanned<String>, statements: Vec<Statement>, span: Span) -> Self {
+        Self {
+            name,
+            statements,
+            span,
+            comments: Comments::default(),
+            closing_comments: Comments::default(),
+        }
+    }
 }
 
 /// One statement inside a policy block.
@@ -32,18 +124,42 @@ pub struct Statement {
     pub keyword_span: Span,
     /// The whole statement, keyword to last value.
     pub span: Span,
+    /// Comments before the statement (with any written inside it), and
+    /// after it on its last line.
+    pub comments: Comments,
+    /// Whether a blank line separates this statement from the one before
+    /// (never for a policy's first statement); the formatter keeps one.
+    pub blank_line_before: bool,
+}
+
+impl Statement {
+    /// A statement without comments or blank line.
+    pub fn new(kind: StatementKind, keyword_span: Span, span: Span) -> Self {
+        Self {
+            kind,
+            keyword_span,
+            span,
+            comments: Comments::default(),
+            blank_line_before: false,
+        }
+    }
 }
 
 // Spans stay out of equality (see the module docs).
 impl PartialEq for Policy {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && self.statements == other.statements
+        self.name == other.name
+            && self.statements == other.statements
+            && self.comments == other.comments
+            && self.closing_comments == other.closing_comments
     }
 }
 
 impl PartialEq for Statement {
     fn eq(&self, other: &Self) -> bool {
         self.kind == other.kind
+            && self.comments == other.comments
+            && self.blank_line_before == other.blank_line_before
     }
 }
 

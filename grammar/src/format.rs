@@ -1,38 +1,74 @@
 //! [`ast::File`] → canonical text.
 //!
 //! The canonical form: policies separated by one blank line, one statement a
-//! line indented by four spaces, in the order written; lists as `a, b, c`;
-//! names that are bare tokens written bare, anything else as a string; regexes
-//! as raw strings whenever a raw string can hold them; durations in the
-//! largest unit that divides them exactly. Comments are not kept.
+//! line indented by four spaces, in the order written, with one blank line
+//! kept where the source had one or more between two statements; lists as
+//! `a, b, c`; names that are bare tokens written bare, anything else as a
+//! string; regexes as raw strings whenever a raw string can hold them;
+//! durations in the largest unit that divides them exactly. Comments are kept
+//! as written, each where the AST put it: on lines of their own before
+//! `policy`, a statement or `}`, or after a line's last token on that line.
 
 use std::fmt::Write as _;
 
-use crate::ast::{self, Item, OriginExpr, StatementKind};
+use crate::ast::{self, Comment, Item, OriginExpr, StatementKind};
+
+const INDENT: &str = "    ";
 
 /// Prints `file` in canonical form.
 ///
 /// For every file the parser produces, the output parses back to an equal
-/// AST (`parse(&format(&f)) == Ok(f)`). A hand-built AST can hold what no
-/// text can say — an empty list, or no policy at all — and then the output
-/// does not parse back; [`crate::format_source`] checks this for you.
+/// AST (`parse(&format(&f)) == Ok(f)`), comments included. A hand-built AST
+/// can hold what no text can say — an empty list, no policy at all, a
+/// comment that is not one — and then the output does not parse back;
+/// [`crate::format_source`] checks this for you.
 pub fn format(file: &ast::File) -> String {
     let mut out = String::new();
     for (i, policy) in file.policies.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
+        own_lines(&mut out, "", &policy.comments.before);
         out.push_str("policy ");
         out.push_str(&quoted(&policy.name.value));
-        out.push_str(" {\n");
-        for statement in &policy.statements {
-            out.push_str("    ");
+        out.push_str(" {");
+        same_line(&mut out, &policy.comments.after);
+        for (j, statement) in policy.statements.iter().enumerate() {
+            if j > 0 && statement.blank_line_before {
+                out.push('\n');
+            }
+            own_lines(&mut out, INDENT, &statement.comments.before);
+            out.push_str(INDENT);
             statement_text(&mut out, &statement.kind);
-            out.push('\n');
+            same_line(&mut out, &statement.comments.after);
         }
-        out.push_str("}\n");
+        own_lines(&mut out, INDENT, &policy.closing_comments.before);
+        out.push('}');
+        same_line(&mut out, &policy.closing_comments.after);
+    }
+    if !file.trailing_comments.is_empty() {
+        out.push('\n');
+        own_lines(&mut out, "", &file.trailing_comments);
     }
     out
+}
+
+/// Comments each on a line of its own.
+fn own_lines(out: &mut String, indent: &str, comments: &[Comment]) {
+    for c in comments {
+        out.push_str(indent);
+        out.push_str(&c.text);
+        out.push('\n');
+    }
+}
+
+/// Comments after a line's last token, then the line break.
+fn same_line(out: &mut String, comments: &[Comment]) {
+    for c in comments {
+        out.push(' ');
+        out.push_str(&c.text);
+    }
+    out.push('\n');
 }
 
 fn statement_text(out: &mut String, kind: &StatementKind) {

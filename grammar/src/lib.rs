@@ -52,10 +52,16 @@ impl Checked {
 /// policies when there is no error.
 pub fn check(src: &str) -> Checked {
     match parse(src) {
-        Err(diagnostics) => Checked { diagnostics, policies: None },
+        Err(diagnostics) => Checked {
+            diagnostics,
+            policies: None,
+        },
         Ok(file) => {
             let (policies, diagnostics) = validate::validate_source(&file, src);
-            Checked { diagnostics, policies }
+            Checked {
+                diagnostics,
+                policies,
+            }
         }
     }
 }
@@ -73,7 +79,10 @@ pub fn check_bytes(src: &[u8]) -> Checked {
                 format!("the file is not valid UTF-8 (bad byte at offset {at})"),
             )
             .with_help("save the policy file as UTF-8");
-            Checked { diagnostics: vec![diagnostic], policies: None }
+            Checked {
+                diagnostics: vec![diagnostic],
+                policies: None,
+            }
         }
     }
 }

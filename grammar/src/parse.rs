@@ -11,6 +11,7 @@
 //! codes) and says what is wrong in words.
 
 mod lex;
+mod trivia;
 
 use lex::{Tok, TokKind};
 use pest::Parser as _;
@@ -68,11 +69,16 @@ pub fn parse(src: &str) -> Result<ast::File, Vec<Diagnostic>> {
         src,
         diags: Vec::new(),
         stopped: false,
+        comments: Vec::new(),
     };
-    let policies = driver.file();
+    let mut policies = driver.file();
     let mut diags = driver.diags;
     if diags.is_empty() {
-        Ok(ast::File { policies })
+        let trailing_comments = trivia::attach(src, &driver.comments, &mut policies);
+        Ok(ast::File {
+            policies,
+            trailing_comments,
+        })
     } else {
         diags.sort_by_key(|d| (d.span.start, d.span.end));
         Err(diags)
@@ -91,6 +97,8 @@ struct Driver<'s> {
     diags: Vec<Diagnostic>,
     /// Too many errors: stop looking.
     stopped: bool,
+    /// Every comment of the file, in order (found by [`Driver::file`]).
+    comments: Vec<Span>,
 }
 
 fn keyword(word: &str) -> Option<&'static str> {
@@ -162,6 +170,7 @@ impl<'s> Driver<'s> {
             }
         };
         let mut t = first;
+        self.gap_comments(0, first.start);
         while t.kind != TokKind::End {
             let next = match lex::next(src, t.end) {
                 Ok(n) => n,
@@ -170,6 +179,7 @@ impl<'s> Driver<'s> {
                     return Vec::new();
                 }
             };
+            self.gap_comments(t.end, next.start);
             match t.kind {
                 TokKind::LBrace => depth += 1,
                 TokKind::RBrace => depth = depth.saturating_sub(1),
@@ -222,6 +232,13 @@ impl<'s> Driver<'s> {
             }
         }
         policies
+    }
+
+    /// Records the comments between two tokens (most gaps have none).
+    fn gap_comments(&mut self, from: usize, to: usize) {
+        if self.src.get(from..to).is_some_and(|gap| gap.contains('/')) {
+            lex::comments_in(self.src, from, to, &mut self.comments);
+        }
     }
 
     // ---- one policy block ------------------------------------------------------
@@ -344,11 +361,11 @@ impl<'s> Driver<'s> {
 
         let close = close?;
         self.after_block(close.end, end);
-        Some(ast::Policy {
-            name: name?,
+        Some(ast::Policy::new(
+            name?,
             statements,
-            span: Span::new(start, close.end),
-        })
+            Span::new(start, close.end),
+        ))
     }
 
     /// The block as the grammar's `policy` rule, in one run; `None` when it
@@ -372,11 +389,7 @@ impl<'s> Driver<'s> {
             }
         }
         self.after_block(close, end);
-        Some(name.map(|name| ast::Policy {
-            name,
-            statements,
-            span: Span::new(start, close),
-        }))
+        Some(name.map(|name| ast::Policy::new(name, statements, Span::new(start, close))))
     }
 
     /// Nothing but the next `policy` may follow a block.
@@ -547,6 +560,7 @@ impl<'s> Driver<'s> {
             mut kind,
             keyword_span,
             mut span,
+            ..
         }) = pair.and_then(|p| self.lower_statement(p, start))
         else {
             return (None, self.recover(start + 1, end));
@@ -622,14 +636,7 @@ impl<'s> Driver<'s> {
         } else {
             pos
         };
-        (
-            Some(ast::Statement {
-                kind,
-                keyword_span,
-                span,
-            }),
-            next,
-        )
+        (Some(ast::Statement::new(kind, keyword_span, span)), next)
     }
 
     /// `methods GET,⏎ headers x`: the `,` at the end of a line made the next
@@ -669,11 +676,7 @@ impl<'s> Driver<'s> {
             .last()
             .map_or(keyword_span.end, |p| span_of(&p, off).end);
         let kind = self.statement_kind(kw, inner, off);
-        Some(ast::Statement {
-            kind,
-            keyword_span,
-            span,
-        })
+        Some(ast::Statement::new(kind, keyword_span, span))
     }
 
     /// Whether `t`, right after a list, is one more item written without a `,`.
@@ -1266,12 +1269,14 @@ mod tests {
             src,
             diags: Vec::new(),
             stopped: false,
+            comments: Vec::new(),
         };
         let a = whole.policy_whole(0, src.len()).flatten();
         let mut by_statement = Driver {
             src,
             diags: Vec::new(),
             stopped: false,
+            comments: Vec::new(),
         };
         let b = by_statement.policy_by_statement(0, src.len());
         assert!(whole.diags.is_empty() && by_statement.diags.is_empty());

@@ -244,7 +244,13 @@ fn rust_string_escapes() {
 #[test]
 fn layout_is_free_and_semicolons_optional() {
     let one = parse("policy \"p\" { origins \"https://a.example\"; methods GET; }").unwrap();
-    let two = parse("policy\n\"p\"\n{\norigins\n\"https://a.example\"\n/* c /* nested */ */ methods // x\n GET\n}").unwrap();
+    let mut two = parse("policy\n\"p\"\n{\norigins\n\"https://a.example\"\n/* c /* nested */ */ methods // x\n GET\n}").unwrap();
+    // Comments are kept (before the statement they sit in), and compared.
+    let before = &two.policies[0].statements[1].comments.before;
+    let texts: Vec<&str> = before.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts, ["/* c /* nested */ */", "// x"]);
+    assert_ne!(one, two);
+    two.policies[0].statements[1].comments.before.clear();
     assert_eq!(one, two);
     // Statements may share a line; keywords are whole words.
     let three = parse("policy \"p\" { origins \"https://a.example\" methods GET }").unwrap();

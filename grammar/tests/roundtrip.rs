@@ -8,7 +8,9 @@
     clippy::indexing_slicing
 )]
 
-use cors_policy_grammar::ast::{File, Item, OriginExpr, Policy, Statement, StatementKind};
+use cors_policy_grammar::ast::{
+    Comment, Comments, File, Item, OriginExpr, Policy, Statement, StatementKind,
+};
 use cors_policy_grammar::{
     RenderOptions, Span, Spanned, check, format, format_source, parse, render_all,
 };
@@ -36,10 +38,78 @@ policy "api" {
 "#;
 
 #[test]
-fn the_specification_example_is_already_canonical_but_for_its_comment() {
-    let canonical = SPEC_EXAMPLE.split_once('\n').unwrap().1;
-    assert_eq!(format_source(SPEC_EXAMPLE).unwrap(), canonical);
-    assert_eq!(format_source(canonical).unwrap(), canonical);
+fn the_specification_example_is_already_canonical_comment_included() {
+    assert_eq!(format_source(SPEC_EXAMPLE).unwrap(), SPEC_EXAMPLE);
+    let file = parse(SPEC_EXAMPLE).unwrap();
+    assert_eq!(
+        file.policies[0].comments.before[0].text,
+        "// api.cors — comments run from `//` to the end of the line"
+    );
+}
+
+#[test]
+fn comments_are_kept_where_they_were_written() {
+    let messy =
+        "\u{feff}// the file's header\r\n/* about the api */ policy \"api\" /* head */ { // opens
+      paths \"/api/**\"   // line comment, trailing spaces dropped   \n\
+      origins \"https://a.example\", // inside a list: moved before the statement
+              /* another */ \"https://b.example\" /* after */ ; // after the `;`
+
+
+
+      /* a block
+         over lines,   kept as written */
+      methods GET max-age /* odd place */ 600
+      // before the closing brace
+    } // after it
+    policy \"b\" { origins * }
+    // the end
+    /* really */";
+    let expected = "// the file's header
+/* about the api */
+/* head */
+policy \"api\" { // opens
+    paths \"/api/**\" // line comment, trailing spaces dropped
+    // inside a list: moved before the statement
+    /* another */
+    origins \"https://a.example\", \"https://b.example\" /* after */ // after the `;`
+
+    /* a block
+         over lines,   kept as written */
+    methods GET
+    /* odd place */
+    max-age 10m
+    // before the closing brace
+} // after it
+
+policy \"b\" {
+    origins *
+}
+
+// the end
+/* really */
+";
+    assert_eq!(format_source(messy).unwrap(), expected);
+    assert_eq!(format_source(expected).unwrap(), expected);
+    // Comments take part in equality: the formatter could not drop one unseen.
+    let with = parse(expected).unwrap();
+    let without = parse(&expected.replace("// the end\n", "")).unwrap();
+    assert_ne!(with, without);
+    assert_eq!(with.trailing_comments.len(), 2);
+    let api = &with.policies[0];
+    assert_eq!(api.comments.after[0].text, "// opens");
+    assert_eq!(api.closing_comments.after[0].text, "// after it");
+    assert!(api.statements[2].blank_line_before);
+    assert!(!api.statements[1].blank_line_before);
+}
+
+#[test]
+fn one_blank_line_is_kept_between_statements_never_after_the_brace() {
+    let src = "policy \"p\" {\n\n    origins *\n\n\n\n    methods GET\n    headers x-a;\n\n    expose x-b\n\n}\n";
+    assert_eq!(
+        format_source(src).unwrap(),
+        "policy \"p\" {\n    origins *\n\n    methods GET\n    headers x-a\n\n    expose x-b\n}\n"
+    );
 }
 
 #[test]
@@ -50,7 +120,7 @@ fn canonical_form_examples() {
         origins regex "^https://a\\.b$", regex r#"^https://"x"$"#, regex "a\nb"
       max-age 90  max-age 600 max-age 0 max-age 86400s allow "null-origin", regex-dot
     }
-    /* comments go */ policy "b\u{e9}\"" { }"###;
+    /* comments stay */ policy "b\u{e9}\"" { }"###;
     let expected = r####"policy "a" {
     origins "https://a.example", null
     methods GET, "M SEARCH", *
@@ -68,6 +138,7 @@ fn canonical_form_examples() {
     allow null-origin, regex-dot
 }
 
+/* comments stay */
 policy "bé\"" {
 }
 "####;
@@ -84,17 +155,15 @@ fn format_source_reports_syntax_errors() {
 fn format_output_is_refused_when_it_cannot_say_the_ast() {
     // An empty list cannot be written; `format` cannot keep its promise here,
     // which is why `format_source` re-parses before answering.
-    let file = File {
-        policies: vec![Policy {
-            name: Spanned::new("p".into(), Span::default()),
-            statements: vec![Statement {
-                kind: StatementKind::Methods(vec![]),
-                keyword_span: Span::default(),
-                span: Span::default(),
-            }],
-            span: Span::default(),
-        }],
-    };
+    let file = File::new(vec![Policy::new(
+        Spanned::new("p".into(), Span::default()),
+        vec![Statement::new(
+            StatementKind::Methods(vec![]),
+            Span::default(),
+            Span::default(),
+        )],
+        Span::default(),
+    )]);
     assert!(parse(&format(&file)).is_err());
 }
 
@@ -166,20 +235,84 @@ fn statement_kind() -> impl Strategy<Value = StatementKind> {
     ]
 }
 
+/// `// …` as the parser keeps it: to the end of the line, trailing
+/// whitespace trimmed.
+fn line_comment() -> impl Strategy<Value = Comment> {
+    prop_oneof!["[ a-z/*\"#{}]{0,10}", "[^\n]{0,12}"]
+        .prop_map(|s| Comment::new(format!("//{s}").trim_end(), Span::default()))
+}
+
+/// `/* … */`, possibly over several lines and with a nested comment.
+fn block_comment() -> impl Strategy<Value = Comment> {
+    prop_oneof![
+        "[^*/\r]{0,10}",
+        "[ a-z\n\"]{0,4}/\\*[ a-z\n]{0,4}\\*/[ a-z\r]{0,4}",
+    ]
+    .prop_map(|body| Comment::new(format!("/*{body}*/"), Span::default()))
+}
+
+fn comment() -> impl Strategy<Value = Comment> {
+    prop_oneof![line_comment(), block_comment()]
+}
+
+/// Comments on lines of their own: usually none.
+fn own_lines() -> impl Strategy<Value = Vec<Comment>> {
+    prop_oneof![
+        3 => Just(Vec::new()),
+        1 => proptest::collection::vec(comment(), 1..3),
+    ]
+}
+
+/// Comments after a line's last token: block comments, then at most one `//`.
+fn same_line() -> impl Strategy<Value = Vec<Comment>> {
+    prop_oneof![
+        3 => Just(Vec::new()),
+        1 => (
+            proptest::collection::vec(block_comment(), 0..2),
+            proptest::option::of(line_comment())
+        )
+            .prop_map(|(mut blocks, line)| {
+                blocks.extend(line);
+                blocks
+            }),
+    ]
+}
+
+fn comments() -> impl Strategy<Value = Comments> {
+    (own_lines(), same_line()).prop_map(|(before, after)| Comments { before, after })
+}
+
 fn file() -> impl Strategy<Value = File> {
-    let statement = statement_kind().prop_map(|kind| Statement {
-        kind,
-        keyword_span: Span::default(),
-        span: Span::default(),
-    });
-    let policy = (spanned(text()), proptest::collection::vec(statement, 0..6)).prop_map(
-        |(name, statements)| Policy {
-            name,
-            statements,
-            span: Span::default(),
+    let statement = (statement_kind(), comments(), any::<bool>()).prop_map(
+        |(kind, comments, blank_line_before)| Statement {
+            comments,
+            blank_line_before,
+            ..Statement::new(kind, Span::default(), Span::default())
         },
     );
-    proptest::collection::vec(policy, 1..4).prop_map(|policies| File { policies })
+    let policy = (
+        spanned(text()),
+        proptest::collection::vec(statement, 0..6),
+        comments(),
+        comments(),
+    )
+        .prop_map(|(name, mut statements, comments, closing_comments)| {
+            // A policy's first statement has no blank line before it.
+            if let Some(first) = statements.first_mut() {
+                first.blank_line_before = false;
+            }
+            Policy {
+                comments,
+                closing_comments,
+                ..Policy::new(name, statements, Span::default())
+            }
+        });
+    (proptest::collection::vec(policy, 1..4), own_lines()).prop_map(
+        |(policies, trailing_comments)| File {
+            policies,
+            trailing_comments,
+        },
+    )
 }
 
 proptest! {

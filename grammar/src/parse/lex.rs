@@ -261,6 +261,28 @@ fn raw_end(bytes: &[u8], from: usize, hashes: usize) -> Option<usize> {
     None
 }
 
+/// The comments in `src[from..to]`, a stretch that holds only whitespace and
+/// comments (the gap between two tokens, which `next` has already checked).
+pub(super) fn comments_in(src: &str, from: usize, to: usize, out: &mut Vec<Span>) {
+    let bytes = src.as_bytes();
+    let mut i = from;
+    while i < to {
+        match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'/'), Some(b'/')) => {
+                let end = memchr_newline(bytes, i).min(to);
+                out.push(Span::new(i, end));
+                i = end;
+            }
+            (Some(b'/'), Some(b'*')) => {
+                let end = skip_block_comment(bytes, i).map_or(to, |e| e.min(to));
+                out.push(Span::new(i, end));
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
 /// A short, quoted description of a token for "found …" in messages.
 pub(super) fn describe(src: &str, t: Tok) -> String {
     if t.kind == TokKind::End {

@@ -22,11 +22,7 @@ impl B {
     fn st(&mut self, kind: impl FnOnce(&mut Self) -> StatementKind) -> Statement {
         let keyword_span = self.span();
         let kind = kind(self);
-        Statement {
-            kind,
-            keyword_span,
-            span: keyword_span,
-        }
+        Statement::new(kind, keyword_span, keyword_span)
     }
     fn origins(&mut self, list: &[&str]) -> Statement {
         self.st(|b| {
@@ -68,16 +64,13 @@ impl B {
     ) -> Policy {
         let name = self.s(name.to_owned());
         let statements = statements(self);
-        Policy {
-            span: name.span,
-            name,
-            statements,
-        }
+        let span = name.span;
+        Policy::new(name, statements, span)
     }
 }
 
 fn run(policies: Vec<Policy>) -> (Option<model::PolicySet>, Vec<Diagnostic>) {
-    validate(&ast::File { policies })
+    validate(&ast::File::new(policies))
 }
 
 fn kinds(d: &[Diagnostic]) -> Vec<(Kind, Severity)> {
