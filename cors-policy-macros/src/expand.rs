@@ -105,6 +105,12 @@ fn inline_message(d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         message.push_str(&format!("\n= help: {help}"));
     }
+    if !d.is_error() {
+        let name = d.name();
+        message.push_str(&format!(
+            "\n= note: `{name}` is on by default; `allow {name}` in the policy silences it"
+        ));
+    }
     message
 }
 
