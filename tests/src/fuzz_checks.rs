@@ -363,31 +363,23 @@ fn file(u: &mut Unstructured<'_>, lean: Lean) -> File {
             };
             let count = byte(u) % 7;
             let mut statements: Vec<Statement> = (0..count)
-                .map(|_| Statement {
-                    kind: statement(u, lean),
-                    keyword_span: Span::default(),
-                    span: Span::default(),
-                })
+                .map(|_| Statement::new(statement(u, lean), Span::default(), Span::default()))
                 .collect();
             // Most generated policies should validate: give them origins.
             let has_origins = statements
                 .iter()
                 .any(|s| matches!(s.kind, StatementKind::Origins(_)));
             if lean == Lean::Valid && !has_origins && byte(u) < 0xF0 {
-                statements.push(Statement {
-                    kind: StatementKind::Origins(vec![spanned(origin_expr(u, lean))]),
-                    keyword_span: Span::default(),
-                    span: Span::default(),
-                });
+                statements.push(Statement::new(
+                    StatementKind::Origins(vec![spanned(origin_expr(u, lean))]),
+                    Span::default(),
+                    Span::default(),
+                ));
             }
-            Policy {
-                name: spanned(name),
-                statements,
-                span: Span::default(),
-            }
+            Policy::new(spanned(name), statements, Span::default())
         })
         .collect();
-    File { policies }
+    File::new(policies)
 }
 
 /// An arbitrary AST that text can say: one to three policies, non-empty
