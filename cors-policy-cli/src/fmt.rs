@@ -39,32 +39,16 @@ pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
                 continue;
             }
         };
+        // The canonical form keeps comments (`format_source` refuses any
+        // output that would not parse back to the same AST, comments included).
         let changed = formatted.as_bytes() != source.bytes.as_slice();
-        // The canonical form does not keep comments: never drop them silently.
-        let comments = changed && std::str::from_utf8(&source.bytes).is_ok_and(has_comments);
         if args.check {
             if changed {
-                let also = if comments {
-                    " (and drop its comments)"
-                } else {
-                    ""
-                };
-                output::stderr(&format!("would reformat `{}`{also}\n", source.name));
+                output::stderr(&format!("would reformat `{}`\n", source.name));
                 status = status.max(Status::Failed);
             }
         } else if args.write {
-            if comments {
-                output::error(
-                    &format!(
-                        "not rewriting `{}`: it has comments, and the canonical form does not keep them",
-                        source.name
-                    ),
-                    Some(
-                        "format it to stdout (`cors-policy fmt FILE`) and copy what you need, or remove the comments first",
-                    ),
-                );
-                status = status.max(Status::Failed);
-            } else if changed {
+            if changed {
                 match input::write_atomic(path, formatted.as_bytes()) {
                     Ok(()) => output::stderr(&format!("reformatted `{}`\n", source.name)),
                     Err(message) => {
@@ -86,12 +70,6 @@ pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
             text.push_str(&formatted);
             output::stdout(&text);
             first = false;
-            if comments {
-                output::stderr(&format!(
-                    "warning: the canonical form of `{}` leaves out its comments\n",
-                    source.name
-                ));
-            }
         }
     }
     status
@@ -132,77 +110,4 @@ fn rendered(
         "{text}\n{} in `{name}`: not formatted\n",
         output::plural(errors, "error")
     )
-}
-
-/// Whether a policy text that parses has a `//` or `/* */` comment outside
-/// its string literals (`"…"` with escapes, raw `r#"…"#`).
-fn has_comments(src: &str) -> bool {
-    let bytes = src.as_bytes();
-    let at = |i: usize| bytes.get(i).copied();
-    let mut i = 0;
-    while let Some(b) = at(i) {
-        match b {
-            b'/' if matches!(at(i + 1), Some(b'/' | b'*')) => return true,
-            b'"' => {
-                i += 1;
-                while let Some(c) = at(i) {
-                    match c {
-                        b'\\' => i += 2,
-                        b'"' => break,
-                        _ => i += 1,
-                    }
-                }
-                i += 1;
-            }
-            b'r' if !i.checked_sub(1).and_then(at).is_some_and(is_word_byte) => {
-                let hashes = bytes
-                    .get(i + 1..)
-                    .map_or(0, |rest| rest.iter().take_while(|&&c| c == b'#').count());
-                if at(i + 1 + hashes) == Some(b'"') {
-                    let close: Vec<u8> = std::iter::once(b'"')
-                        .chain(std::iter::repeat_n(b'#', hashes))
-                        .collect();
-                    let body_start = i + 2 + hashes;
-                    let body = bytes.get(body_start..).unwrap_or(&[]);
-                    match body
-                        .windows(close.len())
-                        .position(|w| w == close.as_slice())
-                    {
-                        Some(end) => i = body_start + end + close.len(),
-                        None => return false,
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    false
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_comments;
-
-    #[test]
-    fn comments_are_found_outside_strings_only() {
-        assert!(has_comments("// top\npolicy \"p\" { origins * }"));
-        assert!(has_comments("policy \"p\" { origins * /* inline */ }"));
-        assert!(!has_comments("policy \"p\" { paths \"/a//b\" origins * }"));
-        assert!(!has_comments("policy \"a\\\"//\" { origins * }"));
-        assert!(!has_comments(
-            "policy \"p\" { origins regex r#\"^https://a\\.b\"//\"# }"
-        ));
-        assert!(has_comments(
-            "policy \"p\" { origins regex r\"^https://a$\" } // end"
-        ));
-        assert!(!has_comments(
-            "policy \"p\" { headers x-r#y, authorization origins * }"
-        ));
-    }
 }

@@ -102,7 +102,10 @@ fn several_files_on_stdout_are_each_introduced_by_a_comment() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("\n\n// warnings.cors\npolicy \"dev\""),
+        // the name comment, then the file's own first comment, kept
+        r.stdout.contains(
+            "\n\n// warnings.cors\n// warnings.cors — valid, with warnings only\npolicy \"dev\""
+        ),
         "{}",
         r.stdout
     );
@@ -137,43 +140,42 @@ fn io_and_usage_errors_exit_2() {
 }
 
 #[test]
-fn comments_are_never_dropped_silently() {
+fn comments_are_kept_by_every_form() {
     let dir = scratch("fmt-comments");
-    let commented =
-        "// who may call the API\npolicy   \"api\" { origins \"https://app.example.com\" }\n";
+    let commented = "// who may call the API\npolicy   \"api\" { origins \"https://app.example.com\", // the app\n \"https://admin.example.com\" max-age 600 /* ten minutes */ }\n";
+    let canonical = "// who may call the API\npolicy \"api\" {\n    // the app\n    origins \"https://app.example.com\", \"https://admin.example.com\"\n    max-age 10m /* ten minutes */\n}\n";
     std::fs::write(dir.join("commented.cors"), commented).unwrap();
     let in_dir = |args: &[&str]| common::finish(common::cmd().current_dir(&dir).args(args));
 
-    let r = in_dir(&["fmt", "--write", "commented.cors"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .starts_with("error: not rewriting `commented.cors`: it has comments"),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.join("commented.cors")).unwrap(),
-        commented,
-        "the file is untouched"
-    );
-
     let r = in_dir(&["fmt", "commented.cors"]);
-    assert_eq!(r.code, 0);
     assert_eq!(
-        r.stdout,
-        "policy \"api\" {\n    origins \"https://app.example.com\"\n}\n"
-    );
-    assert_eq!(
-        r.stderr,
-        "warning: the canonical form of `commented.cors` leaves out its comments\n"
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, canonical, "")
     );
 
     let r = in_dir(&["fmt", "--check", "commented.cors"]);
     assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "would reformat `commented.cors`\n");
+
+    let r = in_dir(&["fmt", "--write", "commented.cors"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "reformatted `commented.cors`\n");
     assert_eq!(
-        r.stderr,
-        "would reformat `commented.cors` (and drop its comments)\n"
+        std::fs::read_to_string(dir.join("commented.cors")).unwrap(),
+        canonical
+    );
+    let r = in_dir(&["fmt", "--check", "commented.cors"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn the_bundled_example_is_canonical() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/policies/api.cors");
+    let r = run(&["fmt", "--check", example]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    assert!(
+        std::fs::read_to_string(example).unwrap().starts_with("//"),
+        "the example keeps its comment"
     );
 }
 
