@@ -35,7 +35,7 @@ fn errors_exit_1_and_are_all_rendered() {
     ] {
         let code = cors_policy_grammar::Kind::from_name(name).unwrap().code();
         assert!(
-            r.stderr.contains(&format!("[{code}]")),
+            r.stderr.contains(&format!("[{code}/{name}]: ")),
             "`{name}` missing from:\n{}",
             r.stderr
         );
@@ -178,7 +178,11 @@ fn a_missing_file_is_an_io_error_naming_it_and_the_reason() {
     // the other files are still checked, and I/O wins over errors
     let r = run(&["check", "nope.cors", "problems.cors"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("error[E0006]"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[E0006/invalid-origin]"),
+        "{}",
+        r.stderr
+    );
     let r = run(&["check", "--format", "json", "problems.cors", "nope.cors"]);
     assert_eq!(r.code, 2);
     assert!(

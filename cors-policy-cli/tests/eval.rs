@@ -413,7 +413,7 @@ fn a_policy_with_errors_exits_1_and_prints_them() {
     assert_eq!(r.code, 1);
     assert_eq!(r.stdout, "");
     assert!(
-        r.stderr.contains("error[E0006]") && r.stderr.contains("broken.cors:3:"),
+        r.stderr.contains("error[E0006/invalid-origin]") && r.stderr.contains("broken.cors:3:"),
         "{}",
         r.stderr
     );

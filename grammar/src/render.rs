@@ -1,6 +1,8 @@
-//! Diagnostics rendered as rustc renders its own: `error[E0006]: message`,
-//! `--> path:line:column`, the source line with a caret under the span and
-//! its label, then `= help: …` (and, for a warning, how to silence it).
+//! Diagnostics rendered as rustc renders its own, with the stable name beside
+//! the code (the name is what `allow` and `--format json` use):
+//! `error[E0006/invalid-origin]: message`, `--> path:line:column`, the source
+//! line with a caret under the span and its label, then `= help: …` (and, for
+//! a warning, how to silence it).
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
@@ -43,9 +45,10 @@ pub fn render(diagnostic: &Diagnostic, src: &str, path: &str, options: &RenderOp
     if !excerpt.windowed {
         snippet = snippet.path(path);
     }
+    let id = format!("{}/{}", diagnostic.code(), diagnostic.name());
     let mut group = level
         .primary_title(diagnostic.message.as_str())
-        .id(diagnostic.code())
+        .id(id.as_str())
         .element(snippet);
     if let Some(help) = &diagnostic.help {
         group = group.element(Level::HELP.message(help.as_str()));

@@ -1079,7 +1079,7 @@ fn the_reference_examples_are_what_check_reports() {
                     "warning"
                 };
                 format!(
-                    "{severity}[{}] {}, at {}: {}\nhelp: {}\n",
+                    "{severity}[{}/{}] at {}: {}\nhelp: {}\n",
                     d.code,
                     d.name,
                     d.at,
@@ -1089,7 +1089,7 @@ fn the_reference_examples_are_what_check_reports() {
             })
             .collect();
         assert_eq!(shown, vec![expected.to_owned()], "{code}");
-        assert!(expected.contains(&format!("[{code}]")), "{code}");
+        assert!(expected.contains(&format!("[{code}/")), "{code}");
         seen += 1;
     }
     assert_eq!(seen, Kind::ALL.len());

@@ -703,12 +703,12 @@ fn too_large_a_file_is_refused() {
 // ---- rendering -------------------------------------------------------------------------
 
 #[test]
-fn rendering_shows_code_location_caret_label_and_help() {
+fn rendering_shows_code_name_location_caret_label_and_help() {
     let src = "policy \"p\" {\n    origins *\n    methods GET POST\n}";
     let diags = parse(src).unwrap_err();
     let out = render(&diags[0], src, "api.cors", &RenderOptions::default());
     let expected = "\
-error[E0001]: missing `,` between list items
+error[E0001/syntax]: missing `,` between list items
  --> api.cors:3:16
   |
 3 |     methods GET POST
@@ -729,7 +729,9 @@ fn rendering_a_warning_names_it_and_how_to_silence_it() {
     .with_help("list the real origins instead");
     let out = render(&d, src, "p.cors", &RenderOptions::default());
     assert!(
-        out.starts_with("warning[W0002]: `null` is sent by sandboxed iframes\n --> p.cors:1:22\n"),
+        out.starts_with(
+            "warning[W0002/null-origin]: `null` is sent by sandboxed iframes\n --> p.cors:1:22\n"
+        ),
         "{out}"
     );
     assert!(out.contains("^^^^"));
@@ -762,7 +764,7 @@ fn rendering_in_colour_uses_ansi_and_plain_does_not() {
     let colour = render_all(&diags, src, "f.cors", &RenderOptions { color: true });
     assert!(!plain.contains('\u{1b}'));
     assert!(colour.contains("\u{1b}["));
-    assert!(plain.starts_with("error[E0002]: unknown statement `origin`"));
+    assert!(plain.starts_with("error[E0002/unknown-statement]: unknown statement `origin`"));
 }
 
 #[test]
@@ -771,6 +773,6 @@ fn render_all_separates_diagnostics_with_a_blank_line() {
     let diags = parse(src).unwrap_err();
     assert_eq!(diags.len(), 2);
     let out = render_all(&diags, src, "f.cors", &RenderOptions::default());
-    assert_eq!(out.matches("error[E0002]").count(), 2);
-    assert!(out.contains("\n\nerror[E0002]"));
+    assert_eq!(out.matches("error[E0002/unknown-statement]").count(), 2);
+    assert!(out.contains("\n\nerror[E0002/unknown-statement]"));
 }
