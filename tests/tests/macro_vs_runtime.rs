@@ -304,3 +304,28 @@ fn an_engine_in_an_expression() {
     let names: Vec<&str> = engine.policies().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["one"]);
 }
+
+/// The macro's run-time promise rests on this: whatever the front end accepts,
+/// the engine compiles. Checked on every policy of the conformance corpus.
+#[test]
+fn every_policy_the_front_end_accepts_compiles() {
+    let cases = conformance::load().unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut accepted = 0;
+    for case in &cases {
+        if !seen.insert(case.policy.as_str()) {
+            continue;
+        }
+        let checked = cors_policy::grammar::check(&case.policy);
+        if let (false, Some(set)) = (checked.has_errors(), checked.policies) {
+            accepted += 1;
+            if let Err(e) = Engine::from_policies(&set) {
+                panic!(
+                    "{}: accepted by the front end, refused by the engine:\n{e}",
+                    case.name
+                );
+            }
+        }
+    }
+    assert!(accepted >= 20, "only {accepted} distinct policies");
+}
