@@ -80,6 +80,8 @@ kinds! {
     PublicSuffixWildcard = "E0016", "public-suffix-wildcard", Error;
     /// `allow` names a warning that does not exist.
     UnknownLint = "E0017", "unknown-lint", Error;
+    /// A `paths` glob that does not compile, or can never match a request path.
+    InvalidPath = "E0018", "invalid-path", Error;
     /// A plain `http://` origin other than loopback together with credentials.
     InsecureOrigin = "W0001", "insecure-origin", Warning;
     /// `null` is sent by sandboxed iframes and local files any site can make.

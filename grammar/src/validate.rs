@@ -9,6 +9,7 @@
 mod lints;
 mod names;
 mod origin;
+mod paths;
 mod regexes;
 
 use std::collections::{HashMap, HashSet};
@@ -152,7 +153,7 @@ impl Validator<'_> {
         for statement in &policy.statements {
             match &statement.kind {
                 StatementKind::Paths(v) => {
-                    d.extend(v.iter().filter_map(check_glob));
+                    d.extend(v.iter().filter_map(paths::check));
                     paths.extend(v.iter().map(|p| p.value.clone()));
                 }
                 StatementKind::Origins(v) => {
@@ -439,29 +440,6 @@ impl PolicyCx {
         }
         list
     }
-}
-
-/// A `paths` glob that the engine cannot compile. The options are the
-/// engine's (`cors-policy`'s `compile::glob_regex`): `*` and `?` stay within
-/// a segment, `\` escapes.
-fn check_glob(glob: &Spanned<String>) -> Option<Diagnostic> {
-    let error = globset::GlobBuilder::new(&glob.value)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-        .err()?;
-    Some(
-        Diagnostic::new(
-            Kind::Syntax,
-            glob.span,
-            format!(
-                "the path glob `{}` is invalid: {}",
-                glob.value,
-                error.kind()
-            ),
-        )
-        .with_help("write a glob such as `\"/api/**\"`"),
-    )
 }
 
 fn push_unique(names: &mut Vec<String>, name: String) {

@@ -677,6 +677,93 @@ fn e0017_unknown_lint() {
     assert!(help(&d).starts_with("fix what it reports"));
 }
 
+#[test]
+fn e0018_invalid_path() {
+    let paths =
+        |glob: &str| format!("policy \"p\" {{\n    paths \"/ok\", {glob}\n    origins *\n}}\n");
+    let d = expect(
+        &paths("\"api/**\""),
+        "E0018",
+        "invalid-path",
+        "2:18",
+        "path glob `api/**` never matches: a request path starts with `/`",
+    );
+    assert_eq!(help(&d), "write `/api/**`");
+    // What the engine's glob compiler refuses, in words.
+    let d = expect(
+        &paths("\"/api/[x\""),
+        "E0018",
+        "invalid-path",
+        "2:18",
+        "path glob `/api/[x` is invalid: a `[` is never closed",
+    );
+    assert!(help(&d).starts_with("close the character class with `]`"));
+    let d = expect(
+        &paths("r\"/{a,b\""),
+        "E0018",
+        "invalid-path",
+        "2:18",
+        "path glob `/{a,b` is invalid: a `{` is never closed",
+    );
+    assert!(help(&d).contains("`/{api,v2}/**`"));
+    expect(
+        &paths("\"\""),
+        "E0018",
+        "invalid-path",
+        "2:18",
+        "an empty path glob never matches: a request path starts with `/`",
+    );
+    assert!(check(&paths("\"api\"")).policies.is_none());
+    // Every glob is checked, each at its own position.
+    let src = "policy \"p\" {\n    paths \"a\", \"/b\", \"c\"\n    origins *\n}\n";
+    let at: Vec<String> = all(src).into_iter().map(|(d, _)| d.at).collect();
+    assert_eq!(at, ["2:11", "2:22"]);
+    // What can match a path passes, alternatives and `**` included.
+    assert!(all(&paths("\"**/x\", \"*.js\", \"{/a,/b}/*\", \"/{a,b}/c\"")).is_empty());
+}
+
+/// The front end accepts exactly what the engine compiles: every glob it
+/// passes builds with the engine's options, and every one it refuses as
+/// invalid (not as never matching) does not.
+#[test]
+fn path_globs_agree_with_the_engine_options() {
+    let globs = [
+        "/a",
+        "/a/**",
+        "/a/*",
+        "/a/?",
+        "/[a-z]",
+        "/[z-a]",
+        "/[",
+        "/]",
+        "/{a,b}",
+        "/{a,{b,c}}",
+        "/{a",
+        "/a}",
+        "/a\\",
+        "/a\\*",
+        "/**/b",
+        "/a**b",
+        "/[!a]",
+        "/[^a]",
+        "/{}",
+        "/{,}",
+    ];
+    for glob in globs {
+        let src = format!("policy \"p\" {{ paths r#\"{glob}\"# origins * }}");
+        let refused = check(&src)
+            .diagnostics
+            .iter()
+            .any(|d| d.name() == "invalid-path");
+        let compiles = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .is_ok();
+        assert_eq!(refused, !compiles, "{glob}");
+    }
+}
+
 // ---- warnings -----------------------------------------------------------------------
 
 #[track_caller]
@@ -985,6 +1072,7 @@ fn every_kind_has_a_trigger() {
         ("E0015", "policy \"p\" { origins * max-age -1 }"),
         ("E0016", "policy \"p\" { origins \"https://*.com\" }"),
         ("E0017", "policy \"p\" { origins * allow nope }"),
+        ("E0018", "policy \"p\" { paths \"api/**\" origins * }"),
         (
             "W0001",
             "policy \"p\" { origins \"http://a.com\" credentials }",
