@@ -94,15 +94,48 @@ impl MultiMatcher {
     pub(crate) fn find(&self, haystack: &[u8]) -> Option<usize> {
         let input = Input::new(haystack).anchored(Anchored::Yes);
         match self {
-            MultiMatcher::Dense(dfa) => match dfa.try_search_fwd(&input) {
-                Ok(Some(m)) if m.offset() == haystack.len() => Some(m.pattern().as_usize()),
-                _ => None,
+            MultiMatcher::Dense(dfa) => match whole_match(dfa, haystack) {
+                Some(found) => found,
+                None => match dfa.try_search_fwd(&input) {
+                    Ok(Some(m)) if m.offset() == haystack.len() => Some(m.pattern().as_usize()),
+                    _ => None,
+                },
             },
             MultiMatcher::Meta(re) => re
                 .search(&input)
                 .filter(|m| m.end() == haystack.len())
                 .map(|m| m.pattern().as_usize()),
         }
+    }
+}
+
+/// The anchored whole-input match of a dense DFA, walked by hand: one table
+/// lookup a byte, none of a general search's bookkeeping (every pattern is
+/// anchored at both ends, so only the end of input can match, and the first
+/// pattern of that match state is the leftmost-first answer). `None` when
+/// the DFA quits (a Unicode word boundary on non-ASCII): the caller runs the
+/// general search.
+fn whole_match(dfa: &dense::DFA<Vec<u32>>, haystack: &[u8]) -> Option<Option<usize>> {
+    let start = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
+    let mut state = dfa.start_state(&start).ok()?;
+    for &byte in haystack {
+        state = dfa.next_state(state, byte);
+        if dfa.is_special_state(state) {
+            if dfa.is_dead_state(state) {
+                return Some(None);
+            }
+            if dfa.is_quit_state(state) {
+                return None;
+            }
+        }
+    }
+    state = dfa.next_eoi_state(state);
+    if dfa.is_match_state(state) {
+        Some(Some(dfa.match_pattern(state, 0).as_usize()))
+    } else if dfa.is_quit_state(state) {
+        None
+    } else {
+        Some(None)
     }
 }
 
