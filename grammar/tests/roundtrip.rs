@@ -463,3 +463,20 @@ proptest! {
         assert_checked(&mutate(SPEC_EXAMPLE.to_owned(), &edits))?;
     }
 }
+
+#[test]
+fn comments_cost_linear_time() {
+    // Twenty thousand statements on one line and one comment at its very
+    // end: no statement may look all the way to it.
+    let body = " methods GET".repeat(20_000);
+    let src = format!("policy \"p\" {{ origins *{body} }} /* the end */");
+    let started = std::time::Instant::now();
+    let out = format_source(&src).unwrap();
+    assert!(out.ends_with("} /* the end */\n"));
+    // Generous for an unoptimized build on a shared machine.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -93,11 +93,16 @@ impl Queue<'_> {
     fn take_after(&mut self, from: usize, limit: usize, out: &mut Vec<Comment>) -> usize {
         let mut end = from;
         while let Some(&span) = self.comments.get(self.next) {
+            // The limit first: the gap up to a far comment is never scanned,
+            // so attaching stays linear in the file.
+            if span.start >= limit {
+                break;
+            }
             let same_line = self
                 .src
                 .get(end..span.start)
                 .is_some_and(|gap| !gap.chars().any(is_line_break));
-            if span.start >= limit || !same_line {
+            if !same_line {
                 break;
             }
             out.push(self.comment(span));
