@@ -1105,14 +1105,14 @@ fn main() {
     if let Ok(name) = std::env::var("DECIDE_PROFILE") {
         let ci = cases.iter().position(|c| c.name == name).unwrap();
         let case = &cases[ci];
-        let (ns, _) = run(
-            case,
-            &mut built[case.config],
-            Imp::Decide,
-            100_000,
-            &protos[ci],
-        );
-        println!("{name}: decide {ns:.0} ns");
+        let imp = match std::env::var("DECIDE_PROFILE_IMP").as_deref() {
+            Ok("ours") => Imp::Ours,
+            Ok("tower-http") => Imp::TowerHttp,
+            Ok("floor") => Imp::Floor,
+            _ => Imp::Decide,
+        };
+        let (ns, _) = run(case, &mut built[case.config], imp, 100_000, &protos[ci]);
+        println!("{name}: {imp:?} {ns:.0} ns");
         return;
     }
 
