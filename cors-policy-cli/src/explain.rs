@@ -12,7 +12,7 @@ use cors_policy_grammar::model::{HostPattern, NameList, OriginMatcher, Policy, P
 use crate::color::ColorChoice;
 use crate::output;
 use crate::policy;
-use crate::request::HttpRequest;
+use crate::request::{HttpRequest, trim};
 use crate::{ExplainArgs, Status};
 
 /// The credentials mode of the page's request.
@@ -1626,18 +1626,6 @@ fn shown(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|&b| b != b' ' && b != b'\t')
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|&b| b != b' ' && b != b'\t')
-        .map_or(start, |i| i + 1);
-    bytes.get(start..end).unwrap_or(&[])
 }
 
 fn quoted_list(items: &[String]) -> String {

@@ -152,7 +152,8 @@ fn os_bytes(arg: &OsStr) -> Vec<u8> {
     arg.to_string_lossy().into_owned().into_bytes()
 }
 
-fn trim(bytes: &[u8]) -> &[u8] {
+/// `bytes` without surrounding spaces and tabs, as an HTTP parser delivers a value.
+pub(crate) fn trim(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
         .position(|&b| b != b' ' && b != b'\t')

@@ -167,7 +167,7 @@ fn needs_escape(c: char) -> bool {
 
 /// A regex as a raw string (`r"…"`, or `r#"…"#` with as many `#` as its
 /// content needs) when one can hold it, else quoted.
-fn regex_string(r: &str) -> String {
+pub(crate) fn regex_string(r: &str) -> String {
     if r.chars().any(needs_escape) {
         return quoted(r);
     }

@@ -357,7 +357,7 @@ impl PolicyCx {
                             )
                             .with_help(format!(
                                 "write `\\.` to match a dot: `regex {}`",
-                                raw_quote(&fixed)
+                                crate::format::regex_string(&fixed)
                             )),
                         );
                     }
@@ -653,46 +653,12 @@ fn describe(origin: &OriginExpr) -> (String, String) {
     match origin {
         OriginExpr::Any => ("`*`".to_owned(), "*".to_owned()),
         OriginExpr::Null => ("`null`".to_owned(), "null".to_owned()),
-        OriginExpr::Literal(text) => (format!("`{text}`"), quote(text)),
+        OriginExpr::Literal(text) => (format!("`{text}`"), crate::format::quoted(text)),
         OriginExpr::Regex(source) => (
             format!("regex `{source}`"),
-            format!("regex {}", raw_quote(source)),
+            format!("regex {}", crate::format::regex_string(source)),
         ),
     }
-}
-
-/// A Rust string literal for `s`.
-fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A Rust raw string literal for `s`, with as many `#` as it needs.
-fn raw_quote(s: &str) -> String {
-    let mut hashes = 0;
-    let mut rest = s;
-    while let Some(i) = rest.find('"') {
-        let after = rest.get(i + 1..).unwrap_or("");
-        let run = after.len() - after.trim_start_matches('#').len();
-        hashes = hashes.max(run + 1);
-        rest = after;
-    }
-    let h = "#".repeat(hashes);
-    format!("r{h}\"{s}\"{h}")
 }
 
 #[cfg(test)]

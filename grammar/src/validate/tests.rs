@@ -385,10 +385,11 @@ fn methods_headers_expose_lints() {
 
 #[test]
 fn quoting() {
-    assert_eq!(quote("a\"b\\c"), r#""a\"b\\c""#);
-    assert_eq!(raw_quote("abc"), r#"r"abc""#);
-    assert_eq!(raw_quote("a\"b"), r##"r#"a"b"#"##);
-    assert_eq!(raw_quote("a\"#b"), r###"r##"a"#b"##"###);
+    use crate::format::{quoted, regex_string};
+    assert_eq!(quoted("a\"b\\c"), r#""a\"b\\c""#);
+    assert_eq!(regex_string("abc"), r#"r"abc""#);
+    assert_eq!(regex_string("a\"b"), r##"r#"a"b"#"##);
+    assert_eq!(regex_string("a\"#b"), r###"r##"a"#b"##"###);
 }
 
 #[test]
@@ -440,8 +441,8 @@ mod no_panic {
             let _ = regexes::compile(&text);
             let dots = regexes::loose_dots(&text);
             let _ = regexes::escape_dots(&text, &dots);
-            let _ = raw_quote(&text);
-            let _ = quote(&text);
+            let _ = crate::format::regex_string(&text);
+            let _ = crate::format::quoted(&text);
         }
 
         #[test]
