@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use regex_automata::dfa::{Automaton, StartKind, dense};
+use regex_automata::util::primitives::StateID;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, meta};
 
@@ -29,14 +30,14 @@ const NFA_SIZE_LIMIT: usize = 10 << 20;
 /// (lazy DFA) is used instead, whose per-thread cache is allocated on a
 /// thread's first use (and, under contention, may be allocated anew).
 pub(crate) enum MultiMatcher {
-    Dense(Box<dense::DFA<Vec<u32>>>),
+    Dense(Box<DenseMatcher>),
     Meta(Box<meta::Regex>),
 }
 
 impl fmt::Debug for MultiMatcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MultiMatcher::Dense(dfa) => write!(f, "Dense({} bytes)", dfa.memory_usage()),
+            MultiMatcher::Dense(m) => write!(f, "Dense({} bytes)", m.dfa.memory_usage()),
             MultiMatcher::Meta(re) => write!(f, "Meta({} patterns)", re.pattern_len()),
         }
     }
@@ -67,7 +68,9 @@ impl MultiMatcher {
             .thompson(thompson.clone())
             .build_many(patterns);
         if let Ok(dfa) = dense {
-            return Ok(MultiMatcher::Dense(Box::new(dfa)));
+            let start = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
+            let start = dfa.start_state(&start).ok();
+            return Ok(MultiMatcher::Dense(Box::new(DenseMatcher { dfa, start })));
         }
         meta::Regex::builder()
             .syntax(syntax)
@@ -94,13 +97,15 @@ impl MultiMatcher {
     pub(crate) fn find(&self, haystack: &[u8]) -> Option<usize> {
         let input = Input::new(haystack).anchored(Anchored::Yes);
         match self {
-            MultiMatcher::Dense(dfa) => match whole_match(dfa, haystack) {
-                Some(found) => found,
-                None => match dfa.try_search_fwd(&input) {
-                    Ok(Some(m)) if m.offset() == haystack.len() => Some(m.pattern().as_usize()),
-                    _ => None,
-                },
-            },
+            MultiMatcher::Dense(m) => {
+                match m.start.and_then(|s| whole_match(&m.dfa, s, haystack)) {
+                    Some(found) => found,
+                    None => match m.dfa.try_search_fwd(&input) {
+                        Ok(Some(m)) if m.offset() == haystack.len() => Some(m.pattern().as_usize()),
+                        _ => None,
+                    },
+                }
+            }
             MultiMatcher::Meta(re) => re
                 .search(&input)
                 .filter(|m| m.end() == haystack.len())
@@ -109,15 +114,25 @@ impl MultiMatcher {
     }
 }
 
+/// A fully compiled DFA and its anchored start state, computed once (the
+/// patterns have no look-behind, so it is the same for every input).
+pub(crate) struct DenseMatcher {
+    dfa: dense::DFA<Vec<u32>>,
+    start: Option<StateID>,
+}
+
 /// The anchored whole-input match of a dense DFA, walked by hand: one table
 /// lookup a byte, none of a general search's bookkeeping (every pattern is
 /// anchored at both ends, so only the end of input can match, and the first
 /// pattern of that match state is the leftmost-first answer). `None` when
 /// the DFA quits (a Unicode word boundary on non-ASCII): the caller runs the
 /// general search.
-fn whole_match(dfa: &dense::DFA<Vec<u32>>, haystack: &[u8]) -> Option<Option<usize>> {
-    let start = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
-    let mut state = dfa.start_state(&start).ok()?;
+fn whole_match(
+    dfa: &dense::DFA<Vec<u32>>,
+    start: StateID,
+    haystack: &[u8],
+) -> Option<Option<usize>> {
+    let mut state = start;
     for &byte in haystack {
         state = dfa.next_state(state, byte);
         if dfa.is_special_state(state) {
