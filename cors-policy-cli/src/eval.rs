@@ -13,7 +13,8 @@ pub(crate) fn run(args: &RequestArgs, color: ColorChoice) -> Status {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    let engine_request = policy::engine_request(&request);
+    let mut lines = Vec::new();
+    let engine_request = policy::engine_request(&request, &mut lines);
     let decision = loaded.engine.decide(&engine_request);
     let headers: Vec<_> = decision
         .headers()

@@ -65,7 +65,8 @@ pub(crate) fn run(args: &ExplainArgs, color: ColorChoice) -> Status {
         None if request.values("cookie").next().is_some() => Credentials::FromCookie,
         None => Credentials::Default,
     };
-    let engine_request = policy::engine_request(&request);
+    let mut lines = Vec::new();
+    let engine_request = policy::engine_request(&request, &mut lines);
     let decision = loaded.engine.decide(&engine_request);
     let explainer = Explainer {
         file: &loaded.source.name,

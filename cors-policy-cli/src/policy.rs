@@ -88,8 +88,12 @@ fn source_name(path: &std::path::Path) -> String {
 
 /// The engine's view of `request`: method, path (without query), and the
 /// CORS request headers, every line of each as given (two `Origin` lines are
-/// a duplicated `Origin`).
-pub(crate) fn engine_request(request: &HttpRequest) -> Request<'_> {
+/// a duplicated `Origin`). The `Access-Control-Request-Headers` lines are
+/// gathered in `lines`, which the request borrows.
+pub(crate) fn engine_request<'a>(
+    request: &'a HttpRequest,
+    lines: &'a mut Vec<&'a [u8]>,
+) -> Request<'a> {
     let mut r = Request::new(request.method.as_str(), request.path());
     for value in request.values("origin") {
         r = r.origin(value);
@@ -97,9 +101,9 @@ pub(crate) fn engine_request(request: &HttpRequest) -> Request<'_> {
     for value in request.values("access-control-request-method") {
         r = r.request_method(value);
     }
-    for value in request.values("access-control-request-headers") {
-        r = r.request_headers(value);
-    }
+    lines.extend(request.values("access-control-request-headers"));
+    let lines: &'a Vec<&'a [u8]> = lines;
+    r = r.request_header_lines(lines);
     if let Some(value) = request
         .values("access-control-request-private-network")
         .next()

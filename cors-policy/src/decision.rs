@@ -6,6 +6,7 @@ use std::fmt;
 use crate::Reason;
 use crate::reason::Escaped;
 use crate::request::Lines;
+use crate::request_headers::{holds_name, trim_ows};
 
 /// What kind of request the engine saw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -82,15 +83,12 @@ pub(crate) mod names {
 /// `Access-Control-Allow-Headers`: absent, a constant, or the request's own
 /// lines echoed.
 #[derive(Clone, Copy, Default)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "decide allocates nothing, so the echoed lines live inline"
-)]
 pub(crate) enum AllowHeaders<'a> {
     #[default]
     None,
     Value(&'a [u8]),
-    // Boxing it would allocate; the size is the price of no allocation.
+    /// The request's lines (a few inline, or borrowed): those that hold a
+    /// name are sent, trimmed.
     Echo(Lines<'a>),
 }
 
@@ -248,13 +246,15 @@ impl<'a> Iterator for Headers<'a> {
                         value,
                     }),
                     AllowHeaders::Echo(ref lines) => {
-                        if let Some(&value) = lines.as_slice().get(self.line) {
+                        for line in lines.iter().skip(self.line) {
                             self.line += 1;
-                            // Stay on this step for the next line.
-                            return Some(Header {
-                                name: ALLOW_HEADERS,
-                                value,
-                            });
+                            if holds_name(line) {
+                                // Stay on this step for the next line.
+                                return Some(Header {
+                                    name: ALLOW_HEADERS,
+                                    value: trim_ows(line),
+                                });
+                            }
                         }
                         None
                     }

@@ -114,12 +114,11 @@ impl<'a> Request<'a> {
         {
             request = request.request_method(method);
         }
-        request = request.request_header_lines(
-            headers
-                .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
-                .iter()
-                .take(MAX_REQUEST_HEADER_LINES + 1),
-        );
+        if headers.contains_key(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+            // Borrowed from the map and read only for a preflight, at most
+            // one line over the cap.
+            request = request.request_header_map(headers);
+        }
         if let Some(value) = headers.get(REQUEST_PRIVATE_NETWORK) {
             request = request.private_network(value);
         }

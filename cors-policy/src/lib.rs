@@ -25,7 +25,8 @@ pub use engine::Engine;
 pub use error::Error;
 pub use reason::Reason;
 pub use request::{
-    MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request,
+    HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,
+    MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request,
 };
 
 /// Checks a policy at build time and compiles it once, at first use: see the

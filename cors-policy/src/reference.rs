@@ -41,9 +41,7 @@ impl RefRequest {
         for method in &self.request_methods {
             request = request.request_method(&method[..]);
         }
-        for line in &self.request_headers {
-            request = request.request_headers(&line[..]);
-        }
+        request = request.request_header_lines(&self.request_headers);
         if let Some(value) = &self.private_network {
             request = request.private_network(&value[..]);
         }

@@ -46,37 +46,142 @@ pub struct Request<'a> {
     pub(crate) private_network: Option<&'a [u8]>,
 }
 
-/// The `Access-Control-Request-Headers` lines, kept inline (no allocation).
+/// The most `Access-Control-Request-Headers` lines [`Request::request_headers`]
+/// keeps when called once per line; a request given more lines that way is a
+/// denied preflight ([`Reason::RequestHeadersTooLarge`](crate::Reason::RequestHeadersTooLarge)).
+/// More lines (up to [`MAX_REQUEST_HEADER_LINES`]) are given at once with
+/// [`Request::request_header_lines`]. Keeping so few inline keeps a
+/// [`Request`] a few words long, cheap to build and to move.
+pub const MAX_BUILDER_REQUEST_HEADER_LINES: usize = 4;
+
+/// The `Access-Control-Request-Headers` lines: a few kept inline, or borrowed
+/// all at once from the caller (no allocation either way).
 #[derive(Clone, Copy)]
-pub(crate) struct Lines<'a> {
-    lines: [&'a [u8]; MAX_REQUEST_HEADER_LINES],
-    len: usize,
-    /// More lines than fit were given.
-    pub(crate) overflow: bool,
+pub(crate) enum Lines<'a> {
+    /// Given one at a time.
+    Inline {
+        lines: [&'a [u8]; MAX_BUILDER_REQUEST_HEADER_LINES],
+        len: u8,
+    },
+    /// Given at once.
+    Bytes(&'a [&'a [u8]]),
+    /// Given at once.
+    Strs(&'a [&'a str]),
+    /// Given at once.
+    Vecs(&'a [Vec<u8>]),
+    /// Every `access-control-request-headers` line of this map.
+    #[cfg(feature = "http")]
+    Http(&'a ::http::HeaderMap),
+    /// More lines were given than the builder keeps: denies a preflight.
+    TooMany,
 }
 
 impl<'a> Lines<'a> {
-    pub(crate) const EMPTY: Lines<'static> = Lines {
-        lines: [&[]; MAX_REQUEST_HEADER_LINES],
+    pub(crate) const EMPTY: Lines<'static> = Lines::Inline {
+        lines: [&[]; MAX_BUILDER_REQUEST_HEADER_LINES],
         len: 0,
-        overflow: false,
     };
 
     pub(crate) fn push(&mut self, line: &'a [u8]) {
-        match self.lines.get_mut(self.len) {
-            Some(slot) => {
-                *slot = line;
-                self.len += 1;
+        if let Lines::Inline { lines, len } = self
+            && let Some(slot) = lines.get_mut(usize::from(*len))
+        {
+            *slot = line;
+            *len += 1;
+            return;
+        }
+        *self = Lines::TooMany;
+    }
+
+    /// Whether no line was given.
+    fn is_empty(&self) -> bool {
+        self.iter().next().is_none() && !matches!(self, Lines::TooMany)
+    }
+
+    /// More lines were given than the builder keeps.
+    pub(crate) fn too_many(&self) -> bool {
+        matches!(self, Lines::TooMany)
+    }
+
+    /// The lines given, in order (none when there were too many).
+    pub(crate) fn iter(&self) -> LinesIter<'a, '_> {
+        match self {
+            Lines::Inline { lines, len } => {
+                LinesIter::Inline(lines.get(..usize::from(*len)).unwrap_or(&[]).iter())
             }
-            None => self.overflow = true,
+            Lines::Bytes(lines) => LinesIter::Inline(lines.iter()),
+            Lines::Strs(lines) => LinesIter::Strs(lines.iter()),
+            Lines::Vecs(lines) => LinesIter::Vecs(lines.iter()),
+            #[cfg(feature = "http")]
+            Lines::Http(map) => LinesIter::Http(
+                map.get_all(::http::header::ACCESS_CONTROL_REQUEST_HEADERS)
+                    .iter(),
+            ),
+            Lines::TooMany => LinesIter::Inline([].iter()),
+        }
+    }
+}
+
+/// The lines of a [`Lines`], as bytes.
+pub(crate) enum LinesIter<'a, 'r> {
+    Inline(std::slice::Iter<'r, &'a [u8]>),
+    Strs(std::slice::Iter<'a, &'a str>),
+    Vecs(std::slice::Iter<'a, Vec<u8>>),
+    #[cfg(feature = "http")]
+    Http(::http::header::ValueIter<'a, ::http::HeaderValue>),
+}
+
+impl<'a> Iterator for LinesIter<'a, '_> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        match self {
+            LinesIter::Inline(it) => it.next().copied(),
+            LinesIter::Strs(it) => it.next().map(|s| s.as_bytes()),
+            LinesIter::Vecs(it) => it.next().map(Vec::as_slice),
+            #[cfg(feature = "http")]
+            LinesIter::Http(it) => it.next().map(::http::HeaderValue::as_bytes),
+        }
+    }
+}
+
+/// What [`Request::request_header_lines`] takes: a slice of `&[u8]`, `&str`
+/// or `Vec<u8>` lines (sealed).
+pub trait HeaderLine: sealed::Sealed + Sized {}
+
+#[expect(
+    private_interfaces,
+    reason = "sealed: the trait can be neither named nor implemented outside the crate"
+)]
+mod sealed {
+    use super::Lines;
+
+    pub trait Sealed: Sized {
+        fn lines(slice: &[Self]) -> Lines<'_>;
+    }
+
+    impl Sealed for &[u8] {
+        fn lines(slice: &[Self]) -> Lines<'_> {
+            Lines::Bytes(slice)
         }
     }
 
-    /// The lines given, in order.
-    pub(crate) fn as_slice(&self) -> &[&'a [u8]] {
-        self.lines.get(..self.len).unwrap_or(&[])
+    impl Sealed for &str {
+        fn lines(slice: &[Self]) -> Lines<'_> {
+            Lines::Strs(slice)
+        }
+    }
+
+    impl Sealed for Vec<u8> {
+        fn lines(slice: &[Self]) -> Lines<'_> {
+            Lines::Vecs(slice)
+        }
     }
 }
+
+impl HeaderLine for &[u8] {}
+impl HeaderLine for &str {}
+impl HeaderLine for Vec<u8> {}
 
 impl<'a> Request<'a> {
     /// A request with this method (e.g. `"OPTIONS"`) and path (e.g.
@@ -125,7 +230,9 @@ impl<'a> Request<'a> {
 
     /// One `Access-Control-Request-Headers` line. Call it again for each
     /// further line (proxies may split the list); at most
-    /// [`MAX_REQUEST_HEADER_LINES`] lines are kept, more deny the preflight.
+    /// [`MAX_BUILDER_REQUEST_HEADER_LINES`] lines are kept this way, and more
+    /// deny the preflight: give more lines at once with
+    /// [`request_header_lines`](Self::request_header_lines).
     ///
     /// The lines are read as one list (RFC 9110 §5.6.1): elements separated
     /// by commas, spaces and tabs around each ignored, empty elements ignored
@@ -140,18 +247,30 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Several `Access-Control-Request-Headers` lines at once, e.g.
-    /// `headers.get_all("access-control-request-headers")`; the same as
-    /// calling [`request_headers`](Self::request_headers) for each.
+    /// Every `Access-Control-Request-Headers` line at once, borrowed (a slice
+    /// of `&[u8]`, `&str` or `Vec<u8>`); read like lines given one by one
+    /// with [`request_headers`](Self::request_headers), up to
+    /// [`MAX_REQUEST_HEADER_LINES`] lines (more deny the preflight). Use it
+    /// alone: given after any other line, or twice, with more lines in all
+    /// than [`MAX_BUILDER_REQUEST_HEADER_LINES`], the preflight is denied.
     #[must_use]
-    pub fn request_header_lines<I, V>(mut self, lines: I) -> Self
-    where
-        I: IntoIterator<Item = &'a V>,
-        V: AsRef<[u8]> + ?Sized + 'a,
-    {
-        for line in lines {
-            self.request_headers.push(line.as_ref());
+    pub fn request_header_lines<L: HeaderLine>(mut self, lines: &'a [L]) -> Self {
+        if self.request_headers.is_empty() {
+            self.request_headers = sealed::Sealed::lines(lines);
+        } else {
+            let given = self.request_headers;
+            self.request_headers = Lines::EMPTY;
+            for line in given.iter().chain(sealed::Sealed::lines(lines).iter()) {
+                self.request_headers.push(line);
+            }
         }
+        self
+    }
+
+    /// Every `access-control-request-headers` line of `headers`.
+    #[cfg(feature = "http")]
+    pub(crate) fn request_header_map(mut self, headers: &'a ::http::HeaderMap) -> Self {
+        self.request_headers = Lines::Http(headers);
         self
     }
 
@@ -191,9 +310,10 @@ impl<'a> Request<'a> {
         self.request_method
     }
 
-    /// The `Access-Control-Request-Headers` lines kept, in order.
-    pub fn request_headers_lines(&self) -> &[&'a [u8]] {
-        self.request_headers.as_slice()
+    /// The `Access-Control-Request-Headers` lines given, in order (none
+    /// when more were given than kept).
+    pub fn request_headers_lines(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.request_headers.iter()
     }
 
     /// The `Access-Control-Request-Private-Network` header.
@@ -220,7 +340,7 @@ impl fmt::Debug for Request<'_> {
                 }
             }
         }
-        struct ShownLines<'b, 'c>(&'c [&'b [u8]]);
+        struct ShownLines<'b, 'c>(&'c Lines<'b>);
         impl fmt::Debug for ShownLines<'_, '_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_list()
@@ -235,11 +355,8 @@ impl fmt::Debug for Request<'_> {
             .field("origin_duplicated", &self.origin_duplicated)
             .field("request_method", &Shown(self.request_method))
             .field("request_method_duplicated", &self.request_method_duplicated)
-            .field(
-                "request_headers",
-                &ShownLines(self.request_headers.as_slice()),
-            )
-            .field("request_headers_overflow", &self.request_headers.overflow)
+            .field("request_headers", &ShownLines(&self.request_headers))
+            .field("request_headers_overflow", &self.request_headers.too_many())
             .field("private_network", &Shown(self.private_network))
             .finish()
     }

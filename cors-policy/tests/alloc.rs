@@ -181,7 +181,7 @@ fn decide_never_allocates() {
             Request::new("OPTIONS", "/api/x")
                 .origin(o)
                 .request_method("PUT")
-                .request_header_lines(lines.iter().copied()),
+                .request_header_lines(&lines),
         ),
         (
             "preflight private network",

@@ -687,8 +687,7 @@ fn rule_8_request_headers_ows_case_and_several_lines() {
         .request_headers("X-REQUEST-ID");
     assert!(e.decide(&r).allowed());
     let lines: [&[u8]; 2] = [b"content-type", b" x-request-id"];
-    let r = preflight("/api/x", "https://app.example.com", "PUT")
-        .request_header_lines(lines.iter().copied());
+    let r = preflight("/api/x", "https://app.example.com", "PUT").request_header_lines(&lines);
     assert!(e.decide(&r).allowed());
 }
 
@@ -904,4 +903,32 @@ fn decision_and_engine_are_shareable() {
     for h in handles {
         assert!(h.join().unwrap());
     }
+}
+
+#[test]
+fn rule_9_lines_given_one_by_one_past_the_builder_deny_never_drop() {
+    let mut p = policy("p", &[], &["https://a.example"]);
+    p.headers = names(&["*"]);
+    let e = engine(vec![p]);
+    let mut r = preflight("/", "https://a.example", "GET");
+    for _ in 0..cors_policy::MAX_BUILDER_REQUEST_HEADER_LINES {
+        r = r.request_headers("x-a");
+    }
+    assert!(e.decide(&r).allowed());
+    let r = r.request_headers("x-a");
+    assert_eq!(e.decide(&r).reason(), Reason::RequestHeadersTooLarge);
+    // The same lines at once are read, up to the line cap.
+    let lines = vec!["x-a"; cors_policy::MAX_REQUEST_HEADER_LINES];
+    let r = preflight("/", "https://a.example", "GET").request_header_lines(&lines);
+    assert!(e.decide(&r).allowed());
+    // A slice after other lines is combined while the builder holds them all.
+    let two = ["x-b", "x-c"];
+    let r = preflight("/", "https://a.example", "GET")
+        .request_headers("x-a")
+        .request_header_lines(&two);
+    assert!(e.decide(&r).allowed());
+    let r = preflight("/", "https://a.example", "GET")
+        .request_headers("x-a")
+        .request_header_lines(&lines);
+    assert_eq!(e.decide(&r).reason(), Reason::RequestHeadersTooLarge);
 }

@@ -521,7 +521,7 @@ impl Case {
         if self.preflight {
             request = request.request_method(REQUEST_METHOD);
         }
-        request.request_header_lines(self.lines.iter().take(MAX_REQUEST_HEADER_LINES + 1))
+        request.request_header_lines(&self.lines)
     }
 
     /// The prototype `http::Request`; a batch clones its parts.

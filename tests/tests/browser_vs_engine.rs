@@ -701,15 +701,20 @@ fn readable(p: &PolicySpec, name: &str) -> bool {
 /// the application's own headers.
 fn serve(engine: &Engine, http: &HttpRequest) -> HttpResponse {
     let mut request = Request::new(http.method.as_str(), http.path.as_str());
+    let mut acrh: Vec<&[u8]> = Vec::new();
     for (name, value) in &http.headers {
         request = match name.to_ascii_lowercase().as_str() {
             "origin" => request.origin(value),
             "access-control-request-method" => request.request_method(value),
-            "access-control-request-headers" => request.request_headers(value),
+            "access-control-request-headers" => {
+                acrh.push(AsRef::<[u8]>::as_ref(value));
+                request
+            }
             "access-control-request-private-network" => request.private_network(value),
             _ => request,
         };
     }
+    request = request.request_header_lines(&acrh);
     let decision = engine.decide(&request);
     let mut response = HttpResponse::new(decision.status().unwrap_or(200));
     for h in decision.headers() {

@@ -45,16 +45,21 @@ fn engine_driver(case: &Case) -> Result<Answer, String> {
         .map_err(|e: cors_policy::Error| format!("the policy does not compile:\n{e}"))?;
     let r = &case.request;
     let mut request = Request::new(r.method.as_str(), r.path.as_str());
+    let mut acrh: Vec<&[u8]> = Vec::new();
     for (name, value) in &r.headers {
         let value = value.as_slice();
         request = match name.to_ascii_lowercase().as_str() {
             "origin" => request.origin(value),
             "access-control-request-method" => request.request_method(value),
-            "access-control-request-headers" => request.request_headers(value),
+            "access-control-request-headers" => {
+                acrh.push(AsRef::<[u8]>::as_ref(value));
+                request
+            }
             "access-control-request-private-network" => request.private_network(value),
             _ => request,
         };
     }
+    request = request.request_header_lines(&acrh);
     let decision = engine.decide(&request);
     let reason = decision.reason().to_string();
     Ok(Answer {

@@ -101,14 +101,14 @@ fn ten_thousand_header_lines_are_denied_as_too_large() {
     let request = Request::new("OPTIONS", "/api/x")
         .origin(APP)
         .request_method("PUT")
-        .request_header_lines(lines.iter().copied());
+        .request_header_lines(&lines);
     assert_denied_preflight(&engine.decide(&request), "request-headers-too-large");
     // Empty lines count as lines too: the line cap holds whatever they carry.
     let empty = vec![""; 10_000];
     let request = Request::new("OPTIONS", "/api/x")
         .origin(APP)
         .request_method("PUT")
-        .request_header_lines(empty.iter().copied());
+        .request_header_lines(&empty);
     assert_denied_preflight(&engine.decide(&request), "request-headers-too-large");
 }
 

@@ -112,16 +112,21 @@ impl Req {
 /// Everything a decision says, as text: equal answers, equal strings.
 fn answer(engine: &Engine, req: &Req) -> String {
     let mut request = Request::new(req.method.as_str(), req.path.as_str());
+    let mut acrh: Vec<&[u8]> = Vec::new();
     for (name, value) in &req.headers {
         let value = value.as_slice();
         request = match name.to_ascii_lowercase().as_str() {
             "origin" => request.origin(value),
             "access-control-request-method" => request.request_method(value),
-            "access-control-request-headers" => request.request_headers(value),
+            "access-control-request-headers" => {
+                acrh.push(AsRef::<[u8]>::as_ref(value));
+                request
+            }
             "access-control-request-private-network" => request.private_network(value),
             _ => request,
         };
     }
+    request = request.request_header_lines(&acrh);
     let d = engine.decide(&request);
     let headers: Vec<String> = d
         .headers()

@@ -50,7 +50,8 @@ pub fn engine_server(engine: &Engine, request: &HttpRequest) -> HttpResponse {
     if request.path.starts_with(RAW_PREFIX) {
         return raw_response(request).0;
     }
-    let decision = engine.decide(&engine_request(request));
+    let mut lines = Vec::new();
+    let decision = engine.decide(&engine_request(request, &mut lines));
     let mut response = if decision.forward() {
         let cookie = request.header_str("cookie");
         app_response(&request.method, &request.path, cookie.as_deref()).0
@@ -134,7 +135,8 @@ fn header_value(headers: &[(String, Vec<u8>)], name: &str) -> Option<String> {
 /// and `Access-Control-Allow-Credentials: true` — the engine only sends those for a
 /// credentialed policy).
 fn engine_verdict(engine: &Engine, request: &HttpRequest, include: bool) -> (bool, String) {
-    let decision = engine.decide(&engine_request(request));
+    let mut lines = Vec::new();
+    let decision = engine.decide(&engine_request(request, &mut lines));
     let mut allow_origin = None;
     let mut credentials = false;
     for header in decision.headers() {
