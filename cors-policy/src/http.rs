@@ -352,11 +352,13 @@ impl Answer {
             spill: Vec::new(),
         };
         let mut free = answer.inline.iter_mut();
-        for h in decision.headers() {
-            let entry = match EMITTED.iter().position(|n| n.as_str() == h.name) {
-                Some(at) => EMITTED.get(at).cloned().zip(value(at, h)),
-                // A header this adapter does not know yet: sent as is.
-                None => HeaderName::from_bytes(h.name.as_bytes())
+        let mut headers = decision.headers();
+        while let Some((at, h)) = headers.next_indexed() {
+            // The position in the canonical order is the name's: no search.
+            let entry = match EMITTED.get(at) {
+                Some(name) if name.as_str() == h.name => Some(name.clone()).zip(value(at, h)),
+                // Unreachable (the orders are the same); sent as is.
+                _ => HeaderName::from_bytes(h.name.as_bytes())
                     .ok()
                     .zip(HeaderValue::from_bytes(h.value).ok()),
             };
@@ -409,8 +411,9 @@ impl Answer {
             return;
         }
         // Most responses carry no CORS header of their own: skip seven
-        // lookups when there is nothing to remove.
-        if !response.is_empty() {
+        // lookups when there is nothing to remove, and the `Vary` merge.
+        let empty = response.is_empty();
+        if !empty {
             for name in &OWNED {
                 response.remove(name);
             }
@@ -418,7 +421,12 @@ impl Answer {
         let mut previous = None;
         for (name, value) in self.headers() {
             if name == header::VARY {
-                merge_vary(response, value);
+                if empty {
+                    // `vary` comes last and once: nothing to merge with.
+                    response.insert(header::VARY, value.clone());
+                } else {
+                    merge_vary(response, value);
+                }
             } else if previous == Some(name) {
                 // Lines of one name come together: all of them are sent.
                 response.append(name.clone(), value.clone());
