@@ -95,7 +95,11 @@ impl<'a> Lines<'a> {
 
     /// Whether no line was given.
     fn is_empty(&self) -> bool {
-        self.iter().next().is_none() && !matches!(self, Lines::TooMany)
+        match self {
+            Lines::Inline { len, .. } => *len == 0,
+            Lines::TooMany => false,
+            _ => self.iter().next().is_none(),
+        }
     }
 
     /// More lines were given than the builder keeps.
