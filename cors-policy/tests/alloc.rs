@@ -118,6 +118,10 @@ fn engine_under_test() -> Engine {
 fn decide_never_allocates() {
     let engine = engine_under_test();
     let commas = ",".repeat(1 << 20);
+    let spaces = " ".repeat(1 << 20);
+    let xa = "x-a,".repeat(1 << 18);
+    let many_lines: Vec<&[u8]> = vec![b"x-a"; 10_000];
+    let non_ascii_origin = vec![0xC3u8; 1 << 20];
     let big_origin = format!("https://{}.staging.example.com", "a.".repeat(100_000));
     let lines: Vec<&[u8]> = vec![b"content-type", b" x-request-id ,", b"authorization"];
     let o = "https://app.example.com";
@@ -223,6 +227,33 @@ fn decide_never_allocates() {
                 .origin(o)
                 .request_method("GET")
                 .request_headers(&commas),
+        ),
+        (
+            "hostile spaces",
+            Request::new("OPTIONS", "/echo/x")
+                .origin(o)
+                .request_method("GET")
+                .request_headers(&spaces),
+        ),
+        (
+            "hostile x-a, repeated",
+            Request::new("OPTIONS", "/echo/x")
+                .origin(o)
+                .request_method("GET")
+                .request_headers(&xa),
+        ),
+        (
+            "hostile 10,000 lines",
+            Request::new("OPTIONS", "/echo/x")
+                .origin(o)
+                .request_method("GET")
+                .request_header_lines(&many_lines),
+        ),
+        (
+            "hostile 1 MiB non-ASCII origin",
+            Request::new("OPTIONS", "/echo/x")
+                .origin(&non_ascii_origin)
+                .request_method("GET"),
         ),
         (
             "preflight any",
