@@ -8,54 +8,10 @@
 )]
 
 mod common;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod counting;
 
 use common::*;
 use cors_policy::{Decision, Engine, Request};
-
-struct Counting;
-
-thread_local! {
-    /// Allocations made by this thread (other test threads do not disturb it).
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count() {
-    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// counter is a const-initialized thread-local `Cell`, which never allocates.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
 
 /// Everything a caller does with a decision, so that it is all measured.
 fn consume(d: &Decision<'_>) -> usize {
@@ -72,15 +28,12 @@ fn consume(d: &Decision<'_>) -> usize {
 
 /// Decides `request` and returns how many allocations that made.
 fn measure(engine: &Engine, request: &Request<'_>) -> (usize, String) {
-    let before = allocations();
-    let d = engine.decide(request);
-    let sink = consume(&d);
-    let after = allocations();
-    std::hint::black_box(sink);
-    (
-        after - before,
-        format!("{} {}", d.kind().as_str(), d.reason().code()),
-    )
+    let (n, d) = counting::allocations(|| {
+        let d = engine.decide(request);
+        std::hint::black_box(consume(&d));
+        d
+    });
+    (n, format!("{} {}", d.kind().as_str(), d.reason().code()))
 }
 
 fn engine_under_test() -> Engine {
