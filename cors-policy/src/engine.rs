@@ -105,6 +105,13 @@ impl Engine {
         &self.policies
     }
 
+    /// The compiled policies, in file order (the `http` adapter builds its
+    /// header values from them once).
+    #[cfg(feature = "http")]
+    pub(crate) fn compiled(&self) -> &[CompiledPolicy] {
+        &self.compiled
+    }
+
     /// An engine without policies: it handles no request, so it never sends
     /// a CORS header. What a `cors_policy!` engine falls back to (failing
     /// closed) if the text checked at build time did not compile at run time.

@@ -34,14 +34,16 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use ::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use ::http::request::Parts;
 use ::http::{Method, Response, StatusCode, Uri};
 
-use crate::request_headers::trim_ows;
-use crate::{Decision, Engine, Header, Kind, MAX_REQUEST_HEADER_LINES, Request};
+use crate::compile::{self, CompiledPolicy};
+use crate::decision::AllowHeaders;
+use crate::request_headers::{holds_name, trim_ows};
+use crate::{Decision, Engine, Kind, Request};
 
 /// `Access-Control-Request-Private-Network`, which `http` has no constant for.
 const REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -88,7 +90,7 @@ impl<'a> Request<'a> {
     ///
     /// Several `Origin` lines make a duplicated origin (always denied);
     /// several `Access-Control-Request-Headers` lines are all read, and more
-    /// than [`MAX_REQUEST_HEADER_LINES`] deny the preflight.
+    /// than [`MAX_REQUEST_HEADER_LINES`](crate::MAX_REQUEST_HEADER_LINES) deny the preflight.
     pub fn from_http<B>(request: &'a ::http::Request<B>) -> Self {
         Request::from_http_headers(request.method(), request.uri(), request.headers())
     }
@@ -101,28 +103,64 @@ impl<'a> Request<'a> {
     /// The same as [`from_http`](Self::from_http), from a method, a URI and
     /// the request's headers: for servers that keep them apart.
     pub fn from_http_headers(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> Self {
-        let mut request = Request::new(method.as_str(), uri.path());
-        // A second line is all the engine needs to see to deny, and one line
-        // over the cap is enough to deny: hostile repetitions are not walked.
-        for origin in headers.get_all(header::ORIGIN).iter().take(2) {
-            request = request.origin(origin);
+        read(method, uri, headers).0
+    }
+}
+
+/// The request, and the values an answer may echo: the first `Origin` and
+/// `Access-Control-Request-Method` lines, kept so that an echo clones them
+/// instead of looking them up again.
+fn read<'a>(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> (Request<'a>, Echoes<'a>) {
+    let mut request = Request::new(method.as_str(), uri.path());
+    let mut echoes = Echoes {
+        origin: None,
+        method: None,
+        request: Some(headers),
+    };
+    // A second line is all the engine needs to see to deny, and one line
+    // over the cap is enough to deny: hostile repetitions are not walked.
+    for origin in headers.get_all(header::ORIGIN).iter().take(2) {
+        echoes.origin.get_or_insert(origin);
+        request = request.origin(origin);
+    }
+    for method in headers
+        .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .iter()
+        .take(2)
+    {
+        echoes.method.get_or_insert(method);
+        request = request.request_method(method);
+    }
+    if headers.contains_key(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+        // Borrowed from the map and read only for a preflight, at most
+        // one line over the cap.
+        request = request.request_header_map(headers);
+    }
+    if let Some(value) = headers.get(REQUEST_PRIVATE_NETWORK) {
+        request = request.private_network(value);
+    }
+    (request, echoes)
+}
+
+/// The request's own values an answer may echo: cloning them shares their
+/// bytes.
+#[derive(Clone, Copy, Default)]
+struct Echoes<'r> {
+    origin: Option<&'r HeaderValue>,
+    method: Option<&'r HeaderValue>,
+    /// The request's headers, for the `Access-Control-Request-Headers`
+    /// lines.
+    request: Option<&'r HeaderMap>,
+}
+
+impl<'r> Echoes<'r> {
+    /// The echoes of a request read elsewhere: looked up in its headers.
+    fn of(headers: &'r HeaderMap) -> Self {
+        Echoes {
+            origin: headers.get(header::ORIGIN),
+            method: headers.get(header::ACCESS_CONTROL_REQUEST_METHOD),
+            request: Some(headers),
         }
-        for method in headers
-            .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
-            .iter()
-            .take(2)
-        {
-            request = request.request_method(method);
-        }
-        if headers.contains_key(header::ACCESS_CONTROL_REQUEST_HEADERS) {
-            // Borrowed from the map and read only for a preflight, at most
-            // one line over the cap.
-            request = request.request_header_map(headers);
-        }
-        if let Some(value) = headers.get(REQUEST_PRIVATE_NETWORK) {
-            request = request.private_network(value);
-        }
-        request
     }
 }
 
@@ -142,19 +180,19 @@ pub fn preflight_response<B: Default>(decision: &Decision<'_>) -> Option<Respons
 /// An [`Engine`] with the header values of its answers built once, for the
 /// `http` crate's types.
 ///
-/// Answers clone shared values (a reference count) instead of copying bytes:
-/// each policy's constant values (`Access-Control-Allow-Methods`, `-Max-Age`,
-/// `-Expose-Headers`, `Vary`, …) are built the first time they are sent and
-/// kept; echoed values are the request's own [`HeaderValue`]s. Share it like
-/// the engine (`Arc<HttpEngine>`; it is `Send + Sync`).
+/// Every policy's constant values (`Access-Control-Allow-Methods`,
+/// `-Max-Age`, `-Expose-Headers`, `Vary`, …) are built when the
+/// `HttpEngine` is made; an answer clones them (a reference count, no copy)
+/// and clones echoed values from the request's own [`HeaderValue`]s. Share
+/// it like the engine (`Arc<HttpEngine>`; it is `Send + Sync`).
 ///
 /// It is made from an [`Engine`], an `Arc<Engine>` or a `&'static Engine`
 /// (what a `static` made by `cors_policy!` dereferences to), all with
 /// [`From`].
 pub struct HttpEngine {
     engine: Held,
-    /// Per policy, per (header, preflight or not): the constant value.
-    cache: Box<[[OnceLock<HeaderValue>; 2 * NAMES]]>,
+    /// Per policy, in file order: its constant values.
+    prebuilt: Box<[Prebuilt]>,
 }
 
 /// How an [`HttpEngine`] holds its engine.
@@ -176,6 +214,43 @@ impl Deref for Held {
     }
 }
 
+/// One policy's constant header values.
+#[derive(Default)]
+struct Prebuilt {
+    allow_methods: Option<HeaderValue>,
+    allow_headers: Option<HeaderValue>,
+    max_age: Option<HeaderValue>,
+    expose: Option<HeaderValue>,
+    vary: Option<HeaderValue>,
+    vary_preflight: Option<HeaderValue>,
+}
+
+impl Prebuilt {
+    fn new(policy: &CompiledPolicy) -> Prebuilt {
+        let constant = |answer: &compile::Answer| match answer {
+            compile::Answer::Constant(value) => shared(value),
+            compile::Answer::Echo | compile::Answer::Nothing => None,
+        };
+        Prebuilt {
+            allow_methods: constant(&policy.allow_methods),
+            allow_headers: constant(&policy.allow_headers),
+            max_age: policy.max_age.as_deref().and_then(shared),
+            expose: policy.expose.as_deref().and_then(shared),
+            vary: policy.vary.and_then(shared),
+            vary_preflight: shared(policy.vary_preflight),
+        }
+    }
+}
+
+/// A value whose clones share its bytes: the first clone of a value made
+/// from a slice moves its bytes to a shared, reference-counted buffer (one
+/// allocation), so it is done here, once, and never on a request.
+fn shared(bytes: &[u8]) -> Option<HeaderValue> {
+    let value = HeaderValue::from_bytes(bytes).ok()?;
+    drop(value.clone());
+    Some(value)
+}
+
 impl HttpEngine {
     /// Wraps a compiled engine: an [`Engine`], an `Arc<Engine>` or a
     /// `&'static Engine`.
@@ -184,12 +259,8 @@ impl HttpEngine {
     }
 
     fn with(engine: Held) -> Self {
-        let cache = engine
-            .policies()
-            .iter()
-            .map(|_| std::array::from_fn(|_| OnceLock::new()))
-            .collect();
-        HttpEngine { engine, cache }
+        let prebuilt = engine.compiled().iter().map(Prebuilt::new).collect();
+        HttpEngine { engine, prebuilt }
     }
 
     /// The engine inside.
@@ -212,11 +283,11 @@ impl HttpEngine {
     /// [`answer`](Self::answer), from a method, a URI and the request's
     /// headers.
     pub fn answer_headers(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Answer {
-        let request = Request::from_http_headers(method, uri, headers);
+        let (request, echoes) = read(method, uri, headers);
         let decision = self.engine.decide(&request);
         #[cfg(feature = "tracing")]
         decision.log();
-        self.prepare(&decision, headers)
+        self.build(&decision, echoes)
     }
 
     /// The [`Answer`] of a decision already made (e.g. to look at its
@@ -225,66 +296,14 @@ impl HttpEngine {
     /// cloned from them. Any decision works; one from another engine or
     /// request just costs copies.
     pub fn prepare(&self, decision: &Decision<'_>, request_headers: &HeaderMap) -> Answer {
-        let slots = decision
+        self.build(decision, Echoes::of(request_headers))
+    }
+
+    fn build(&self, decision: &Decision<'_>, echoes: Echoes<'_>) -> Answer {
+        let prebuilt = decision
             .policy_index()
-            .and_then(|index| self.cache.get(index));
-        let preflight = decision.kind() == Kind::Preflight;
-        Answer::build(decision, |at, h| {
-            let slot = slots.and_then(|s| s.get(2 * at + usize::from(preflight)));
-            cached_value(slot, h, request_headers)
-        })
-    }
-}
-
-/// The value of `h` as cheaply as it can be had; `slot` caches the policy's
-/// constant for this header.
-fn cached_value(
-    slot: Option<&OnceLock<HeaderValue>>,
-    h: Header<'_>,
-    request: &HeaderMap,
-) -> Option<HeaderValue> {
-    if let Some(value) = fixed(h.value) {
-        return Some(value);
-    }
-    if let Some(value) = slot.and_then(OnceLock::get)
-        && value.as_bytes() == h.value
-    {
-        return Some(value.clone());
-    }
-    // An echo: the request's own value, when it is the same bytes.
-    let echoed = [
-        header::ORIGIN,
-        header::ACCESS_CONTROL_REQUEST_METHOD,
-        header::ACCESS_CONTROL_REQUEST_HEADERS,
-    ];
-    let mut from_request = false;
-    for name in echoed {
-        for value in request.get_all(name).iter().take(MAX_REQUEST_HEADER_LINES) {
-            if value.as_bytes() == h.value {
-                return Some(value.clone());
-            }
-            from_request |= within(h.value, value.as_bytes());
-        }
-    }
-    let value = HeaderValue::from_bytes(h.value).ok()?;
-    // Only the engine's own constants are kept: an echo changes per request.
-    if !from_request && let Some(slot) = slot {
-        let _ = slot.set(value.clone());
-    }
-    Some(value)
-}
-
-/// Whether `part` lies inside `whole` (an echo borrows from the request).
-fn within(part: &[u8], whole: &[u8]) -> bool {
-    whole.as_ptr_range().contains(&part.as_ptr())
-}
-
-/// The values that are the same in every answer.
-fn fixed(value: &[u8]) -> Option<HeaderValue> {
-    match value {
-        b"*" => Some(STAR),
-        b"true" => Some(TRUE),
-        _ => None,
+            .and_then(|index| self.prebuilt.get(index));
+        Answer::build(decision, prebuilt, echoes)
     }
 }
 
@@ -314,9 +333,22 @@ impl fmt::Debug for HttpEngine {
     }
 }
 
-/// How many headers an [`Answer`] keeps inline; more (echoed
-/// `Access-Control-Allow-Headers` lines) spill to the heap.
-const INLINE: usize = NAMES;
+/// `bytes` as a header value: a clone of the first of `candidates` (a
+/// prebuilt constant, the request's own value) holding exactly these bytes,
+/// else a copy. `None` is unreachable: the engine's values are valid.
+fn value_of(bytes: &[u8], candidates: [Option<&HeaderValue>; 2]) -> Option<HeaderValue> {
+    match bytes {
+        b"*" => return Some(STAR),
+        b"true" => return Some(TRUE),
+        _ => {}
+    }
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|value| value.as_bytes() == bytes)
+        .cloned()
+        .or_else(|| HeaderValue::from_bytes(bytes).ok())
+}
 
 /// A decision's effect on the response, owned (`'static`, `Send`): the kind,
 /// the status and the header values. Cheap to keep across an `.await`.
@@ -325,54 +357,86 @@ pub struct Answer {
     kind: Kind,
     allowed: bool,
     status: Option<u16>,
-    inline: [Option<(HeaderName, HeaderValue)>; INLINE],
-    spill: Vec<(HeaderName, HeaderValue)>,
+    /// The values by the position of their name in [`EMITTED`].
+    values: [Option<HeaderValue>; NAMES],
+    /// The `access-control-allow-headers` lines after the first: an echoed
+    /// list that came on several lines.
+    more_allow_headers: Vec<HeaderValue>,
 }
+
+/// The position of `access-control-allow-headers` in [`EMITTED`].
+const ALLOW_HEADERS_AT: usize = 3;
 
 impl Answer {
     /// The answer of a decision, every value copied. [`HttpEngine::prepare`]
     /// does the same without copying.
     pub fn from_decision(decision: &Decision<'_>) -> Answer {
-        Answer::build(decision, |_, h| {
-            fixed(h.value).or_else(|| HeaderValue::from_bytes(h.value).ok())
-        })
+        Answer::build(decision, None, Echoes::default())
     }
 
-    /// Collects the decision's headers; `value(position in EMITTED, header)`
-    /// makes each value.
-    fn build(
-        decision: &Decision<'_>,
-        mut value: impl FnMut(usize, Header<'_>) -> Option<HeaderValue>,
-    ) -> Answer {
-        let mut answer = Answer {
+    /// Collects the decision's values: clones of `prebuilt` constants or of
+    /// the request's `echoes` where they hold the same bytes, else copies.
+    fn build(decision: &Decision<'_>, prebuilt: Option<&Prebuilt>, echoes: Echoes<'_>) -> Answer {
+        let p = prebuilt;
+        let v = &decision.values;
+        let preflight = decision.kind() == Kind::Preflight;
+        let mut more_allow_headers = Vec::new();
+        let allow_headers = match v.allow_headers {
+            AllowHeaders::None => None,
+            AllowHeaders::Value(value) => {
+                value_of(value, [p.and_then(|p| p.allow_headers.as_ref()), None])
+            }
+            AllowHeaders::Echo(lines) => {
+                // The request's own lines, in the same order as the
+                // decision's when it was read from them.
+                let mut own = echoes
+                    .request
+                    .map(|r| r.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).iter());
+                let mut first = None;
+                for line in lines.iter() {
+                    let own_line = own.as_mut().and_then(Iterator::next);
+                    if !holds_name(line) {
+                        continue;
+                    }
+                    let Some(value) = value_of(trim_ows(line), [own_line, None]) else {
+                        continue;
+                    };
+                    if first.is_none() {
+                        first = Some(value);
+                    } else {
+                        more_allow_headers.push(value);
+                    }
+                }
+                first
+            }
+        };
+        let vary = if preflight {
+            p.and_then(|p| p.vary_preflight.as_ref())
+        } else {
+            p.and_then(|p| p.vary.as_ref())
+        };
+        Answer {
             kind: decision.kind(),
             allowed: decision.allowed(),
             status: decision.status(),
-            inline: Default::default(),
-            spill: Vec::new(),
-        };
-        let mut free = answer.inline.iter_mut();
-        let mut headers = decision.headers();
-        while let Some((at, h)) = headers.next_indexed() {
-            // The position in the canonical order is the name's: no search.
-            let entry = match EMITTED.get(at) {
-                Some(name) if name.as_str() == h.name => Some(name.clone()).zip(value(at, h)),
-                // Unreachable (the orders are the same); sent as is.
-                _ => HeaderName::from_bytes(h.name.as_bytes())
-                    .ok()
-                    .zip(HeaderValue::from_bytes(h.value).ok()),
-            };
-            // `None` is unreachable (engine names and values are valid);
-            // sending less fails closed in the browser.
-            let Some(entry) = entry else {
-                continue;
-            };
-            match free.next() {
-                Some(slot) => *slot = Some(entry),
-                None => answer.spill.push(entry),
-            }
+            values: [
+                v.allow_origin
+                    .and_then(|o| value_of(o, [echoes.origin, None])),
+                v.allow_credentials.then_some(TRUE),
+                v.allow_methods.and_then(|m| {
+                    value_of(m, [p.and_then(|p| p.allow_methods.as_ref()), echoes.method])
+                }),
+                allow_headers,
+                v.max_age
+                    .and_then(|m| value_of(m, [p.and_then(|p| p.max_age.as_ref()), None])),
+                v.allow_private_network.then_some(TRUE),
+                v.expose_headers
+                    .and_then(|e| value_of(e, [p.and_then(|p| p.expose.as_ref()), None])),
+                v.vary
+                    .and_then(|vary_value| value_of(vary_value, [vary, None])),
+            ],
+            more_allow_headers,
         }
-        answer
     }
 
     /// What kind of request it was.
@@ -397,59 +461,118 @@ impl Answer {
 
     /// The headers, in the engine's order (`vary` last).
     pub fn headers(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
-        self.inline
+        EMITTED
             .iter()
-            .flatten()
-            .chain(&self.spill)
-            .map(|(n, v)| (n, v))
+            .zip(&self.values)
+            .enumerate()
+            .flat_map(move |(at, (name, value))| {
+                let more: &[HeaderValue] = match at {
+                    ALLOW_HEADERS_AT => &self.more_allow_headers,
+                    _ => &[],
+                };
+                value.iter().chain(more).map(move |value| (name, value))
+            })
+    }
+
+    /// How many header lines the answer writes.
+    fn len(&self) -> usize {
+        self.values.iter().flatten().count() + self.more_allow_headers.len()
     }
 
     /// Writes the answer into a response's headers, with the replace and
     /// merge rules of the [module documentation](self).
     pub fn apply(&self, response: &mut HeaderMap) {
-        if self.kind == Kind::Unhandled {
-            return;
-        }
-        // Most responses carry no CORS header of their own: skip seven
-        // lookups when there is nothing to remove, and the `Vary` merge.
-        let empty = response.is_empty();
-        if !empty {
-            for name in &OWNED {
-                response.remove(name);
-            }
-        }
-        let mut previous = None;
-        for (name, value) in self.headers() {
-            if name == header::VARY {
-                if empty {
-                    // `vary` comes last and once: nothing to merge with.
-                    response.insert(header::VARY, value.clone());
-                } else {
-                    merge_vary(response, value);
-                }
-            } else if previous == Some(name) {
-                // Lines of one name come together: all of them are sent.
-                response.append(name.clone(), value.clone());
-            } else {
-                response.insert(name.clone(), value.clone());
-            }
-            previous = Some(name);
+        if self.kind != Kind::Unhandled {
+            write(
+                response,
+                self.values.clone(),
+                self.more_allow_headers.iter().cloned(),
+            );
         }
     }
 
+    /// [`apply`](Self::apply), moving the values instead of cloning them.
+    pub(crate) fn apply_owned(self, response: &mut HeaderMap) {
+        if self.kind != Kind::Unhandled {
+            write(response, self.values, self.more_allow_headers);
+        }
+    }
     /// The response to a preflight: its status, its headers and an empty
     /// body. `None` when the application handler should run instead.
     pub fn preflight_response<B: Default>(&self) -> Option<Response<B>> {
-        (!self.forward()).then(|| self.response())
+        (!self.forward()).then(|| self.clone().into_response())
     }
 
     /// The preflight response; a status that cannot be (the engine's are all
     /// valid) fails closed as 403.
-    pub(crate) fn response<B: Default>(&self) -> Response<B> {
+    pub(crate) fn into_response<B: Default>(self) -> Response<B> {
         let mut response = Response::new(B::default());
         *response.status_mut() = self.status().unwrap_or(StatusCode::FORBIDDEN);
-        self.apply(response.headers_mut());
+        // Sized once: a preflight answer can hold more lines than a new
+        // map's first allocation.
+        *response.headers_mut() = HeaderMap::with_capacity(self.len());
+        self.apply_owned(response.headers_mut());
         response
+    }
+}
+
+/// Writes an answer's values into a response's headers: see
+/// [`Answer::apply`].
+fn write(
+    response: &mut HeaderMap,
+    values: [Option<HeaderValue>; NAMES],
+    more_allow_headers: impl IntoIterator<Item = HeaderValue>,
+) {
+    // Most responses carry no CORS header of their own: one pass over
+    // their names instead of seven removals, and no `Vary` merge when
+    // the response has none.
+    let (mut owned, mut has_vary) = (false, false);
+    for name in response.keys() {
+        owned |= OWNED.contains(name);
+        has_vary |= name == header::VARY;
+    }
+    if owned {
+        for name in &OWNED {
+            response.remove(name);
+        }
+    }
+    let [
+        origin,
+        credentials,
+        methods,
+        headers,
+        max_age,
+        private_network,
+        expose,
+        vary,
+    ] = values;
+    let mut set = |name: HeaderName, value: Option<HeaderValue>| {
+        if let Some(value) = value {
+            response.insert(name, value);
+        }
+    };
+    set(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    set(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, credentials);
+    set(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
+    set(header::ACCESS_CONTROL_ALLOW_HEADERS, headers);
+    // Lines of one name come together: all of them are sent.
+    for value in more_allow_headers {
+        response.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+    }
+    let mut set = |name: HeaderName, value: Option<HeaderValue>| {
+        if let Some(value) = value {
+            response.insert(name, value);
+        }
+    };
+    set(header::ACCESS_CONTROL_MAX_AGE, max_age);
+    set(ALLOW_PRIVATE_NETWORK, private_network);
+    set(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose);
+    if let Some(value) = vary {
+        if has_vary {
+            merge_vary(response, &value);
+        } else {
+            response.insert(header::VARY, value);
+        }
     }
 }
 

@@ -206,7 +206,9 @@ where
         let answer = self.engine.load().answer(&request);
         if !answer.forward() {
             return ResponseFuture {
-                state: State::Preflight { answer },
+                state: State::Preflight {
+                    answer: Some(answer),
+                },
             };
         }
         let answer = (answer.kind() != crate::Kind::Unhandled).then_some(answer);
@@ -230,8 +232,9 @@ pin_project! {
 pin_project! {
     #[project = StateProj]
     enum State<F> {
-        // Answered here; the response is built when polled.
-        Preflight { answer: Answer },
+        // Answered here; the response is built when polled (once: the
+        // answer is moved into it).
+        Preflight { answer: Option<Answer> },
         // The inner service runs; its response gets `answer` (none when
         // unhandled).
         Inner {
@@ -251,11 +254,16 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Preflight { answer } => Poll::Ready(Ok(answer.response())),
+            StateProj::Preflight { answer } => match answer.take() {
+                Some(answer) => Poll::Ready(Ok(answer.into_response())),
+                // Polled after completion: the same answer, denied (a
+                // future polled again may answer anything but panic).
+                None => Poll::Ready(Ok(forbidden())),
+            },
             StateProj::Inner { future, answer } => {
                 let mut response = ready!(future.poll(cx))?;
-                if let Some(answer) = answer {
-                    answer.apply(response.headers_mut());
+                if let Some(answer) = answer.take() {
+                    answer.apply_owned(response.headers_mut());
                 }
                 Poll::Ready(Ok(response))
             }
@@ -267,4 +275,12 @@ impl<F> fmt::Debug for ResponseFuture<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
+}
+
+/// What a preflight future polled again after its answer answers: a 403
+/// without CORS headers, which a browser reads as denied.
+fn forbidden<B: Default>() -> Response<B> {
+    let mut response = Response::new(B::default());
+    *response.status_mut() = ::http::StatusCode::FORBIDDEN;
+    response
 }
