@@ -123,6 +123,11 @@ fn read<'a>(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> (Reques
         echoes.origin.get_or_insert(origin);
         request = request.origin(origin);
     }
+    // Only a preflight reads the `Access-Control-Request-*` headers: any
+    // other method is answered without looking them up.
+    if method != Method::OPTIONS {
+        return (request, echoes);
+    }
     for method in headers
         .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
         .iter()
