@@ -98,7 +98,7 @@ fn expand_inline(input: TokenStream) -> TokenStream {
 /// One diagnostic of an inline policy: rustc shows the caret itself, so the
 /// message is the code, the name, what is wrong and what to write instead.
 fn inline_message(d: &Diagnostic) -> String {
-    let mut message = format!("{} {}: {}", d.code(), d.name(), d.message);
+    let mut message = format!("{}/{}: {}", d.code(), d.name(), d.message);
     if let Some(label) = &d.label {
         message.push_str(&format!("\n= note: {label}"));
     }
@@ -119,7 +119,7 @@ fn inline_message(d: &Diagnostic) -> String {
 /// command line does (the front end's renderer, without colours).
 fn file_message(d: &Diagnostic, text: &str, path: &str) -> String {
     let rendered = grammar::render(d, text, path, &RenderOptions { color: false });
-    // The renderer's first line is `error[E0006]: message`; rustc already says
+    // The renderer's first line is `error[E0006/invalid-origin]: message`; rustc already says
     // `error:`, so that line is replaced by the one the inline form uses.
     let mut lines = rendered.lines();
     let first = lines.next().unwrap_or_default();
@@ -128,7 +128,7 @@ fn file_message(d: &Diagnostic, text: &str, path: &str) -> String {
         let (line, column) = d.span.line_col(text);
         return format!("{path}:{line}:{column}: {}\n{rendered}", inline_message(d));
     }
-    let mut message = format!("{} {}: {}", d.code(), d.name(), d.message);
+    let mut message = format!("{}/{}: {}", d.code(), d.name(), d.message);
     for line in lines {
         message.push('\n');
         message.push_str(line);

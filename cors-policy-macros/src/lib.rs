@@ -78,7 +78,7 @@ use proc_macro::TokenStream;
 /// offending token:
 ///
 /// ```text
-/// error: E0006 invalid-origin: `https://a.com/x` has a path
+/// error: E0006/invalid-origin: `https://a.com/x` has a path
 ///        = help: write `"https://a.com"` (an origin has no path)
 ///  --> src/main.rs:6:48
 ///   |
@@ -90,7 +90,7 @@ use proc_macro::TokenStream;
 /// and point at the `file = "…"` argument:
 ///
 /// ```text
-/// error: E0012 forbidden-method: `TRACE` is a forbidden method: browsers never let a script send it
+/// error: E0012/forbidden-method: `TRACE` is a forbidden method: browsers never let a script send it
 ///         --> cors/api.cors:4:18
 ///          |
 ///        4 |     methods GET, TRACE
