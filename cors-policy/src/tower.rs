@@ -256,8 +256,8 @@ where
         match self.project().state.project() {
             StateProj::Preflight { answer } => match answer.take() {
                 Some(answer) => Poll::Ready(Ok(answer.into_response())),
-                // Polled after completion: the same answer, denied (a
-                // future polled again may answer anything but panic).
+                // Polled again after it answered: the contract allows any
+                // result; this one denies and does not panic.
                 None => Poll::Ready(Ok(forbidden())),
             },
             StateProj::Inner { future, answer } => {
