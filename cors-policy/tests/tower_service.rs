@@ -352,3 +352,28 @@ async fn the_preflight_status_is_the_policys() {
     assert_eq!(response.body(), "");
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn a_preflight_future_polled_again_denies_without_panicking() {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let engine: Engine = POLICY.parse().unwrap();
+    let mut service = CorsLayer::new(engine).layer(app(Arc::clone(&calls)));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(service.poll_ready(&mut cx).is_ready());
+    let mut future = pin!(service.call(preflight("/api/users", "PUT")));
+    let Poll::Ready(Ok(first)) = future.as_mut().poll(&mut cx) else {
+        panic!("a preflight is answered at once");
+    };
+    assert_eq!(first.status(), StatusCode::NO_CONTENT);
+    assert_eq!(first.headers()[ACAO], ORIGIN);
+    let Poll::Ready(Ok(again)) = future.as_mut().poll(&mut cx) else {
+        panic!("polled again, it still answers");
+    };
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    assert!(again.headers().is_empty(), "{:?}", again.headers());
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
