@@ -1,7 +1,7 @@
 //! compile: a validated policy set into lookup tables and pre-rendered
 //! header values, so that `decide` only looks things up and borrows.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use regex_automata::dfa::{Automaton, StartKind, dense};
@@ -13,6 +13,22 @@ use crate::grammar::model::{self, NameList, OriginMatcher};
 use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::origin::OriginSet;
 use crate::request_headers::is_token;
+
+/// The engine's keyed hash for its lookup tables (origins, hosts, suffixes,
+/// header names, methods): foldhash, several times cheaper than std's
+/// SipHash-1-3 on short keys. `fast::RandomState` seeds every table from a
+/// per-process random seed, so which request values collide is not
+/// predictable from outside — hash-flooding resistance is kept (foldhash is
+/// "minimally DoS-resistant", not a cryptographic PRF). The tables are built
+/// from the policy, never from requests: a request can only look a key up,
+/// never add one, so it cannot grow a collision chain either.
+pub(crate) type FastHash = foldhash::fast::RandomState;
+
+/// A [`HashMap`] with [`FastHash`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, FastHash>;
+
+/// A [`HashSet`] with [`FastHash`].
+pub(crate) type FastSet<T> = HashSet<T, FastHash>;
 
 /// The largest fully compiled DFA (per policy set for paths, per policy for
 /// origin regexes). Over it the engine falls back to a lazy DFA.
@@ -158,7 +174,7 @@ fn whole_match(
 /// request's name is lowercased into a stack buffer and looked up.
 #[derive(Debug, Default)]
 pub(crate) struct NameSet {
-    names: HashSet<Box<[u8]>>,
+    names: FastSet<Box<[u8]>>,
     max_len: usize,
 }
 
@@ -168,7 +184,7 @@ const STACK_NAME: usize = 128;
 
 impl NameSet {
     fn new(names: &[String]) -> NameSet {
-        let names: HashSet<Box<[u8]>> = names
+        let names: FastSet<Box<[u8]>> = names
             .iter()
             .map(|n| n.to_ascii_lowercase().into_bytes().into())
             .collect();
@@ -207,7 +223,7 @@ pub(crate) enum Answer {
 pub(crate) struct CompiledPolicy {
     pub(crate) origins: OriginSet,
     pub(crate) methods_any: bool,
-    pub(crate) methods: HashSet<Box<[u8]>>,
+    pub(crate) methods: FastSet<Box<[u8]>>,
     pub(crate) headers_any: bool,
     pub(crate) headers: NameSet,
     pub(crate) credentials: bool,
@@ -404,10 +420,59 @@ fn list_answer(list: &NameList, credentials: bool, headers: bool) -> Answer {
 /// Path selection: every policy's globs in one anchored pass; pattern i
 /// belongs to policy `owners[i]`, and the lowest matching pattern is the
 /// first policy in file order.
+///
+/// When every glob is a plain literal (`/favicon.ico`), a literal prefix and
+/// a final `/**` (`/api/**`), `**` or an empty `paths` (every path), the
+/// globs are compared byte for byte in order instead (`fast`), which is what
+/// globset does too for such globs; anything else goes through the DFA.
 #[derive(Debug)]
 pub(crate) struct PathMatcher {
+    /// The byte-compared rules, in pattern order (when every glob has one).
+    fast: Option<Vec<(PathRule, usize)>>,
     matcher: Option<MultiMatcher>,
     owners: Vec<usize>,
+}
+
+/// A glob that needs no automaton.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PathRule {
+    /// Every path (an empty `paths`, or `**`).
+    Any,
+    /// Exactly this path.
+    Exact(Box<[u8]>),
+    /// Paths that start with this, a literal ending in `/` (`/api/**` is
+    /// `/api/` then anything, `/` included: globset's `/.*`).
+    Prefix(Box<[u8]>),
+}
+
+/// Over this many patterns, one DFA pass beats comparing them one by one.
+const MAX_FAST_PATHS: usize = 32;
+
+impl PathRule {
+    /// The rule of `glob` when it needs no automaton: no glob syntax
+    /// (`* ? [ ] { } \`) except one `/**` at the very end, or `**` alone.
+    fn of(glob: &str) -> Option<PathRule> {
+        let literal = |s: &str| !s.bytes().any(|b| b"*?[]{}\\".contains(&b));
+        if glob == "**" {
+            return Some(PathRule::Any);
+        }
+        if let Some(prefix) = glob.strip_suffix("/**")
+            && literal(prefix)
+        {
+            let mut bytes = prefix.as_bytes().to_vec();
+            bytes.push(b'/');
+            return Some(PathRule::Prefix(bytes.into()));
+        }
+        literal(glob).then(|| PathRule::Exact(glob.as_bytes().into()))
+    }
+
+    fn matches(&self, path: &[u8]) -> bool {
+        match self {
+            PathRule::Any => true,
+            PathRule::Exact(exact) => **exact == *path,
+            PathRule::Prefix(prefix) => path.starts_with(prefix),
+        }
+    }
 }
 
 /// Compiles a glob as the engine reads `paths`: globset syntax, `*` and `?`
@@ -426,6 +491,27 @@ impl PathMatcher {
         policies: &[model::Policy],
         diagnostics: &mut Vec<Diagnostic>,
     ) -> PathMatcher {
+        let mut fast = Vec::new();
+        for (index, policy) in policies.iter().enumerate() {
+            if policy.paths.is_empty() {
+                fast.push((PathRule::Any, index));
+            }
+            for glob in &policy.paths {
+                match PathRule::of(glob) {
+                    Some(rule) if fast.len() < MAX_FAST_PATHS => fast.push((rule, index)),
+                    _ => return PathMatcher::automaton(policies, diagnostics),
+                }
+            }
+        }
+        PathMatcher {
+            fast: Some(fast),
+            matcher: None,
+            owners: Vec::new(),
+        }
+    }
+
+    /// Every glob compiled into one DFA.
+    fn automaton(policies: &[model::Policy], diagnostics: &mut Vec<Diagnostic>) -> PathMatcher {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
         for (index, policy) in policies.iter().enumerate() {
@@ -452,6 +538,7 @@ impl PathMatcher {
         }
         if patterns.is_empty() {
             return PathMatcher {
+                fast: None,
                 matcher: None,
                 owners,
             };
@@ -459,6 +546,7 @@ impl PathMatcher {
         let syntax = syntax::Config::new().utf8(false).dot_matches_new_line(true);
         match MultiMatcher::build(&patterns, syntax, true) {
             Ok(matcher) => PathMatcher {
+                fast: None,
                 matcher: Some(matcher),
                 owners,
             },
@@ -470,6 +558,7 @@ impl PathMatcher {
                     format!("the path globs do not compile: {message}"),
                 ));
                 PathMatcher {
+                    fast: None,
                     matcher: None,
                     owners,
                 }
@@ -479,6 +568,12 @@ impl PathMatcher {
 
     /// The first policy (in file order) whose `paths` match `path`.
     pub(crate) fn find(&self, path: &[u8]) -> Option<usize> {
+        if let Some(fast) = &self.fast {
+            return fast
+                .iter()
+                .find(|(rule, _)| rule.matches(path))
+                .map(|&(_, owner)| owner);
+        }
         let pattern = self.matcher.as_ref()?.find(path)?;
         self.owners.get(pattern).copied()
     }
@@ -528,6 +623,133 @@ mod tests {
             assert_eq!(m.find(b"ab"), Some(0));
             assert_eq!(m.find(b"x"), None);
         }
+    }
+
+    fn policies(paths: &[&[&str]]) -> Vec<model::Policy> {
+        paths
+            .iter()
+            .enumerate()
+            .map(|(i, globs)| model::Policy {
+                name: format!("p{i}"),
+                span: Default::default(),
+                paths: globs.iter().map(|g| (*g).to_owned()).collect(),
+                origins: Vec::new(),
+                methods: NameList::default(),
+                headers: NameList::default(),
+                expose: NameList::default(),
+                credentials: false,
+                max_age: None,
+                private_network: false,
+                preflight_status: 204,
+            })
+            .collect()
+    }
+
+    /// Paths that sit on every edge of the literal and `/**` rules.
+    const EDGE_PATHS: &[&[u8]] = &[
+        b"",
+        b"/",
+        b"//",
+        b"/api",
+        b"/api/",
+        b"/api//",
+        b"/api//x",
+        b"/apix",
+        b"/apix/y",
+        b"/ap",
+        b"/API/x",
+        b"/api/users/42",
+        b"/api/users/42/",
+        b"/api/\n",
+        b"/api/\r\n",
+        b"/api/\0",
+        b"/api/\xff\xfe",
+        b"/api/\xc3\xa9",
+        b"/\xc3\xa9t\xc3\xa9/x",
+        b"/\xc3\xa9t\xc3\xa9",
+        b"/\xe9t\xe9",
+        b"/static/app.js",
+        b"/static",
+        b"/static/",
+        b"/favicon.ico",
+        b"/favicon.ico/",
+        b"/favicon.icox",
+        b"/favicon_ico",
+        b"favicon.ico",
+        b"/a.b",
+        b"/axb",
+        b"/a+b",
+        b"/a(b)",
+        b"/v1.0/x",
+        b"/v1x0/x",
+        b"api/x",
+        b"/x/api/y",
+        b"/**",
+        b"/api/**",
+    ];
+
+    #[test]
+    fn literal_and_prefix_globs_take_the_fast_path_with_the_dfas_answers() {
+        let sets: &[&[&[&str]]] = &[
+            &[&["/api/**"]],
+            &[&["/api/**"], &[]],
+            &[&["/static/**", "/favicon.ico"], &["/api/**"]],
+            &[&["/api/users/**"], &["/api/**"], &["/**"]],
+            &[&["/**"]],
+            &[&["**"], &["/api/**"]],
+            &[&["/"], &["/api"], &["/api/"]],
+            &[&[""], &["/api/**"]],
+            &[&["/a.b", "/a+b", "/a(b)", "/v1.0/**"]],
+            &[&["/\u{e9}t\u{e9}/**", "/\u{e9}t\u{e9}"]],
+            &[&[], &["/api/**"]],
+            &[&["/api/**"], &["/api/**"], &[]],
+            &[&["//**"]],
+        ];
+        for set in sets {
+            let policies = policies(set);
+            let mut diagnostics = Vec::new();
+            let fast = PathMatcher::new(&policies, &mut diagnostics);
+            let dfa = PathMatcher::automaton(&policies, &mut diagnostics);
+            assert!(diagnostics.is_empty(), "{set:?}: {diagnostics:?}");
+            assert!(fast.fast.is_some(), "{set:?} is not on the fast path");
+            assert!(dfa.fast.is_none() && dfa.matcher.is_some());
+            for path in EDGE_PATHS {
+                assert_eq!(
+                    fast.find(path),
+                    dfa.find(path),
+                    "{set:?} on {:?}",
+                    String::from_utf8_lossy(path)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_trailing_double_star_needs_the_slash() {
+        let m = PathMatcher::new(&policies(&[&["/api/**"]]), &mut Vec::new());
+        assert_eq!(m.find(b"/api/"), Some(0));
+        assert_eq!(m.find(b"/api//x"), Some(0));
+        assert_eq!(m.find(b"/api"), None);
+        assert_eq!(m.find(b"/apix"), None);
+        assert_eq!(m.find(b""), None);
+    }
+
+    #[test]
+    fn globs_with_syntax_keep_the_dfa() {
+        for glob in [
+            "/api/*", "/a/**/b", "/a?", "/[ab]", "/{a,b}", "/a\\*", "/api/**/", "/api**", "**/x",
+            "/a]", "/a}",
+        ] {
+            let set = policies(&[&[glob]]);
+            let m = PathMatcher::new(&set, &mut Vec::new());
+            assert!(m.fast.is_none(), "{glob}");
+        }
+        // Too many patterns: one DFA pass.
+        let globs: Vec<String> = (0..=MAX_FAST_PATHS).map(|i| format!("/p{i}/**")).collect();
+        let globs: Vec<&str> = globs.iter().map(String::as_str).collect();
+        let m = PathMatcher::new(&policies(&[&globs]), &mut Vec::new());
+        assert!(m.fast.is_none());
+        assert_eq!(m.find(b"/p3/x"), Some(0));
     }
 
     #[test]

@@ -3,9 +3,7 @@
 //! host lookup for port wildcards, label-suffix lookup for `*.` subdomains,
 //! one regex pass.
 
-use std::collections::HashMap;
-
-use crate::compile::MultiMatcher;
+use crate::compile::{FastMap, MultiMatcher};
 use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
 
 /// A request `Origin` that is a serialized origin exactly as a browser sends
@@ -162,8 +160,40 @@ pub(crate) enum Found {
 /// Port patterns under one (scheme, host or suffix) key, in entry order.
 type PortEntries = Vec<(PortPattern, usize)>;
 
-/// scheme → host (or suffix) → port patterns.
-type ByScheme = HashMap<Box<[u8]>, HashMap<Box<[u8]>, PortEntries>>;
+/// host (or suffix) → port patterns.
+type ByHost = FastMap<Box<[u8]>, PortEntries>;
+
+/// scheme → host (or suffix) → port patterns. A policy names a scheme or
+/// two, so the schemes are compared in a row rather than hashed.
+type ByScheme = Vec<(Box<[u8]>, ByHost)>;
+
+/// The hosts (or suffixes) of `scheme`, if any.
+fn by_scheme<'t>(table: &'t ByScheme, scheme: &[u8]) -> Option<&'t ByHost> {
+    table
+        .iter()
+        .find(|(s, _)| **s == *scheme)
+        .map(|(_, hosts)| hosts)
+}
+
+/// A set of lengths 0–255: which suffix lengths `subdomains` holds, so a
+/// candidate of another length is not hashed.
+#[derive(Debug, Default)]
+struct Lengths([u64; 4]);
+
+impl Lengths {
+    fn insert(&mut self, len: usize) {
+        // Longer suffixes are always looked up (see `contains`).
+        if let Some(word) = self.0.get_mut(len / 64) {
+            *word |= 1u64 << (len % 64);
+        }
+    }
+
+    fn contains(&self, len: usize) -> bool {
+        self.0
+            .get(len / 64)
+            .is_none_or(|word| word & (1u64 << (len % 64)) != 0)
+    }
+}
 
 /// One policy's origins, compiled.
 #[derive(Debug, Default)]
@@ -172,8 +202,10 @@ pub(crate) struct OriginSet {
     any: bool,
     /// The first `null` entry.
     null: Option<usize>,
+    /// No `null`, port or subdomain pattern, no regex: only `exact`.
+    exact_only: bool,
     /// Exact serialized origins → first entry.
-    exact: HashMap<Box<[u8]>, usize>,
+    exact: FastMap<Box<[u8]>, usize>,
     /// The longest key of `exact`: a longer origin is not hashed.
     max_exact_len: usize,
     /// scheme → host → port patterns (patterns with an exact host).
@@ -182,6 +214,8 @@ pub(crate) struct OriginSet {
     subdomains: ByScheme,
     /// The longest suffix in `subdomains`: longer candidates are not looked up.
     max_suffix_len: usize,
+    /// The lengths of the suffixes in `subdomains`.
+    suffix_lens: Lengths,
     /// The regexes, anchored, in one pass; pattern i → entry `regex_entries[i]`.
     regex: Option<MultiMatcher>,
     regex_entries: Vec<usize>,
@@ -216,15 +250,24 @@ impl OriginSet {
                         HostPattern::Exact(host) => (&mut set.hosts, host),
                         HostPattern::Subdomains(suffix) => {
                             set.max_suffix_len = set.max_suffix_len.max(suffix.len());
+                            set.suffix_lens.insert(suffix.len());
                             (&mut set.subdomains, suffix)
                         }
                     };
-                    table
-                        .entry(pattern.scheme.as_bytes().into())
-                        .or_default()
-                        .entry(key.as_bytes().into())
-                        .or_default()
-                        .push((pattern.port.clone(), index));
+                    let scheme = pattern.scheme.as_bytes();
+                    let at = match table.iter().position(|(s, _)| **s == *scheme) {
+                        Some(at) => at,
+                        None => {
+                            table.push((scheme.into(), ByHost::default()));
+                            table.len() - 1
+                        }
+                    };
+                    if let Some((_, hosts)) = table.get_mut(at) {
+                        hosts
+                            .entry(key.as_bytes().into())
+                            .or_default()
+                            .push((pattern.port.clone(), index));
+                    }
                 }
                 OriginMatcher::Regex(re) => {
                     // Wrapped only once it parses alone: `a)|(.*` would
@@ -238,6 +281,10 @@ impl OriginSet {
         if !patterns.is_empty() {
             set.regex = Some(regex(&patterns)?);
         }
+        set.exact_only = set.null.is_none()
+            && set.hosts.is_empty()
+            && set.subdomains.is_empty()
+            && set.regex.is_none();
         Ok(set)
     }
 
@@ -256,11 +303,7 @@ impl OriginSet {
         // origin is parsed only when it misses, to tell a malformed origin
         // from one not allowed. A key of `exact` is a tuple origin that
         // parses, so a hit is the same answer as the full path below.
-        let exact_only = self.null.is_none()
-            && self.hosts.is_empty()
-            && self.subdomains.is_empty()
-            && self.regex.is_none();
-        if exact_only {
+        if self.exact_only {
             if origin.len() <= self.max_exact_len
                 && let Some(&index) = self.exact.get(origin)
             {
@@ -290,14 +333,16 @@ impl OriginSet {
                 {
                     consider(index);
                 }
-                if let Some(entries) = self.hosts.get(scheme).and_then(|hosts| hosts.get(host)) {
+                if let Some(entries) =
+                    by_scheme(&self.hosts, scheme).and_then(|hosts| hosts.get(host))
+                {
                     for (pattern, index) in entries {
                         if port_matches(pattern, port) {
                             consider(*index);
                         }
                     }
                 }
-                if let Some(suffixes) = self.subdomains.get(scheme) {
+                if let Some(suffixes) = by_scheme(&self.subdomains, scheme) {
                     self.find_subdomain(suffixes, host, port, &mut consider);
                 }
             }
@@ -318,7 +363,7 @@ impl OriginSet {
     /// the last `max_suffix_len` bytes are looked up.
     fn find_subdomain(
         &self,
-        suffixes: &HashMap<Box<[u8]>, PortEntries>,
+        suffixes: &ByHost,
         host: &[u8],
         port: Option<u16>,
         consider: &mut impl FnMut(usize),
@@ -335,7 +380,7 @@ impl OriginSet {
             }
             label_start = at + 1;
             let suffix = host.get(at + 1..).unwrap_or_default();
-            if suffix.len() > self.max_suffix_len {
+            if suffix.len() > self.max_suffix_len || !self.suffix_lens.contains(suffix.len()) {
                 continue;
             }
             if let Some(entries) = suffixes.get(suffix) {
