@@ -169,6 +169,27 @@ fn comments_are_kept_by_every_form() {
 }
 
 #[test]
+fn a_header_block_set_apart_by_a_blank_line_stays_apart() {
+    let header = "// Policies of the example app.\n// Owner: platform team.\n\npolicy \"a\" {\n    origins \"https://a.com\"\n}\n";
+    let r = run_stdin(&["fmt", "-"], header.as_bytes());
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, header, "")
+    );
+    let r = run_stdin(&["fmt", "--check", "-"], header.as_bytes());
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    // Several blank lines (after a commented-out group too) become one.
+    let spaced = header
+        .replace("team.\n\n", "team.\n\n\n\n")
+        .replace("    origins", "    // methods GET\n\n\n    origins");
+    let r = run_stdin(&["fmt", "-"], spaced.as_bytes());
+    assert_eq!(
+        r.stdout,
+        header.replace("    origins", "    // methods GET\n\n    origins")
+    );
+}
+
+#[test]
 fn the_bundled_example_is_canonical() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/policies/api.cors");
     let r = run(&["fmt", "--check", example]);

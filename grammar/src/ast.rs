@@ -16,6 +16,13 @@
 //! - after the last statement, before `}`: the policy's
 //!   [`Policy::closing_comments`] `before`; after `}` on its line: their `after`;
 //! - after the last policy: [`File::trailing_comments`].
+//!
+//! A comment on a line of its own also records whether a blank line follows
+//! it ([`Comment::blank_line_after`]), so that a header block or a
+//! commented-out group set apart from what follows stays set apart. The
+//! formatter prints one blank line for any number; it never prints one
+//! before `}` or at the end of the file, so there the parser does not record
+//! it either (see [`Comment::blank_line_after`]).
 use crate::span::{Span, Spanned};
 
 /// A whole policy file: one or more `policy "name" { … }` blocks, in file order.
@@ -46,15 +53,33 @@ pub struct Comment {
     pub text: String,
     /// Where it was written.
     pub span: Span,
+    /// Whether one or more blank lines separate this comment from what comes
+    /// next (the next comment, or the policy or statement it goes before);
+    /// the formatter keeps one. Only a comment on a line of its own has one
+    /// ([`Comments::before`], [`File::trailing_comments`]), never a comment
+    /// after a line's last token ([`Comments::after`]) — and never the last
+    /// comment before a policy's `}` nor the last comment of the file, where
+    /// the canonical form has no blank line (the parser leaves it `false`
+    /// there and the formatter prints none).
+    pub blank_line_after: bool,
 }
 
 impl Comment {
-    /// A comment with this text (`// …` or `/* … */`).
+    /// A comment with this text (`// …` or `/* … */`), without a blank line
+    /// after it.
     pub fn new(text: impl Into<String>, span: Span) -> Self {
         Self {
             text: text.into(),
             span,
+            blank_line_after: false,
         }
+    }
+
+    /// This comment, with [`Comment::blank_line_after`] set to `blank`.
+    #[must_use]
+    pub fn with_blank_line_after(mut self, blank: bool) -> Self {
+        self.blank_line_after = blank;
+        self
     }
 
     /// Whether this is a `//` comment, which runs to the end of its line.
@@ -65,7 +90,7 @@ impl Comment {
 
 impl PartialEq for Comment {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        self.text == other.text && self.blank_line_after == other.blank_line_after
     }
 }
 

@@ -8,6 +8,9 @@
 //! durations in the largest unit that divides them exactly. Comments are kept
 //! as written, each where the AST put it: on lines of their own before
 //! `policy`, a statement or `}`, or after a line's last token on that line.
+//! A comment on a line of its own is followed by one blank line where the
+//! source had one or more ([`ast::Comment::blank_line_after`]) — except the
+//! last one before `}` and the last one of the file, which never are.
 
 use std::fmt::Write as _;
 
@@ -28,7 +31,7 @@ pub fn format(file: &ast::File) -> String {
         if i > 0 {
             out.push('\n');
         }
-        own_lines(&mut out, "", &policy.comments.before);
+        own_lines(&mut out, "", &policy.comments.before, Last::BeforeNode);
         out.push_str("policy ");
         out.push_str(&quoted(&policy.name.value));
         out.push_str(" {");
@@ -37,28 +40,52 @@ pub fn format(file: &ast::File) -> String {
             if j > 0 && statement.blank_line_before {
                 out.push('\n');
             }
-            own_lines(&mut out, INDENT, &statement.comments.before);
+            own_lines(
+                &mut out,
+                INDENT,
+                &statement.comments.before,
+                Last::BeforeNode,
+            );
             out.push_str(INDENT);
             statement_text(&mut out, &statement.kind);
             same_line(&mut out, &statement.comments.after);
         }
-        own_lines(&mut out, INDENT, &policy.closing_comments.before);
+        own_lines(
+            &mut out,
+            INDENT,
+            &policy.closing_comments.before,
+            Last::NoBlankLine,
+        );
         out.push('}');
         same_line(&mut out, &policy.closing_comments.after);
     }
     if !file.trailing_comments.is_empty() {
         out.push('\n');
-        own_lines(&mut out, "", &file.trailing_comments);
+        own_lines(&mut out, "", &file.trailing_comments, Last::NoBlankLine);
     }
     out
 }
 
-/// Comments each on a line of its own.
-fn own_lines(out: &mut String, indent: &str, comments: &[Comment]) {
-    for c in comments {
+/// What follows the last of a run of comments on lines of their own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// A policy or a statement: a blank line may separate them.
+    BeforeNode,
+    /// `}` or the end of the file: no blank line, whatever the flag says.
+    NoBlankLine,
+}
+
+/// Comments each on a line of its own, each followed by a blank line where
+/// it has [`Comment::blank_line_after`] (not the last one before [`Last::NoBlankLine`]).
+fn own_lines(out: &mut String, indent: &str, comments: &[Comment], last: Last) {
+    for (i, c) in comments.iter().enumerate() {
         out.push_str(indent);
         out.push_str(&c.text);
         out.push('\n');
+        let is_last = i + 1 == comments.len();
+        if c.blank_line_after && !(is_last && last == Last::NoBlankLine) {
+            out.push('\n');
+        }
     }
 }
 

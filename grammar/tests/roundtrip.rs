@@ -113,6 +113,130 @@ fn one_blank_line_is_kept_between_statements_never_after_the_brace() {
 }
 
 #[test]
+fn a_header_block_keeps_its_blank_line() {
+    let src = "// Policies of the example app.
+// Owner: platform team.
+
+policy \"a\" {
+    origins \"https://a.com\"
+}
+";
+    assert_eq!(format_source(src).unwrap(), src);
+    let file = parse(src).unwrap();
+    let header = &file.policies[0].comments.before;
+    assert!(!header[0].blank_line_after);
+    assert!(header[1].blank_line_after);
+    // The blank line takes part in equality: without it the file differs.
+    let glued = parse(&src.replace("team.\n\n", "team.\n")).unwrap();
+    assert_ne!(file, glued);
+    assert_eq!(
+        format_source(&src.replace("team.\n\n", "team.\n")).unwrap(),
+        src.replace("team.\n\n", "team.\n")
+    );
+}
+
+#[test]
+fn blank_lines_after_comments_collapse_to_one() {
+    let src = "/* license */\r\n\r\n\r\n// header\n\n \n\t\npolicy \"p\" { /* open */
+    origins *
+
+
+    // methods GET, POST
+    // headers x-a
+
+
+
+    // expose x-b
+    /* then */ methods GET
+    headers x-c, // inside the list
+
+
+        x-d
+    // closing group
+
+    // last before the brace
+
+
+}
+
+policy \"q\" { origins * }
+
+
+// trailing
+
+
+/* last of the file */
+
+
+";
+    let expected = "/* license */
+
+// header
+
+policy \"p\" { /* open */
+    origins *
+
+    // methods GET, POST
+    // headers x-a
+
+    // expose x-b
+    /* then */
+    methods GET
+    // inside the list
+
+    headers x-c, x-d
+    // closing group
+
+    // last before the brace
+}
+
+policy \"q\" {
+    origins *
+}
+
+// trailing
+
+/* last of the file */
+";
+    let formatted = format_source(src).unwrap();
+    assert_eq!(formatted, expected);
+    assert_eq!(format_source(&formatted).unwrap(), formatted);
+    assert_eq!(parse(&formatted).unwrap(), parse(src).unwrap());
+
+    let file = parse(src).unwrap();
+    let p = &file.policies[0];
+    // Same-line comments never carry a blank line.
+    assert!(!p.comments.after[0].blank_line_after);
+    let group = &p.statements[1].comments.before;
+    assert_eq!(
+        group.iter().map(|c| c.blank_line_after).collect::<Vec<_>>(),
+        [false, true, false, false]
+    );
+    // Before `}` and at the end of the file the blank line is not kept.
+    let closing = &p.closing_comments.before;
+    assert!(closing[0].blank_line_after);
+    assert!(!closing[1].blank_line_after);
+    assert!(file.trailing_comments[0].blank_line_after);
+    assert!(!file.trailing_comments[1].blank_line_after);
+}
+
+#[test]
+fn a_blank_line_after_a_comment_where_the_canonical_form_has_none_is_not_printed() {
+    // A hand-built AST may set the flag where no text keeps it: the output
+    // is then the canonical text, with no blank line before `}` or at the end.
+    let mut file =
+        parse("policy \"p\" {\n    origins * // same line\n    // closing\n}\n// end\n").unwrap();
+    let p = &mut file.policies[0];
+    p.statements[0].comments.after[0].blank_line_after = true;
+    p.closing_comments.before[0].blank_line_after = true;
+    file.trailing_comments[0].blank_line_after = true;
+    assert_eq!(
+        format(&file),
+        "policy \"p\" {\n    origins * // same line\n    // closing\n}\n\n// end\n"
+    );
+}
+
+#[test]
 fn canonical_form_examples() {
     let messy = r###"policy   "a" { origins "https://a.example" ,null;methods "GET" , "M SEARCH",*
         headers "X-Custom"; expose x-a
@@ -255,11 +379,27 @@ fn comment() -> impl Strategy<Value = Comment> {
     prop_oneof![line_comment(), block_comment()]
 }
 
-/// Comments on lines of their own: usually none.
-fn own_lines() -> impl Strategy<Value = Vec<Comment>> {
+/// What follows a run of comments on lines of their own.
+#[derive(Clone, Copy)]
+enum Before {
+    /// A policy or a statement: the last comment may have a blank line after it.
+    Node,
+    /// `}` or the end of the file: the last one has none (the canonical form
+    /// has no blank line there).
+    End,
+}
+
+/// Comments on lines of their own, some followed by a blank line: usually none.
+fn own_lines(before: Before) -> impl Strategy<Value = Vec<Comment>> {
+    let flagged = (comment(), any::<bool>()).prop_map(|(c, b)| c.with_blank_line_after(b));
     prop_oneof![
         3 => Just(Vec::new()),
-        1 => proptest::collection::vec(comment(), 1..3),
+        1 => proptest::collection::vec(flagged, 1..4).prop_map(move |mut comments| {
+            if let (Before::End, Some(last)) = (before, comments.last_mut()) {
+                last.blank_line_after = false;
+            }
+            comments
+        }),
     ]
 }
 
@@ -278,12 +418,12 @@ fn same_line() -> impl Strategy<Value = Vec<Comment>> {
     ]
 }
 
-fn comments() -> impl Strategy<Value = Comments> {
-    (own_lines(), same_line()).prop_map(|(before, after)| Comments { before, after })
+fn comments(before: Before) -> impl Strategy<Value = Comments> {
+    (own_lines(before), same_line()).prop_map(|(before, after)| Comments { before, after })
 }
 
 fn file() -> impl Strategy<Value = File> {
-    let statement = (statement_kind(), comments(), any::<bool>()).prop_map(
+    let statement = (statement_kind(), comments(Before::Node), any::<bool>()).prop_map(
         |(kind, comments, blank_line_before)| Statement {
             comments,
             blank_line_before,
@@ -293,8 +433,8 @@ fn file() -> impl Strategy<Value = File> {
     let policy = (
         spanned(text()),
         proptest::collection::vec(statement, 0..6),
-        comments(),
-        comments(),
+        comments(Before::Node),
+        comments(Before::End),
     )
         .prop_map(|(name, mut statements, comments, closing_comments)| {
             // A policy's first statement has no blank line before it.
@@ -307,12 +447,14 @@ fn file() -> impl Strategy<Value = File> {
                 ..Policy::new(name, statements, Span::default())
             }
         });
-    (proptest::collection::vec(policy, 1..4), own_lines()).prop_map(
-        |(policies, trailing_comments)| File {
+    (
+        proptest::collection::vec(policy, 1..4),
+        own_lines(Before::End),
+    )
+        .prop_map(|(policies, trailing_comments)| File {
             policies,
             trailing_comments,
-        },
-    )
+        })
 }
 
 proptest! {

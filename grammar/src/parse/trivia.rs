@@ -1,6 +1,9 @@
 //! Comments onto the AST: each comment of a file that parsed goes to the node
 //! it sits next to (see the `ast` module docs for where), so that the
-//! formatter can print it back.
+//! formatter can print it back. A comment on a line of its own also records
+//! whether a blank line follows it, except where the canonical form has
+//! none: after the last comment before a policy's `}` and at the end of the
+//! file.
 
 use super::lex::{self, TokKind};
 use crate::Span;
@@ -47,10 +50,21 @@ pub(super) fn attach(src: &str, comments: &[Span], policies: &mut [ast::Policy])
         }
 
         policy.closing_comments.before = queue.take_before(close_start);
+        no_blank_line_after_last(&mut policy.closing_comments.before);
         let limit = policies.peek().map_or(src.len(), |p| p.span.start);
         queue.take_after(policy.span.end, limit, &mut policy.closing_comments.after);
     }
-    queue.take_before(src.len())
+    let mut trailing = queue.take_before(src.len());
+    no_blank_line_after_last(&mut trailing);
+    trailing
+}
+
+/// The last comment before `}` or the end of the file: a blank line there is
+/// not part of the canonical form, so it is not recorded.
+fn no_blank_line_after_last(comments: &mut [Comment]) {
+    if let Some(last) = comments.last_mut() {
+        last.blank_line_after = false;
+    }
 }
 
 struct Queue<'a> {
@@ -82,10 +96,27 @@ impl Queue<'_> {
             if span.start >= pos {
                 break;
             }
-            out.push(self.comment(span));
+            let blank = self.blank_line_after(span);
+            out.push(self.comment(span).with_blank_line_after(blank));
             self.next += 1;
         }
         out
+    }
+
+    /// Whether an empty line follows the comment at `span` (the next one,
+    /// `self.next`) before the next thing: the next comment or token. Only
+    /// the whitespace (and `;`) up to that thing is looked at, so that this
+    /// stays linear in the file.
+    fn blank_line_after(&self, span: Span) -> bool {
+        let limit = self
+            .comments
+            .get(self.next + 1)
+            .map_or(self.src.len(), |c| c.start);
+        let gap = self.src.get(span.end..limit).unwrap_or("");
+        let to = gap
+            .find(|c: char| !c.is_whitespace() && c != ';')
+            .map_or(limit, |i| span.end + i);
+        has_blank_line(self.src, span.end, to)
     }
 
     /// The comments after `from` on the same line (before `limit`); returns
