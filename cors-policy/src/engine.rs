@@ -40,6 +40,13 @@ use crate::{Decision, Error, Kind, Reason, Request};
 ///   sends it; anything else (uppercase, whitespace, a path, userinfo, a
 ///   default port written out, …) is denied before any pattern sees it
 ///   (see "Origins" below);
+/// - an `Origin` longer than [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN)
+///   (1 KiB) is denied as malformed ([`Reason::MalformedOrigin`]) on its
+///   length alone, before it is hashed, parsed or matched: a serialized
+///   origin is a scheme, `://`, a host — a DNS name is at most 253 bytes, an
+///   IPv6 literal 41 — and a `:port`, so a real one is under 300 bytes, and
+///   a hostile one costs no more than a real one (a policy with `origins *`
+///   answers `*` without reading the origin at all);
 /// - no response header value it emits contains CR, LF, NUL or any other byte
 ///   a header value cannot carry: a request whose echo would need one is
 ///   denied.

@@ -23,6 +23,7 @@ mod trace;
 pub use decision::{Decision, Header, Headers, Kind};
 pub use engine::Engine;
 pub use error::Error;
+pub use origin::MAX_ORIGIN_LEN;
 pub use reason::Reason;
 pub use request::{
     HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,

@@ -6,6 +6,18 @@
 use crate::compile::{FastMap, MultiMatcher};
 use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
 
+/// The longest `Origin` value the engine reads; a longer one is denied as
+/// malformed (`malformed-origin`) before it is hashed, parsed or matched.
+///
+/// A serialized origin is a scheme, `://`, a host and an optional `:port`.
+/// A host a browser can have loaded a page from is a DNS name (at most 253
+/// bytes), an IPv4 address (at most 15) or an IPv6 literal (at most 41 with
+/// its brackets), so a real origin is under 300 bytes even with a long
+/// scheme (`chrome-extension://` and a 32-byte id is 51). The cap is over
+/// three times that, and it bounds the work a hostile `Origin` can cost
+/// (without it a 64 KiB value is read whole).
+pub const MAX_ORIGIN_LEN: usize = 1024;
+
 /// A request `Origin` that is a serialized origin exactly as a browser sends
 /// it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -294,10 +306,16 @@ impl OriginSet {
     }
 
     /// Checks a request's `Origin`: the first entry (in file order) that
-    /// matches. Linear in the origin's length; allocates nothing.
+    /// matches. Linear in the origin's length, which is capped
+    /// ([`MAX_ORIGIN_LEN`]); allocates nothing.
     pub(crate) fn find(&self, origin: &[u8]) -> Found {
         if self.any {
+            // Answered `*` whatever the origin, malformed or too long.
             return Found::Any;
+        }
+        // The cap first, in O(1): an over-long origin is never read.
+        if origin.len() > MAX_ORIGIN_LEN {
+            return Found::Malformed;
         }
         // Exact origins only (the common case): one hash lookup, and the
         // origin is parsed only when it misses, to tell a malformed origin

@@ -95,6 +95,9 @@ impl Answer {
 const LINES_CAP: usize = 64;
 const BYTES_CAP: usize = 8192;
 const NAMES_CAP: usize = 64;
+/// The longest `Origin` read (the engine's `MAX_ORIGIN_LEN`): a real
+/// serialized origin is under 300 bytes.
+const ORIGIN_CAP: usize = 1024;
 
 /// Answers `request` under `policies`, straight from the specification.
 pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
@@ -169,6 +172,9 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
     if any_origin {
         answer.reason = "any-origin";
     } else {
+        if origin.len() > ORIGIN_CAP {
+            return deny(answer, "malformed-origin");
+        }
         let Some(parts) = canonical_origin(origin) else {
             return deny(answer, "malformed-origin");
         };

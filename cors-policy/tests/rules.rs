@@ -748,6 +748,96 @@ fn origins_subdomain_wildcard_is_label_bounded() {
     assert!(allowed(&format!("https://{}.example.com", "a".repeat(63))));
 }
 
+/// An origin of exactly `len` bytes under `example.com`, its host made of
+/// 63-byte labels (so that `*.example.com` can match it too).
+fn long_origin(len: usize) -> String {
+    let (prefix, suffix) = ("https://", ".example.com");
+    let mut host = String::new();
+    while host.len() < len - prefix.len() - suffix.len() {
+        host.push(if host.len() % 64 == 63 { '.' } else { 'a' });
+    }
+    assert!(!host.ends_with('.'));
+    let origin = format!("{prefix}{host}{suffix}");
+    assert_eq!(origin.len(), len);
+    origin
+}
+
+#[test]
+fn origins_over_the_length_cap_are_malformed_whatever_the_strategy() {
+    use cors_policy::MAX_ORIGIN_LEN;
+    use cors_policy::reference::{self, Answer, RefRequest};
+    let at_cap = long_origin(MAX_ORIGIN_LEN);
+    let over = long_origin(MAX_ORIGIN_LEN + 1);
+    let policies = [
+        // Exact entries only (the hash-only path), one of them the long one.
+        policy("exact", &[], &["https://app.example.com", &at_cap]),
+        policy("wild", &[], &["https://*.example.com"]),
+        policy("ports", &[], &["https://app.example.com:*", &at_cap]),
+        policy("regex", &[], &[r"regex:https://[a-z.]+\.example\.com"]),
+        policy("over", &[], &[&over]),
+    ];
+    for p in policies {
+        let name = p.name.clone();
+        let e = engine(vec![p.clone()]);
+        for preflight in [false, true] {
+            let request = |origin: &str| RefRequest {
+                method: if preflight {
+                    b"OPTIONS".to_vec()
+                } else {
+                    b"GET".to_vec()
+                },
+                path: b"/".to_vec(),
+                origins: vec![origin.as_bytes().to_vec()],
+                request_methods: if preflight {
+                    vec![b"GET".to_vec()]
+                } else {
+                    vec![]
+                },
+                ..RefRequest::default()
+            };
+            for origin in [&at_cap, &over] {
+                let request = request(origin);
+                let d = e.decide(&request.to_request());
+                assert_eq!(
+                    Answer::of(&d),
+                    reference::decide(std::slice::from_ref(&p), &request),
+                    "{name}: {} bytes",
+                    origin.len()
+                );
+                if origin.len() > MAX_ORIGIN_LEN {
+                    assert_eq!(
+                        d.reason(),
+                        Reason::MalformedOrigin {
+                            origin: origin.as_bytes()
+                        },
+                        "{name}"
+                    );
+                } else {
+                    assert_eq!(d.allowed(), name != "over", "{name}");
+                }
+            }
+        }
+    }
+    // `origins *` reads nothing of the origin: `*` even over the cap.
+    let e = engine(vec![policy("star", &[], &["*"])]);
+    let d = e.decide(&Request::new("GET", "/").origin(over.as_str()));
+    assert_eq!(d.reason(), Reason::AnyOrigin);
+    assert_eq!(header(&d, ACAO).as_deref(), Some("*"));
+}
+
+#[test]
+fn a_long_origin_is_cut_short_in_the_reason() {
+    let over = long_origin(cors_policy::MAX_ORIGIN_LEN + 1);
+    let e = engine(vec![policy("p", &[], &["https://app.example.com"])]);
+    let d = e.decide(&Request::new("GET", "/").origin(over.as_str()));
+    let shown = d.reason().to_string();
+    assert!(shown.contains("… (1025 bytes)"), "{shown}");
+    assert!(shown.len() < 200, "{shown}");
+    assert!(!shown.contains(&over));
+    let debug = format!("{:?}", d.reason());
+    assert!(debug.len() < 200, "{debug}");
+}
+
 #[test]
 fn origins_port_wildcard_by_host() {
     let e = engine(vec![policy("p", &[], &["http://localhost:*"])]);
