@@ -196,6 +196,11 @@ impl NameSet {
         if name.len() > self.max_len {
             return false;
         }
+        // Browsers send the names lowercase (Fetch lowercases them): those
+        // are looked up as they are, without a copy.
+        if !has_uppercase(name) {
+            return self.names.contains(name);
+        }
         let mut buf = [0u8; STACK_NAME];
         if let Some(lower) = buf.get_mut(..name.len()) {
             for (to, from) in lower.iter_mut().zip(name) {
@@ -205,6 +210,13 @@ impl NameSet {
         }
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
+}
+
+/// Whether any byte is `A-Z`: without short-circuit, so that it vectorizes.
+fn has_uppercase(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(false, |up, &b| up | (b.wrapping_sub(b'A') < 26))
 }
 
 /// How a preflight's requested method or headers are answered.
@@ -466,11 +478,22 @@ impl PathRule {
         literal(glob).then(|| PathRule::Exact(glob.as_bytes().into()))
     }
 
-    fn matches(&self, path: &[u8]) -> bool {
+    /// Whether the rule matches the path of `target` (the path with its
+    /// query string, if any): no rule holds a `?` (it is glob syntax), so the
+    /// query needs no cutting — a prefix is a prefix of the path exactly when
+    /// it is one of the target, and an exact path must be followed by the end
+    /// or by the `?` that starts the query.
+    #[inline]
+    fn matches(&self, target: &[u8]) -> bool {
         match self {
             PathRule::Any => true,
-            PathRule::Exact(exact) => **exact == *path,
-            PathRule::Prefix(prefix) => path.starts_with(prefix),
+            PathRule::Exact(exact) => match target.get(exact.len()..) {
+                Some(rest) => {
+                    matches!(rest.first(), None | Some(b'?')) && target.starts_with(exact)
+                }
+                None => false,
+            },
+            PathRule::Prefix(prefix) => target.starts_with(prefix),
         }
     }
 }
@@ -566,14 +589,27 @@ impl PathMatcher {
         }
     }
 
-    /// The first policy (in file order) whose `paths` match `path`.
-    pub(crate) fn find(&self, path: &[u8]) -> Option<usize> {
-        if let Some(fast) = &self.fast {
-            return fast
+    /// The first policy (in file order) whose `paths` match the path of
+    /// `target`: a request's path with its query string, which is cut at the
+    /// first `?` (the fast rules need no cutting, see [`PathRule::matches`]).
+    #[inline]
+    pub(crate) fn find(&self, target: &[u8]) -> Option<usize> {
+        match &self.fast {
+            Some(fast) => fast
                 .iter()
-                .find(|(rule, _)| rule.matches(path))
-                .map(|&(_, owner)| owner);
+                .find(|(rule, _)| rule.matches(target))
+                .map(|&(_, owner)| owner),
+            None => self.find_by_automaton(target),
         }
+    }
+
+    /// [`find`](Self::find) through the DFA.
+    #[inline(never)]
+    fn find_by_automaton(&self, target: &[u8]) -> Option<usize> {
+        let path = match target.iter().position(|&b| b == b'?') {
+            Some(at) => target.get(..at).unwrap_or(target),
+            None => target,
+        };
         let pattern = self.matcher.as_ref()?.find(path)?;
         self.owners.get(pattern).copied()
     }
@@ -686,6 +722,20 @@ mod tests {
         b"/x/api/y",
         b"/**",
         b"/api/**",
+        b"?",
+        b"?x",
+        b"/?",
+        b"/api?",
+        b"/api?/x",
+        b"/api/?x",
+        b"/api/x?y=/z",
+        b"/apix?a",
+        b"/favicon.ico?v=2",
+        b"/favicon.ico??",
+        b"/favicon.icox?v=2",
+        b"/favicon.ic?o",
+        b"/static?/x",
+        b"/a.b?",
     ];
 
     #[test]
@@ -714,9 +764,11 @@ mod tests {
             assert!(fast.fast.is_some(), "{set:?} is not on the fast path");
             assert!(dfa.fast.is_none() && dfa.matcher.is_some());
             for path in EDGE_PATHS {
+                // The DFA answers on the path cut at the first `?`.
+                let cut = path.split(|&b| b == b'?').next().unwrap();
                 assert_eq!(
                     fast.find(path),
-                    dfa.find(path),
+                    dfa.find(cut),
                     "{set:?} on {:?}",
                     String::from_utf8_lossy(path)
                 );
@@ -730,6 +782,8 @@ mod tests {
         assert_eq!(m.find(b"/api/"), Some(0));
         assert_eq!(m.find(b"/api//x"), Some(0));
         assert_eq!(m.find(b"/api"), None);
+        assert_eq!(m.find(b"/api?/x"), None);
+        assert_eq!(m.find(b"/api/?x"), Some(0));
         assert_eq!(m.find(b"/apix"), None);
         assert_eq!(m.find(b""), None);
     }

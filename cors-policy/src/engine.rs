@@ -134,14 +134,11 @@ impl Engine {
     /// Answers one request. Never allocates, never panics; see the
     /// "Untrusted input" section above.
     pub fn decide<'a>(&'a self, request: &Request<'a>) -> Decision<'a> {
-        let found = self
-            .paths
-            .find(request.path_without_query())
-            .and_then(|index| {
-                let policy = self.compiled.get(index)?;
-                let name = self.policies.get(index)?.name.as_str();
-                Some((index, name, policy))
-            });
+        let found = self.paths.find(request.path).and_then(|index| {
+            let policy = self.compiled.get(index)?;
+            let name = self.policies.get(index)?.name.as_str();
+            Some((index, name, policy))
+        });
         let Some((index, name, policy)) = found else {
             return Decision {
                 kind: Kind::Unhandled,

@@ -112,15 +112,30 @@ fn is_scheme_byte(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'.' | b'-')
 }
 
-/// Whether every byte is `[a-z0-9._-]`: without short-circuit, so that the
-/// compiler vectorizes it (a hostile 64 KiB origin costs microseconds).
+/// `[a-z0-9._-]`.
+const fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+}
+
+/// [`is_host_byte`] of every byte: one load a byte.
+static HOST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[expect(clippy::indexing_slicing, reason = "b < 256, the table's length")]
+        {
+            table[b] = is_host_byte(b as u8);
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Whether every byte is `[a-z0-9._-]`: a table lookup a byte, without
+/// short-circuit (the origin is at most [`MAX_ORIGIN_LEN`] bytes anyway).
 fn all_host_bytes(host: &[u8]) -> bool {
     host.iter().fold(true, |ok, &b| {
-        ok & ((b.wrapping_sub(b'a') < 26)
-            | (b.wrapping_sub(b'0') < 10)
-            | (b == b'.')
-            | (b == b'-')
-            | (b == b'_'))
+        ok & HOST_BYTES.get(usize::from(b)).copied().unwrap_or(false)
     })
 }
 
@@ -308,6 +323,7 @@ impl OriginSet {
     /// Checks a request's `Origin`: the first entry (in file order) that
     /// matches. Linear in the origin's length, which is capped
     /// ([`MAX_ORIGIN_LEN`]); allocates nothing.
+    #[inline]
     pub(crate) fn find(&self, origin: &[u8]) -> Found {
         if self.any {
             // Answered `*` whatever the origin, malformed or too long.
@@ -332,6 +348,13 @@ impl OriginSet {
                 None => Found::Malformed,
             };
         }
+        self.find_by_parts(origin)
+    }
+
+    /// [`find`](Self::find) for a set with more than exact origins: the
+    /// origin parsed, then every strategy.
+    #[inline(never)]
+    fn find_by_parts(&self, origin: &[u8]) -> Found {
         let Some(parsed) = parse(origin) else {
             return Found::Malformed;
         };
@@ -378,7 +401,9 @@ impl OriginSet {
 
     /// `*.suffix` entries: split the host at each dot whose left side is all
     /// wildcard labels, and look the right side up — at most the dots within
-    /// the last `max_suffix_len` bytes are looked up.
+    /// the last `max_suffix_len` bytes are looked up. `host` is a parsed
+    /// host: `[a-z0-9._-]` (a bracketed IPv6 address has no dot), so a label
+    /// between dots is a wildcard label exactly when its length is 1–63.
     fn find_subdomain(
         &self,
         suffixes: &ByHost,
@@ -392,7 +417,9 @@ impl OriginSet {
                 continue;
             }
             let label = host.get(label_start..at).unwrap_or_default();
-            if !is_wild_label(label) {
+            let wild = (1..=63).contains(&label.len());
+            debug_assert_eq!(wild, is_wild_label(label));
+            if !wild {
                 // Every later split would have this label on its left.
                 return;
             }
