@@ -62,7 +62,7 @@ pub(crate) fn parse(origin: &[u8]) -> Option<Parsed<'_>> {
     }
     let sep = origin
         .iter()
-        .position(|&b| !is_scheme_byte(b))
+        .position(|&b| class(b) & SCHEME == 0)
         .unwrap_or(origin.len());
     let (scheme, rest) = origin.split_at(sep);
     let rest = rest.strip_prefix(b"://")?;
@@ -108,7 +108,7 @@ pub(crate) fn parse(origin: &[u8]) -> Option<Parsed<'_>> {
 }
 
 /// `[a-z0-9+.-]`.
-fn is_scheme_byte(b: u8) -> bool {
+const fn is_scheme_byte(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'.' | b'-')
 }
 
@@ -117,26 +117,37 @@ const fn is_host_byte(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
 }
 
-/// [`is_host_byte`] of every byte: one load a byte.
-static HOST_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// [`class`] bit: [`is_host_byte`].
+const HOST: u8 = 1;
+/// [`class`] bit: [`is_scheme_byte`].
+const SCHEME: u8 = 2;
+
+/// The classes of every byte: one load a byte instead of a chain of range
+/// comparisons.
+static CLASSES: [u8; 256] = {
+    let mut table = [0; 256];
     let mut b = 0;
     while b < 256 {
+        let byte = b as u8;
         #[expect(clippy::indexing_slicing, reason = "b < 256, the table's length")]
         {
-            table[b] = is_host_byte(b as u8);
+            table[b] = if is_host_byte(byte) { HOST } else { 0 }
+                | if is_scheme_byte(byte) { SCHEME } else { 0 };
         }
         b += 1;
     }
     table
 };
 
+/// The [`HOST`] and [`SCHEME`] bits of `b`.
+fn class(b: u8) -> u8 {
+    CLASSES.get(usize::from(b)).copied().unwrap_or(0)
+}
+
 /// Whether every byte is `[a-z0-9._-]`: a table lookup a byte, without
 /// short-circuit (the origin is at most [`MAX_ORIGIN_LEN`] bytes anyway).
 fn all_host_bytes(host: &[u8]) -> bool {
-    host.iter().fold(true, |ok, &b| {
-        ok & HOST_BYTES.get(usize::from(b)).copied().unwrap_or(false)
-    })
+    host.iter().fold(true, |ok, &b| ok & (class(b) & HOST != 0))
 }
 
 /// A canonical decimal port: 1–5 digits, no leading zero (except `0`), ≤ 65535.
@@ -411,20 +422,19 @@ impl OriginSet {
         port: Option<u16>,
         consider: &mut impl FnMut(usize),
     ) {
-        let mut label_start = 0;
-        for (at, &b) in host.iter().enumerate() {
-            if b != b'.' {
-                continue;
-            }
-            let label = host.get(label_start..at).unwrap_or_default();
+        // Label by label: each step finds the next dot (a tight search),
+        // and the rest of the host after it is the candidate suffix.
+        let mut rest = host;
+        while let Some(dot) = rest.iter().position(|&b| b == b'.') {
+            let (label, after) = rest.split_at(dot);
             let wild = (1..=63).contains(&label.len());
             debug_assert_eq!(wild, is_wild_label(label));
             if !wild {
                 // Every later split would have this label on its left.
                 return;
             }
-            label_start = at + 1;
-            let suffix = host.get(at + 1..).unwrap_or_default();
+            let suffix = after.get(1..).unwrap_or_default();
+            rest = suffix;
             if suffix.len() > self.max_suffix_len || !self.suffix_lens.contains(suffix.len()) {
                 continue;
             }
@@ -452,6 +462,18 @@ mod tests {
                 port,
             )),
         }
+    }
+
+    #[test]
+    fn the_class_table_is_the_byte_rules() {
+        for b in 0..=255u8 {
+            assert_eq!(class(b) & HOST != 0, is_host_byte(b), "{b}");
+            assert_eq!(class(b) & SCHEME != 0, is_scheme_byte(b), "{b}");
+            assert_eq!(all_host_bytes(&[b]), is_host_byte(b), "{b}");
+        }
+        assert!(is_host_byte(b'_') && !is_scheme_byte(b'_'));
+        assert!(is_scheme_byte(b'+') && !is_host_byte(b'+'));
+        assert!(!is_host_byte(b'A') && !is_scheme_byte(b'A'));
     }
 
     #[test]
