@@ -170,10 +170,15 @@ fn whole_match(
     }
 }
 
-/// Header names compared case-insensitively, without allocating: the
-/// request's name is lowercased into a stack buffer and looked up.
+/// Header names compared case-insensitively, without allocating. A few
+/// names (the usual policy) are compared one by one, which costs less than
+/// hashing; more are looked up by hash, the request's name lowercased into
+/// a stack buffer first if it is not lowercase already.
 #[derive(Debug, Default)]
 pub(crate) struct NameSet {
+    /// The names, lowercase, when there are at most [`LINEAR_NAMES`].
+    list: Vec<Box<[u8]>>,
+    /// The names, lowercase, when there are more.
     names: FastSet<Box<[u8]>>,
     max_len: usize,
 }
@@ -182,14 +187,32 @@ pub(crate) struct NameSet {
 /// one by one (only policies listing such names pay for it).
 const STACK_NAME: usize = 128;
 
+/// Up to this many names are compared one by one rather than hashed.
+const LINEAR_NAMES: usize = 8;
+
 impl NameSet {
     fn new(names: &[String]) -> NameSet {
-        let names: FastSet<Box<[u8]>> = names
-            .iter()
-            .map(|n| n.to_ascii_lowercase().into_bytes().into())
-            .collect();
-        let max_len = names.iter().map(|n| n.len()).max().unwrap_or(0);
-        NameSet { names, max_len }
+        let mut list: Vec<Box<[u8]>> = Vec::new();
+        for name in names {
+            let name: Box<[u8]> = name.to_ascii_lowercase().into_bytes().into();
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+        let max_len = list.iter().map(|n| n.len()).max().unwrap_or(0);
+        if list.len() > LINEAR_NAMES {
+            let names = list.into_iter().collect();
+            return NameSet {
+                list: Vec::new(),
+                names,
+                max_len,
+            };
+        }
+        NameSet {
+            list,
+            names: FastSet::default(),
+            max_len,
+        }
     }
 
     pub(crate) fn contains(&self, name: &[u8]) -> bool {
@@ -197,7 +220,12 @@ impl NameSet {
             return false;
         }
         // Browsers send the names lowercase (Fetch lowercases them): those
-        // are looked up as they are, without a copy.
+        // are compared as they are, without a copy; only a name that is not
+        // found so is compared again ignoring case, if it has uppercase.
+        if self.names.is_empty() {
+            return self.list.iter().any(|n| **n == *name)
+                || (has_uppercase(name) && self.list.iter().any(|n| n.eq_ignore_ascii_case(name)));
+        }
         if !has_uppercase(name) {
             return self.names.contains(name);
         }
@@ -804,6 +832,41 @@ mod tests {
         let m = PathMatcher::new(&policies(&[&globs]), &mut Vec::new());
         assert!(m.fast.is_none());
         assert_eq!(m.find(b"/p3/x"), Some(0));
+    }
+
+    #[test]
+    fn name_sets_small_and_large_answer_alike() {
+        let few: Vec<String> = ["Content-Type", "x-request-id", "content-type"]
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect();
+        let many: Vec<String> = few
+            .iter()
+            .cloned()
+            .chain((0..LINEAR_NAMES).map(|i| format!("x-h{i}")))
+            .chain(std::iter::once("x-".repeat(STACK_NAME)))
+            .collect();
+        let small = NameSet::new(&few);
+        let large = NameSet::new(&many);
+        assert_eq!(small.list.len(), 2, "duplicates are dropped");
+        assert!(small.names.is_empty() && large.list.is_empty());
+        let long = "X-".repeat(STACK_NAME);
+        for (name, in_few, in_many) in [
+            ("content-type", true, true),
+            ("Content-Type", true, true),
+            ("CONTENT-TYPE", true, true),
+            ("x-Request-ID", true, true),
+            ("content-typ", false, false),
+            ("content-typex", false, false),
+            ("x-h3", false, true),
+            ("X-H7", false, true),
+            ("x-h8", false, false),
+            (long.as_str(), false, true),
+            ("", false, false),
+        ] {
+            assert_eq!(small.contains(name.as_bytes()), in_few, "{name}");
+            assert_eq!(large.contains(name.as_bytes()), in_many, "{name}");
+        }
     }
 
     #[test]
