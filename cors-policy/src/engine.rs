@@ -24,11 +24,12 @@ use crate::{Decision, Error, Kind, Reason, Request};
 /// - it never panics, whatever the bytes (a property test feeds it arbitrary
 ///   bytes in every field);
 /// - it never allocates (checked by a counting allocator in the tests). Path
-///   globs and origin regexes are compiled to fully built DFAs that need no
-///   cache; only if a policy set's globs, or one policy's regexes, are too
-///   big for that (over 4 MiB of DFA) does the engine fall back to a lazy DFA,
-///   whose cache is allocated on each thread's first use (and may be again
-///   when threads contend for it);
+///   globs that are plain paths or a plain prefix and `/**` (`/api/**`) are
+///   compared byte for byte; other globs and origin regexes are compiled to
+///   fully built DFAs that need no cache; only if a policy set's globs, or
+///   one policy's regexes, are too big for that (over 4 MiB of DFA) does the
+///   engine fall back to a lazy DFA, whose cache is allocated on each
+///   thread's first use (and may be again when threads contend for it);
 /// - its time is linear in the request's size, and the only list it parses,
 ///   `Access-Control-Request-Headers`, is capped:
 ///   [`MAX_REQUEST_HEADERS_LEN`](crate::MAX_REQUEST_HEADERS_LEN) bytes,

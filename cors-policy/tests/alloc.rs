@@ -265,3 +265,77 @@ fn oversized_regex_allocates_only_on_a_threads_first_call() {
         assert_eq!(what, "actual origin-allowed");
     }
 }
+
+/// The byte-compared path rules (literal paths, `prefix/**`, every path),
+/// the one-by-one and the hashed header-name sets, and the origin length
+/// cap: no allocation on any of them either.
+#[test]
+fn fast_paths_and_the_origin_cap_never_allocate() {
+    let mut few = policy("few", &["/api/**", "/health"], &["https://app.example.com"]);
+    few.methods = names(&["GET", "PUT"]);
+    few.headers = names(&["content-type", "x-request-id", "authorization"]);
+    let many_names: Vec<String> = (0..20).map(|i| format!("x-h{i}")).collect();
+    let many_names: Vec<&str> = many_names.iter().map(String::as_str).collect();
+    let mut many = policy("many", &["/many/**"], &["https://*.example.com"]);
+    many.methods = names(&["PUT"]);
+    many.headers = names(&many_names);
+    let rest = policy("rest", &[], &["https://app.example.com"]);
+    let e = engine(vec![few, many, rest]);
+    let over = format!(
+        "https://{}.example.com",
+        "a".repeat(cors_policy::MAX_ORIGIN_LEN)
+    );
+    let preflight = |path: &'static str, origin: &'static str, headers: &'static str| {
+        Request::new("OPTIONS", path)
+            .origin(origin)
+            .request_method("PUT")
+            .request_headers(headers)
+    };
+    let cases = [
+        (
+            Request::new("GET", "/api/x?q=1").origin("https://app.example.com"),
+            "actual origin-allowed",
+        ),
+        (
+            Request::new("GET", "/health?x").origin("https://app.example.com"),
+            "actual origin-allowed",
+        ),
+        (
+            preflight(
+                "/api/x",
+                "https://app.example.com",
+                "content-type,x-request-id",
+            ),
+            "preflight origin-allowed",
+        ),
+        (
+            preflight(
+                "/api/x",
+                "https://app.example.com",
+                "Content-Type, X-Request-ID",
+            ),
+            "preflight origin-allowed",
+        ),
+        (
+            preflight("/api/x", "https://app.example.com", "x-other"),
+            "preflight header-not-allowed",
+        ),
+        (
+            preflight("/many/x", "https://a.example.com", "x-h3, X-H19"),
+            "preflight origin-allowed",
+        ),
+        (
+            preflight("/many/x", "https://a.example.com", "x-h3, x-h20"),
+            "preflight header-not-allowed",
+        ),
+        (
+            Request::new("GET", "/elsewhere").origin(over.as_str()),
+            "actual malformed-origin",
+        ),
+    ];
+    for (request, expected) in &cases {
+        let (n, what) = measure(&e, request);
+        assert_eq!(n, 0, "{what}");
+        assert_eq!(what, *expected);
+    }
+}
