@@ -941,13 +941,17 @@ fn the_browser_gets_what_the_policy_allows_and_nothing_else() {
         rejected * 100 <= n,
         "{rejected} of {n} generated policies were rejected"
     );
-    // And it reaches every outcome often enough to mean something.
+    // And it reaches every outcome often enough to mean something. The
+    // seed changes every run, so each floor sits at least four standard
+    // deviations below what the generator gives: over 13 runs of 2,000
+    // cases, 256–315 cross-origin successes (floor 200), 39–66 with
+    // credentials (floor 20: a floor of 40 failed one run in eight).
     let share = |x: usize| x * 100 / ran.max(1);
     assert!(share(tally.cross_origin_ok.get()) >= 10, "too few allowed");
     assert!(share(tally.blocked.get()) >= 20, "too few blocked");
     assert!(share(tally.preflighted.get()) >= 20, "too few preflights");
     assert!(
-        tally.credentialed_ok.get() * 100 / ran.max(1) >= 2,
+        tally.credentialed_ok.get() * 100 / ran.max(1) >= 1,
         "too few credentialed successes"
     );
 }
