@@ -22,7 +22,10 @@
 //! commented-out group set apart from what follows stays set apart. The
 //! formatter prints one blank line for any number; it never prints one
 //! before `}` or at the end of the file, so there the parser does not record
-//! it either (see [`Comment::blank_line_after`]).
+//! it either (see [`Comment::blank_line_after`]). Likewise a blank line
+//! between a policy's last statement and the comments before its `}` is
+//! recorded ([`Policy::blank_line_before_closing_comments`]), never one
+//! after `{`.
 use crate::span::{Span, Spanned};
 
 /// A whole policy file: one or more `policy "name" { … }` blocks, in file order.
@@ -125,10 +128,18 @@ pub struct Policy {
     pub comments: Comments,
     /// Comments after the last statement before `}`, and after `}` on its line.
     pub closing_comments: Comments,
+    /// Whether a blank line separates the last statement (with any comment
+    /// after it on its line) from the [`Policy::closing_comments`] on the
+    /// lines before `}`; the formatter keeps one, so that a commented-out
+    /// group at the end of a policy stays set apart. Only set when the
+    /// policy has a statement and such comments: the canonical form has no
+    /// blank line after `{` nor right before `}`, so the parser leaves it
+    /// `false` there and the formatter prints none.
+    pub blank_line_before_closing_comments: bool,
 }
 
 impl Policy {
-    /// A policy without comments.
+    /// A policy without comments or blank line before its closing ones.
     pub fn new(name: Spanned<String>, statements: Vec<Statement>, span: Span) -> Self {
         Self {
             name,
@@ -136,6 +147,7 @@ impl Policy {
             span,
             comments: Comments::default(),
             closing_comments: Comments::default(),
+            blank_line_before_closing_comments: false,
         }
     }
 }
@@ -177,6 +189,7 @@ impl PartialEq for Policy {
             && self.statements == other.statements
             && self.comments == other.comments
             && self.closing_comments == other.closing_comments
+            && self.blank_line_before_closing_comments == other.blank_line_before_closing_comments
     }
 }
 

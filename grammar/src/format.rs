@@ -10,7 +10,11 @@
 //! `policy`, a statement or `}`, or after a line's last token on that line.
 //! A comment on a line of its own is followed by one blank line where the
 //! source had one or more ([`ast::Comment::blank_line_after`]) — except the
-//! last one before `}` and the last one of the file, which never are.
+//! last one before `}` and the last one of the file, which never are. The
+//! comments before `}` are set apart from the last statement by one blank
+//! line where the source had one or more
+//! ([`ast::Policy::blank_line_before_closing_comments`]); there is none
+//! after `{`, nor before `}` when no comment precedes it.
 
 use std::fmt::Write as _;
 
@@ -49,6 +53,12 @@ pub fn format(file: &ast::File) -> String {
             out.push_str(INDENT);
             statement_text(&mut out, &statement.kind);
             same_line(&mut out, &statement.comments.after);
+        }
+        if policy.blank_line_before_closing_comments
+            && !policy.statements.is_empty()
+            && !policy.closing_comments.before.is_empty()
+        {
+            out.push('\n');
         }
         own_lines(
             &mut out,

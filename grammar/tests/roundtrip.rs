@@ -237,6 +237,69 @@ fn a_blank_line_after_a_comment_where_the_canonical_form_has_none_is_not_printed
 }
 
 #[test]
+fn a_blank_line_before_the_closing_comments_is_kept() {
+    let src = "policy \"a\" {
+    origins \"https://a.com\"
+
+    // methods GET, POST   (disabled for now)
+}
+";
+    let formatted = format_source(src).unwrap();
+    assert_eq!(formatted, src);
+    assert_eq!(format_source(&formatted).unwrap(), formatted);
+    let file = parse(src).unwrap();
+    let a = &file.policies[0];
+    assert!(a.blank_line_before_closing_comments);
+    assert_eq!(
+        a.closing_comments.before[0].text,
+        "// methods GET, POST   (disabled for now)"
+    );
+    // The blank line takes part in equality; glued, it stays glued.
+    let glued_src = src.replace("com\"\n\n", "com\"\n");
+    let glued = parse(&glued_src).unwrap();
+    assert!(!glued.policies[0].blank_line_before_closing_comments);
+    assert_ne!(file, glued);
+    assert_eq!(format_source(&glued_src).unwrap(), glued_src);
+}
+
+#[test]
+fn blank_lines_before_the_closing_comments_collapse_to_one() {
+    // After a same-line comment, a `;`, several blank lines with spaces,
+    // and a closing group that itself holds a blank line.
+    let src =
+        "policy \"a\" {\n    origins *; // all\n  \n\r\n\t\n    /* one */\n\n    // two\n\n}\n";
+    let expected = "policy \"a\" {\n    origins * // all\n\n    /* one */\n\n    // two\n}\n";
+    let formatted = format_source(src).unwrap();
+    assert_eq!(formatted, expected);
+    assert_eq!(format_source(&formatted).unwrap(), formatted);
+    assert_eq!(parse(&formatted).unwrap(), parse(src).unwrap());
+    // A blank line before `}` with no comment there is still not kept.
+    assert_eq!(
+        format_source("policy \"a\" {\n    origins *\n\n}\n").unwrap(),
+        "policy \"a\" {\n    origins *\n}\n"
+    );
+}
+
+#[test]
+fn no_blank_line_after_the_brace_even_before_closing_comments() {
+    // A policy without a statement (parses; validation then wants `origins`):
+    // the comments follow `{` directly, as they would a first statement.
+    let src = "policy \"a\" { // open\n\n\n    // nothing yet\n}\n";
+    let file = parse(src).unwrap();
+    assert!(!file.policies[0].blank_line_before_closing_comments);
+    let formatted = format_source(src).unwrap();
+    assert_eq!(formatted, "policy \"a\" { // open\n    // nothing yet\n}\n");
+    assert_eq!(format_source(&formatted).unwrap(), formatted);
+    // Set by hand where no text can keep it, the flag prints nothing.
+    let mut hand = file.clone();
+    hand.policies[0].blank_line_before_closing_comments = true;
+    assert_eq!(format(&hand), formatted);
+    let mut no_comments = parse("policy \"a\" {\n    origins *\n}\n").unwrap();
+    no_comments.policies[0].blank_line_before_closing_comments = true;
+    assert_eq!(format(&no_comments), "policy \"a\" {\n    origins *\n}\n");
+}
+
+#[test]
 fn canonical_form_examples() {
     let messy = r###"policy   "a" { origins "https://a.example" ,null;methods "GET" , "M SEARCH",*
         headers "X-Custom"; expose x-a
@@ -435,18 +498,27 @@ fn file() -> impl Strategy<Value = File> {
         proptest::collection::vec(statement, 0..6),
         comments(Before::Node),
         comments(Before::End),
+        any::<bool>(),
     )
-        .prop_map(|(name, mut statements, comments, closing_comments)| {
-            // A policy's first statement has no blank line before it.
-            if let Some(first) = statements.first_mut() {
-                first.blank_line_before = false;
-            }
-            Policy {
-                comments,
-                closing_comments,
-                ..Policy::new(name, statements, Span::default())
-            }
-        });
+        .prop_map(
+            |(name, mut statements, comments, closing_comments, blank_before_closing)| {
+                // A policy's first statement has no blank line before it.
+                if let Some(first) = statements.first_mut() {
+                    first.blank_line_before = false;
+                }
+                // A blank line before the closing comments only after a
+                // statement (none after `{`) and when there are some.
+                let blank_line_before_closing_comments = blank_before_closing
+                    && !statements.is_empty()
+                    && !closing_comments.before.is_empty();
+                Policy {
+                    comments,
+                    closing_comments,
+                    blank_line_before_closing_comments,
+                    ..Policy::new(name, statements, Span::default())
+                }
+            },
+        );
     (
         proptest::collection::vec(policy, 1..4),
         own_lines(Before::End),

@@ -3,7 +3,9 @@
 //! formatter can print it back. A comment on a line of its own also records
 //! whether a blank line follows it, except where the canonical form has
 //! none: after the last comment before a policy's `}` and at the end of the
-//! file.
+//! file. A policy records whether a blank line separates its last statement
+//! from the comments before its `}` (not when it has no statement: there is
+//! no blank line after `{` in the canonical form).
 
 use super::lex::{self, TokKind};
 use crate::Span;
@@ -49,6 +51,11 @@ pub(super) fn attach(src: &str, comments: &[Span], policies: &mut [ast::Policy])
             end = queue.take_after(statement.span.end, limit, &mut statement.comments.after);
         }
 
+        // A blank line after `{` is not canonical: only after a statement.
+        policy.blank_line_before_closing_comments = count > 0
+            && queue
+                .peek_start()
+                .is_some_and(|c| c < close_start && has_blank_line(src, end, c));
         policy.closing_comments.before = queue.take_before(close_start);
         no_blank_line_after_last(&mut policy.closing_comments.before);
         let limit = policies.peek().map_or(src.len(), |p| p.span.start);
