@@ -190,6 +190,19 @@ fn a_header_block_set_apart_by_a_blank_line_stays_apart() {
 }
 
 #[test]
+fn a_commented_out_group_at_the_end_of_a_policy_stays_apart() {
+    let text = "policy \"a\" {\n    origins \"https://a.com\"\n\n    // methods GET, POST\n}\n";
+    let r = run_stdin(&["fmt", "-"], text.as_bytes());
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, text, "")
+    );
+    let spaced = text.replace("\n\n    //", "\n\n\n\n    //");
+    let r = run_stdin(&["fmt", "-"], spaced.as_bytes());
+    assert_eq!(r.stdout, text);
+}
+
+#[test]
 fn the_bundled_example_is_canonical() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/policies/api.cors");
     let r = run(&["fmt", "--check", example]);
