@@ -12,6 +12,7 @@ use regex_automata::{Anchored, Input, MatchKind, meta};
 use crate::grammar::model::{self, NameList, OriginMatcher};
 use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::origin::OriginSet;
+use crate::request::without_query;
 use crate::request_headers::is_token;
 
 /// The engine's keyed hash for its lookup tables (origins, hosts, suffixes,
@@ -174,13 +175,19 @@ fn whole_match(
 /// names (the usual policy) are compared one by one, which costs less than
 /// hashing; more are looked up by hash, the request's name lowercased into
 /// a stack buffer first if it is not lowercase already.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct NameSet {
-    /// The names, lowercase, when there are at most [`LINEAR_NAMES`].
-    list: Vec<Box<[u8]>>,
-    /// The names, lowercase, when there are more.
-    names: FastSet<Box<[u8]>>,
+    names: Names,
     max_len: usize,
+}
+
+/// A [`NameSet`]'s names, lowercase.
+#[derive(Debug)]
+enum Names {
+    /// At most [`LINEAR_NAMES`], compared one by one.
+    List(Vec<Box<[u8]>>),
+    /// More, looked up by hash.
+    Hashed(FastSet<Box<[u8]>>),
 }
 
 /// Names up to this long are looked up by hash; longer ones are compared
@@ -200,19 +207,12 @@ impl NameSet {
             }
         }
         let max_len = list.iter().map(|n| n.len()).max().unwrap_or(0);
-        if list.len() > LINEAR_NAMES {
-            let names = list.into_iter().collect();
-            return NameSet {
-                list: Vec::new(),
-                names,
-                max_len,
-            };
-        }
-        NameSet {
-            list,
-            names: FastSet::default(),
-            max_len,
-        }
+        let names = if list.len() > LINEAR_NAMES {
+            Names::Hashed(list.into_iter().collect())
+        } else {
+            Names::List(list)
+        };
+        NameSet { names, max_len }
     }
 
     pub(crate) fn contains(&self, name: &[u8]) -> bool {
@@ -222,21 +222,24 @@ impl NameSet {
         // Browsers send the names lowercase (Fetch lowercases them): those
         // are compared as they are, without a copy; only a name that is not
         // found so is compared again ignoring case, if it has uppercase.
-        if self.names.is_empty() {
-            return self.list.iter().any(|n| **n == *name)
-                || (has_uppercase(name) && self.list.iter().any(|n| n.eq_ignore_ascii_case(name)));
-        }
+        let names = match &self.names {
+            Names::List(list) => {
+                return list.iter().any(|n| **n == *name)
+                    || (has_uppercase(name) && list.iter().any(|n| n.eq_ignore_ascii_case(name)));
+            }
+            Names::Hashed(names) => names,
+        };
         if !has_uppercase(name) {
-            return self.names.contains(name);
+            return names.contains(name);
         }
         let mut buf = [0u8; STACK_NAME];
         if let Some(lower) = buf.get_mut(..name.len()) {
             for (to, from) in lower.iter_mut().zip(name) {
                 *to = from.to_ascii_lowercase();
             }
-            return self.names.contains(&*lower);
+            return names.contains(&*lower);
         }
-        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 }
 
@@ -457,25 +460,28 @@ fn list_answer(list: &NameList, credentials: bool, headers: bool) -> Answer {
     }
 }
 
-/// Path selection: every policy's globs in one anchored pass; pattern i
-/// belongs to policy `owners[i]`, and the lowest matching pattern is the
-/// first policy in file order.
+/// Path selection: the first policy in file order whose `paths` match.
 ///
 /// When every glob is a plain literal (`/favicon.ico`), a literal prefix and
 /// a final `/**` (`/api/**`), `**` or an empty `paths` (every path), the
-/// globs are compared byte for byte in order instead (`fast`), which is what
-/// globset does too for such globs; anything else goes through the DFA.
+/// globs are compared byte for byte in order, which is what globset does too
+/// for such globs; otherwise they all go through one DFA.
 #[derive(Debug)]
-pub(crate) struct PathMatcher {
-    /// The byte-compared rules, in pattern order (when every glob has one).
-    fast: Option<Vec<(PathRule, usize)>>,
-    matcher: Option<MultiMatcher>,
-    owners: Vec<usize>,
+pub(crate) enum PathMatcher {
+    /// Every glob byte-compared, in pattern order, with its policy.
+    Rules(Vec<(PathRule, usize)>),
+    /// Every glob in one anchored pass: pattern i belongs to policy
+    /// `owners[i]`, and the lowest matching pattern is the first policy.
+    /// `matcher` is `None` when there is no glob, or they did not compile.
+    Automaton {
+        matcher: Option<MultiMatcher>,
+        owners: Vec<usize>,
+    },
 }
 
 /// A glob that needs no automaton.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum PathRule {
+pub(crate) enum PathRule {
     /// Every path (an empty `paths`, or `**`).
     Any,
     /// Exactly this path.
@@ -554,11 +560,7 @@ impl PathMatcher {
                 }
             }
         }
-        PathMatcher {
-            fast: Some(fast),
-            matcher: None,
-            owners: Vec::new(),
-        }
+        PathMatcher::Rules(fast)
     }
 
     /// Every glob compiled into one DFA.
@@ -588,16 +590,14 @@ impl PathMatcher {
             }
         }
         if patterns.is_empty() {
-            return PathMatcher {
-                fast: None,
+            return PathMatcher::Automaton {
                 matcher: None,
                 owners,
             };
         }
         let syntax = syntax::Config::new().utf8(false).dot_matches_new_line(true);
         match MultiMatcher::build(&patterns, syntax, true) {
-            Ok(matcher) => PathMatcher {
-                fast: None,
+            Ok(matcher) => PathMatcher::Automaton {
                 matcher: Some(matcher),
                 owners,
             },
@@ -608,8 +608,7 @@ impl PathMatcher {
                     span,
                     format!("the path globs do not compile: {message}"),
                 ));
-                PathMatcher {
-                    fast: None,
+                PathMatcher::Automaton {
                     matcher: None,
                     owners,
                 }
@@ -622,25 +621,23 @@ impl PathMatcher {
     /// first `?` (the fast rules need no cutting, see [`PathRule::matches`]).
     #[inline]
     pub(crate) fn find(&self, target: &[u8]) -> Option<usize> {
-        match &self.fast {
-            Some(fast) => fast
+        match self {
+            PathMatcher::Rules(rules) => rules
                 .iter()
                 .find(|(rule, _)| rule.matches(target))
                 .map(|&(_, owner)| owner),
-            None => self.find_by_automaton(target),
+            PathMatcher::Automaton { matcher, owners } => {
+                find_by_automaton(matcher.as_ref()?, owners, target)
+            }
         }
     }
+}
 
-    /// [`find`](Self::find) through the DFA.
-    #[inline(never)]
-    fn find_by_automaton(&self, target: &[u8]) -> Option<usize> {
-        let path = match target.iter().position(|&b| b == b'?') {
-            Some(at) => target.get(..at).unwrap_or(target),
-            None => target,
-        };
-        let pattern = self.matcher.as_ref()?.find(path)?;
-        self.owners.get(pattern).copied()
-    }
+/// [`PathMatcher::find`] through the DFA, on the path without its query.
+#[inline(never)]
+fn find_by_automaton(matcher: &MultiMatcher, owners: &[usize], target: &[u8]) -> Option<usize> {
+    let pattern = matcher.find(without_query(target))?;
+    owners.get(pattern).copied()
 }
 
 #[cfg(test)]
@@ -789,8 +786,17 @@ mod tests {
             let fast = PathMatcher::new(&policies, &mut diagnostics);
             let dfa = PathMatcher::automaton(&policies, &mut diagnostics);
             assert!(diagnostics.is_empty(), "{set:?}: {diagnostics:?}");
-            assert!(fast.fast.is_some(), "{set:?} is not on the fast path");
-            assert!(dfa.fast.is_none() && dfa.matcher.is_some());
+            assert!(
+                matches!(fast, PathMatcher::Rules(_)),
+                "{set:?} is not on the fast path"
+            );
+            assert!(matches!(
+                dfa,
+                PathMatcher::Automaton {
+                    matcher: Some(_),
+                    ..
+                }
+            ));
             for path in EDGE_PATHS {
                 // The DFA answers on the path cut at the first `?`.
                 let cut = path.split(|&b| b == b'?').next().unwrap();
@@ -824,13 +830,13 @@ mod tests {
         ] {
             let set = policies(&[&[glob]]);
             let m = PathMatcher::new(&set, &mut Vec::new());
-            assert!(m.fast.is_none(), "{glob}");
+            assert!(!matches!(m, PathMatcher::Rules(_)), "{glob}");
         }
         // Too many patterns: one DFA pass.
         let globs: Vec<String> = (0..=MAX_FAST_PATHS).map(|i| format!("/p{i}/**")).collect();
         let globs: Vec<&str> = globs.iter().map(String::as_str).collect();
         let m = PathMatcher::new(&policies(&[&globs]), &mut Vec::new());
-        assert!(m.fast.is_none());
+        assert!(!matches!(m, PathMatcher::Rules(_)));
         assert_eq!(m.find(b"/p3/x"), Some(0));
     }
 
@@ -848,8 +854,11 @@ mod tests {
             .collect();
         let small = NameSet::new(&few);
         let large = NameSet::new(&many);
-        assert_eq!(small.list.len(), 2, "duplicates are dropped");
-        assert!(small.names.is_empty() && large.list.is_empty());
+        assert!(
+            matches!(&small.names, Names::List(list) if list.len() == 2),
+            "duplicates are dropped"
+        );
+        assert!(matches!(large.names, Names::Hashed(_)));
         let long = "X-".repeat(STACK_NAME);
         for (name, in_few, in_many) in [
             ("content-type", true, true),

@@ -223,15 +223,6 @@ impl<'a> Iterator for Headers<'a> {
     type Item = Header<'a>;
 
     fn next(&mut self) -> Option<Header<'a>> {
-        self.next_indexed().map(|(_, header)| header)
-    }
-}
-
-impl<'a> Headers<'a> {
-    /// The next header with its position in the canonical order (0 for
-    /// `access-control-allow-origin` … 7 for `vary`): adapters index their
-    /// prebuilt names and values with it instead of comparing names.
-    pub(crate) fn next_indexed(&mut self) -> Option<(usize, Header<'a>)> {
         use names::*;
         let v = &self.values;
         loop {
@@ -263,7 +254,7 @@ impl<'a> Headers<'a> {
                                     name: ALLOW_HEADERS,
                                     value: trim_ows(line),
                                 };
-                                return Some((3, header));
+                                return Some(header);
                             }
                         }
                         None
@@ -284,10 +275,9 @@ impl<'a> Headers<'a> {
                 7 => v.vary.map(|value| Header { name: VARY, value }),
                 _ => return None,
             };
-            let at = usize::from(self.step);
             self.step += 1;
-            if let Some(header) = header {
-                return Some((at, header));
+            if header.is_some() {
+                return header;
             }
         }
     }

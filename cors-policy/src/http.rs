@@ -52,23 +52,11 @@ const REQUEST_PRIVATE_NETWORK: HeaderName =
 const ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 
-/// The response headers a policy owns on the paths it covers: removed from
-/// the application's response before the decision's are added.
-static OWNED: [HeaderName; 7] = [
-    header::ACCESS_CONTROL_ALLOW_ORIGIN,
-    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-    header::ACCESS_CONTROL_ALLOW_METHODS,
-    header::ACCESS_CONTROL_ALLOW_HEADERS,
-    header::ACCESS_CONTROL_MAX_AGE,
-    ALLOW_PRIVATE_NETWORK,
-    header::ACCESS_CONTROL_EXPOSE_HEADERS,
-];
-
 /// How many response header names the engine emits.
 const NAMES: usize = 8;
 
 /// The response header names the engine emits, in its canonical order; the
-/// position is the cache slot.
+/// position is the slot of the value in an [`Answer`].
 static EMITTED: [HeaderName; NAMES] = [
     header::ACCESS_CONTROL_ALLOW_ORIGIN,
     header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -79,6 +67,13 @@ static EMITTED: [HeaderName; NAMES] = [
     header::ACCESS_CONTROL_EXPOSE_HEADERS,
     header::VARY,
 ];
+
+/// The response headers a policy owns on the paths it covers, removed from
+/// the application's response before the decision's are added: every name
+/// it emits but `vary`, which is merged instead.
+fn owned() -> &'static [HeaderName] {
+    EMITTED.split_last().map_or(&[], |(_vary, owned)| owned)
+}
 
 const STAR: HeaderValue = HeaderValue::from_static("*");
 const TRUE: HeaderValue = HeaderValue::from_static("true");
@@ -543,52 +538,31 @@ fn write(
     // Most responses carry no CORS header of their own: one pass over
     // their names instead of seven removals, and no `Vary` merge when
     // the response has none.
-    let (mut owned, mut has_vary) = (false, false);
+    let (mut has_owned, mut has_vary) = (false, false);
     for name in response.keys() {
-        owned |= OWNED.contains(name);
+        has_owned |= owned().contains(name);
         has_vary |= name == header::VARY;
     }
-    if owned {
-        for name in &OWNED {
+    if has_owned {
+        for name in owned() {
             response.remove(name);
         }
     }
-    let [
-        origin,
-        credentials,
-        methods,
-        headers,
-        max_age,
-        private_network,
-        expose,
-        vary,
-    ] = values;
-    let mut set = |name: HeaderName, value: Option<HeaderValue>| {
-        if let Some(value) = value {
-            response.insert(name, value);
-        }
-    };
-    set(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    set(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, credentials);
-    set(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
-    set(header::ACCESS_CONTROL_ALLOW_HEADERS, headers);
-    // Lines of one name come together: all of them are sent.
-    for value in more_allow_headers {
-        response.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
-    }
-    let mut set = |name: HeaderName, value: Option<HeaderValue>| {
-        if let Some(value) = value {
-            response.insert(name, value);
-        }
-    };
-    set(header::ACCESS_CONTROL_MAX_AGE, max_age);
-    set(ALLOW_PRIVATE_NETWORK, private_network);
-    set(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose);
-    if let Some(value) = vary {
-        if has_vary {
+    let mut more_allow_headers = Some(more_allow_headers);
+    for (at, (name, value)) in EMITTED.iter().zip(values).enumerate() {
+        let Some(value) = value else {
+            continue;
+        };
+        if name == header::VARY && has_vary {
             merge_vary(response, &value);
-        } else {
-            response.insert(header::VARY, value);
+            continue;
+        }
+        response.insert(name.clone(), value);
+        if at == ALLOW_HEADERS_AT {
+            // Lines of one name come together: all of them are sent.
+            for value in more_allow_headers.take().into_iter().flatten() {
+                response.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+            }
         }
     }
 }

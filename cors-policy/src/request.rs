@@ -311,10 +311,7 @@ impl<'a> Request<'a> {
 
     /// The path without its query string: what policies' `paths` match.
     pub fn path_without_query(&self) -> &'a [u8] {
-        match self.path.iter().position(|&b| b == b'?') {
-            Some(at) => self.path.get(..at).unwrap_or(self.path),
-            None => self.path,
-        }
+        without_query(self.path)
     }
 
     /// The (first) `Origin` header.
@@ -376,5 +373,13 @@ impl fmt::Debug for Request<'_> {
             .field("request_headers_overflow", &self.request_headers.too_many())
             .field("private_network", &Shown(self.private_network))
             .finish()
+    }
+}
+
+/// A request target's path: everything before the first `?`.
+pub(crate) fn without_query(target: &[u8]) -> &[u8] {
+    match target.iter().position(|&b| b == b'?') {
+        Some(at) => target.get(..at).unwrap_or(target),
+        None => target,
     }
 }

@@ -33,12 +33,14 @@ static TCHAR: [bool; 256] = {
     table
 };
 
+/// [`is_tchar`], by the table.
+fn tchar(b: u8) -> bool {
+    TCHAR.get(usize::from(b)).copied().unwrap_or(false)
+}
+
 /// An HTTP token: one or more `tchar`.
 pub(crate) fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|&b| TCHAR.get(usize::from(b)).copied().unwrap_or(false))
+    !bytes.is_empty() && bytes.iter().all(|&b| tchar(b))
 }
 
 /// Optional whitespace.
@@ -129,14 +131,9 @@ pub(crate) fn scan<'a>(
 /// checking [`is_token`], in one pass over a valid element's bytes: its run
 /// of `tchar` must end at whitespace then a comma (or the end).
 fn next_element(line: &[u8]) -> Option<(&[u8], bool, &[u8])> {
-    let start = line
-        .iter()
-        .position(|&b| !matches!(b, b',' | b' ' | b'\t'))?;
+    let start = line.iter().position(|&b| !is_filler(b))?;
     let rest = line.get(start..).unwrap_or_default();
-    let run = rest
-        .iter()
-        .position(|&b| !TCHAR.get(usize::from(b)).copied().unwrap_or(false))
-        .unwrap_or(rest.len());
+    let run = rest.iter().position(|&b| !tchar(b)).unwrap_or(rest.len());
     let (token, after) = rest.split_at(run);
     let ows = after
         .iter()
@@ -157,7 +154,12 @@ fn next_element(line: &[u8]) -> Option<(&[u8], bool, &[u8])> {
 /// Whether a line holds at least one name: anything but commas, spaces and
 /// tabs. The lines an echo sends are those, trimmed.
 pub(crate) fn holds_name(line: &[u8]) -> bool {
-    line.iter().any(|&b| !matches!(b, b',' | b' ' | b'\t'))
+    line.iter().any(|&b| !is_filler(b))
+}
+
+/// What separates the names of a list: a comma or whitespace.
+fn is_filler(b: u8) -> bool {
+    b == b',' || is_ows(b)
 }
 
 #[cfg(test)]
