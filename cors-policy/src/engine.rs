@@ -374,7 +374,7 @@ fn preflight_values<'a, O: Observer<'a>>(
         // but it, never `*` (Chromium lets a literal `*` cover
         // `authorization`, so the browser would go ahead) nor an echo of
         // the refused name.
-        _ if authorization_refused => AllowHeaders::EchoAllowed(requested.lines),
+        _ if authorization_refused => AllowHeaders::Echo(requested.lines),
         Answer::Constant(value) => AllowHeaders::Value(value),
         Answer::Echo => AllowHeaders::Echo(requested.lines),
         Answer::Nothing => AllowHeaders::None,
@@ -388,6 +388,7 @@ fn preflight_values<'a, O: Observer<'a>>(
         allow_private_network: asked && policy.private_network,
         expose_headers: None,
         vary: None,
+        echo_allowed_names: authorization_refused,
     };
     match refused {
         None => (
