@@ -404,6 +404,16 @@ impl Answer {
             AllowHeaders::Value(value) => {
                 value_of(value, [p.and_then(|p| p.allow_headers.as_ref()), None])
             }
+            AllowHeaders::Echo(_) if v.echo_allowed_names => {
+                // An informative denial's names, one line each: copied.
+                let mut names = decision
+                    .headers()
+                    .filter(|h| h.name == header::ACCESS_CONTROL_ALLOW_HEADERS.as_str())
+                    .filter_map(|h| HeaderValue::from_bytes(h.value).ok());
+                let first = names.next();
+                more_allow_headers.extend(names);
+                first
+            }
             AllowHeaders::Echo(lines) => {
                 // The request's own lines, in the same order as the
                 // decision's when it was read from them.
