@@ -9,9 +9,11 @@
 //! ```
 //!
 //! [`check`] runs both and returns every diagnostic of the file at once.
+//! [`build`] makes the same policies from code, through the same validation.
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod build;
 pub mod diag;
 mod format;
 pub mod model;
