@@ -1,4 +1,4 @@
-//! LANGUAGE.md §3, rule by rule, on hand-built and text policies.
+//! docs/language.md#what-the-engine-answers, rule by rule, on hand-built and text policies.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
