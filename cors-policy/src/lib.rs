@@ -8,6 +8,7 @@ pub use cors_policy_grammar as grammar;
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
 pub mod adapter;
+pub mod browser;
 mod compile;
 mod decision;
 mod engine;
@@ -38,7 +39,7 @@ pub use origin::MAX_ORIGIN_LEN;
 pub use reason::Reason;
 pub use request::{
     HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,
-    MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request,
+    MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request, target_path,
 };
 
 /// Checks a policy at build time and compiles it once, at first use: see the

@@ -727,7 +727,7 @@ fn rule_9_caps_deny_the_preflight() {
     assert_eq!(e.decide(&r).reason(), Reason::RequestHeadersTooLarge);
 }
 
-// Origins (§2) as the engine matches them.
+// Origins (docs/language.md#origins) as the engine matches them.
 
 #[test]
 fn origins_subdomain_wildcard_is_label_bounded() {
