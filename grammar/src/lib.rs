@@ -91,7 +91,7 @@ pub fn check_bytes(src: &[u8]) -> Checked {
     }
 }
 
-/// Parses `src` and prints it in canonical form (see [`format`]); refuses,
+/// Parses `src` and prints it in canonical form (see [`format()`]); refuses,
 /// with an error diagnostic, when the canonical text would not parse back to
 /// the same policies, so that formatting can never change what a file means.
 pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {
