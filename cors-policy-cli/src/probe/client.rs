@@ -1,0 +1,250 @@
+//! Sending the matrix: a bare HTTP/1.1 client (hyper's connection API, one
+//! connection per request) that never follows a redirect, caps the response
+//! head and reads at most a few KiB of any body, within a deadline per
+//! request, with bounded concurrency and a rate limit.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+
+use super::matrix::Probe;
+
+/// The most bytes of a response head (status line and headers) read before
+/// the response is given up as hostile.
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
+
+/// The most header lines a response may have.
+pub(crate) const MAX_HEADER_LINES: usize = 200;
+
+/// The most body bytes read; the rest is never read (the connection is
+/// dropped).
+pub(crate) const MAX_BODY: usize = 16 * 1024;
+
+/// Where to send and how.
+#[derive(Clone, Debug)]
+pub(crate) struct Target {
+    /// The address to connect to.
+    pub(crate) addr: SocketAddr,
+    /// The `Host` header.
+    pub(crate) host: String,
+    /// The deadline of each request, connection included.
+    pub(crate) timeout: Duration,
+    /// At most this many requests at once.
+    pub(crate) concurrency: usize,
+    /// At most this many requests per second.
+    pub(crate) rate: f64,
+}
+
+/// What the server answered.
+#[derive(Clone, Debug)]
+pub(crate) struct Response {
+    /// The status code.
+    pub(crate) status: u16,
+    /// Header lines in order, names lowercase, values as received.
+    pub(crate) headers: Vec<(String, Vec<u8>)>,
+    /// Body bytes read (at most [`MAX_BODY`]).
+    pub(crate) body_len: usize,
+    /// Whether the body went on past [`MAX_BODY`] (or did not end in time).
+    pub(crate) body_cut: bool,
+}
+
+impl Response {
+    /// Every value of `name` (lowercase), in order.
+    pub(crate) fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// The lines of `name` combined with `, ` (what a browser's "get" sees).
+    pub(crate) fn combined(&self, name: &str) -> Option<Vec<u8>> {
+        let mut values = self.values(name).peekable();
+        values.peek()?;
+        Some(values.collect::<Vec<_>>().join(&b", "[..]))
+    }
+}
+
+/// Why there is no response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The connection could not be made (refused, unreachable).
+    Connect(String),
+    /// No complete response head within the deadline.
+    Timeout(Duration),
+    /// Not a valid HTTP/1.1 response (or a head over the caps).
+    Malformed(String),
+}
+
+impl Failure {
+    /// In words.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Failure::Connect(why) => format!("cannot connect: {why}"),
+            Failure::Timeout(after) => format!(
+                "no complete response within {}",
+                super::report::seconds(*after)
+            ),
+            Failure::Malformed(why) => format!("not a valid HTTP response: {why}"),
+        }
+    }
+}
+
+/// Sends every probe and returns the answers in matrix order. `progress`
+/// is called after each answer with the count so far.
+pub(crate) async fn send_all(
+    target: &Target,
+    probes: &[Probe],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Result<Response, Failure>> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = AtomicUsize::new(0);
+    let interval = if target.rate > 0.0 {
+        Duration::from_secs_f64(1.0 / target.rate)
+    } else {
+        Duration::ZERO
+    };
+    let slot = Mutex::new(Instant::now());
+    let results: Mutex<Vec<Option<Result<Response, Failure>>>> =
+        Mutex::new(vec![None; probes.len()]);
+    let worker = || async {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(probe) = probes.get(index) else {
+                break;
+            };
+            let at = {
+                let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+                let at = (*slot).max(Instant::now());
+                *slot = at + interval;
+                at
+            };
+            tokio::time::sleep_until(at.into()).await;
+            let answer = send(target, probe).await;
+            if let Some(cell) = results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_mut(index)
+            {
+                *cell = Some(answer);
+            }
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+        }
+    };
+    let workers: Vec<_> = (0..target.concurrency.max(1)).map(|_| worker()).collect();
+    join_all(workers).await;
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Failure::Connect("not sent".to_owned()))))
+        .collect()
+}
+
+/// Runs the futures to completion together (on one task: the work is I/O).
+async fn join_all<F: std::future::Future<Output = ()>>(futures: Vec<F>) {
+    let mut set = futures.into_iter().map(Box::pin).collect::<Vec<_>>();
+    std::future::poll_fn(|cx| {
+        set.retain_mut(|f| f.as_mut().poll(cx).is_pending());
+        if set.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+}
+
+/// Sends one probe within the deadline.
+pub(crate) async fn send(target: &Target, probe: &Probe) -> Result<Response, Failure> {
+    let deadline = tokio::time::Instant::now() + target.timeout;
+    let exchange = async {
+        let stream = tokio::net::TcpStream::connect(target.addr)
+            .await
+            .map_err(|e| Failure::Connect(e.to_string()))?;
+        let _ = stream.set_nodelay(true);
+        let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+            .max_buf_size(MAX_HEAD)
+            .max_headers(MAX_HEADER_LINES)
+            .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
+            .await
+            .map_err(|e| Failure::Malformed(error_chain(&e)))?;
+        let driver = tokio::spawn(connection);
+        let mut request = http::Request::builder()
+            .method(probe.method)
+            .uri(probe.path.as_str())
+            .header(http::header::HOST, target.host.as_str());
+        for (name, value) in probe.headers() {
+            request = request.header(name, value);
+        }
+        let request = request
+            .body(Empty::<Bytes>::new())
+            .map_err(|e| Failure::Malformed(format!("cannot build the request: {e}")))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| Failure::Malformed(error_chain(&e)));
+        let response = match response {
+            Ok(response) => response,
+            Err(failure) => {
+                driver.abort();
+                return Err(failure);
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        let mut body = response.into_body();
+        let mut body_len = 0usize;
+        let mut body_cut = false;
+        loop {
+            match tokio::time::timeout_at(deadline, body.frame()).await {
+                Ok(Some(Ok(frame))) => {
+                    if let Some(data) = frame.data_ref() {
+                        body_len = body_len.saturating_add(data.len());
+                        if body_len > MAX_BODY {
+                            body_len = MAX_BODY;
+                            body_cut = true;
+                            break;
+                        }
+                    }
+                }
+                Ok(None | Some(Err(_))) => break,
+                Err(_) => {
+                    body_cut = true;
+                    break;
+                }
+            }
+        }
+        driver.abort();
+        Ok(Response {
+            status,
+            headers,
+            body_len,
+            body_cut,
+        })
+    };
+    match tokio::time::timeout_at(deadline, exchange).await {
+        Ok(result) => result,
+        Err(_) => Err(Failure::Timeout(target.timeout)),
+    }
+}
+
+/// An error and its causes, `a: b: c`.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    out
+}
