@@ -370,7 +370,7 @@ pub(crate) fn judge(
         if expected.allowed {
             let location = response
                 .combined("location")
-                .map(|l| format!(" to {}", String::from_utf8_lossy(&l)))
+                .map(|l| format!(" to {}", shown(&l)))
                 .unwrap_or_default();
             add(
                 Code::RedirectedPreflight,

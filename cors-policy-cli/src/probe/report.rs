@@ -171,7 +171,7 @@ impl Run<'_> {
         let all: Vec<&(String, Vec<u8>)> = expected.headers.iter().collect();
         let status = expected
             .status
-            .map_or("the application's status".to_owned(), |s| s.to_string());
+            .map_or("(the application's status)".to_owned(), |s| s.to_string());
         let why = if expected.allowed {
             String::new()
         } else {
