@@ -3,6 +3,7 @@
 
 pub use cors_policy_grammar as grammar;
 
+pub mod browser;
 mod compile;
 mod decision;
 mod engine;

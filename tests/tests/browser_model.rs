@@ -1,4 +1,4 @@
-//! Unit tests of the browser model (`cors_policy_tests::browser`) on hand-written requests
+//! Unit tests of the browser model (`cors_policy::browser`) on hand-written requests
 //! and responses: each Fetch rule, each check and each Chromium message. No engine involved.
 #![allow(
     clippy::unwrap_used,
@@ -7,9 +7,9 @@
     clippy::indexing_slicing
 )]
 
-use cors_policy_tests::browser::{
-    BlockReason, BrowserOptions, CredentialsMode, Exposed, Flavor, HttpRequest, HttpResponse,
-    Outcome, PageRequest, Stage, browser_fetch, browser_fetch_traced, browser_fetch_with,
+use cors_policy::browser::{
+    BlockReason, BrowserOptions, CredentialsMode, Exposed, HttpRequest, HttpResponse, Outcome,
+    PageRequest, Stage, browser_fetch, browser_fetch_traced, browser_fetch_with,
     chromium_console_message, chromium_message, cors_check, cors_unsafe_request_header_names,
     exposed_header_names, fields, is_cors_safelisted_method, is_cors_safelisted_request_header,
     is_forbidden_method, is_forbidden_request_header, message::encode_hint, normalize_method,
@@ -91,7 +91,9 @@ fn get() -> PageRequest {
 
 fn blocked(outcome: &Outcome) -> (Stage, BlockReason, String) {
     match outcome {
-        Outcome::Blocked { stage, reason, why } => (*stage, reason.clone(), why.clone()),
+        Outcome::Blocked {
+            stage, reason, why, ..
+        } => (*stage, reason.clone(), why.clone()),
         other => panic!("expected a block, got {other:?}"),
     }
 }
@@ -145,7 +147,7 @@ fn forbidden_methods_throw_in_any_case_and_send_nothing() {
         assert!(is_forbidden_method(m), "{m}");
         let mut server = Server::permissive();
         let outcome = server.fetch(&PageRequest::new(PAGE, API, m));
-        let Outcome::TypeError { why } = outcome else {
+        let Outcome::TypeError { why, .. } = outcome else {
             panic!("{m}: {outcome:?}")
         };
         assert_eq!(
@@ -610,10 +612,7 @@ fn access_control_request_headers_is_sorted_lowercase_comma_joined_without_space
 
 #[test]
 fn private_network_option_preflights_everything_and_needs_the_allow_header() {
-    let opts = BrowserOptions {
-        private_network: true,
-        ..BrowserOptions::default()
-    };
+    let opts = BrowserOptions::default().private_network(true);
     let mut server = Server::permissive();
     let (stage, reason, why) = blocked(&server.fetch_with(&get(), &opts));
     assert_eq!(server.seen.len(), 1, "only the preflight");
@@ -1364,10 +1363,7 @@ fn browser_fetch_uses_the_default_options() {
 // ---------------------------------------------------------------- the Chromium flavour
 
 fn chromium() -> BrowserOptions {
-    BrowserOptions {
-        flavor: Flavor::Chromium,
-        ..BrowserOptions::default()
-    }
+    BrowserOptions::chromium()
 }
 
 #[test]
@@ -1466,7 +1462,7 @@ fn script_errors_use_chromium_wording() {
         (get().header("x-y", "a\nb"), "Invalid value"),
     ];
     for (req, tail) in cases {
-        let Outcome::TypeError { why } = Server::permissive().fetch(&req) else {
+        let Outcome::TypeError { why, .. } = Server::permissive().fetch(&req) else {
             panic!("{req:?}")
         };
         assert_eq!(

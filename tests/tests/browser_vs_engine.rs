@@ -28,11 +28,11 @@
 use std::cell::Cell;
 use std::fmt::Write as _;
 
-use cors_policy::{Engine, Request};
-use cors_policy_tests::browser::{
+use cors_policy::browser::{
     BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome, PageRequest,
     browser_fetch, browser_fetch_traced, browser_fetch_with,
 };
+use cors_policy::{Engine, Request};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 
@@ -738,7 +738,7 @@ fn shown(outcome: &Outcome) -> String {
             format!("ok, the script reads {}", names.join(", "))
         }
         Outcome::Blocked { stage, why, .. } => format!("blocked at the {stage:?}: {why}"),
-        Outcome::TypeError { why } => format!("TypeError: {why}"),
+        Outcome::TypeError { why, .. } => format!("TypeError: {why}"),
     }
 }
 
@@ -814,14 +814,9 @@ fn check(s: &Scenario, tally: &Tally) -> Result<(), TestCaseError> {
         preflighted |= http.is_preflight();
         serve(&engine, http)
     });
-    let chromium = browser_fetch_with(
-        &req,
-        &BrowserOptions {
-            flavor: Flavor::Chromium,
-            private_network: false,
-        },
-        &mut |http| serve(&engine, http),
-    );
+    let chromium = browser_fetch_with(&req, &BrowserOptions::chromium(), &mut |http| {
+        serve(&engine, http)
+    });
 
     // Safety first: a response the script gets is one the policy allows.
     if spec.is_ok() && !expected.allowed {
@@ -845,10 +840,9 @@ fn check(s: &Scenario, tally: &Tally) -> Result<(), TestCaseError> {
     }
     // A browser with Private Network Access preflights every cross-origin
     // request and needs `private-network` on top of everything else.
-    let pna = BrowserOptions {
-        flavor: Flavor::Spec,
-        private_network: true,
-    };
+    let pna = BrowserOptions::default()
+        .flavor(Flavor::Spec)
+        .private_network(true);
     let expected_pna = oracle_private_network(s);
     let with_pna = browser_fetch_with(&req, &pna, &mut |http| serve(&engine, http));
     if with_pna.is_ok() != expected_pna.allowed {

@@ -1,7 +1,7 @@
 //! Proof against a real browser: headless Chromium runs `fetch()` from a page on one
 //! loopback origin against the engine's tower adapter (axum over hyper) on another, and
 //! every case's outcome is compared with the engine's verdicts on the requests Chromium
-//! actually sent and with the browser model (`cors_policy_tests::browser`).
+//! actually sent and with the browser model (`cors_policy::browser`).
 //!
 //! Without Chromium the test prints that it was SKIPPED and passes, unless
 //! `CORS_POLICY_REQUIRE_BROWSER` is set (CI sets it to `1`): then it fails.
@@ -22,7 +22,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use cors_policy::Engine;
-use cors_policy_tests::browser::CredentialsMode::{Include, Omit};
+use cors_policy::browser::CredentialsMode::{Include, Omit};
 use cors_policy_tests::e2e::chromium::{REQUIRE_VAR, browser_required, find_chromium};
 use cors_policy_tests::e2e::server::{LOGIN_COOKIE, PAGE_COOKIE, REQUEST_ID, UNEXPOSED};
 use cors_policy_tests::e2e::{self, Bound, Case, Host, LaunchError, RunError};

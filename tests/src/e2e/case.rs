@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::browser::{CredentialsMode, PageRequest};
+use cors_policy::browser::{CredentialsMode, PageRequest};
 
 /// A loopback host name: the page is served from one, the API is fetched at one.
 /// `127.0.0.1` and `localhost` are different sites, so cookies do not cross between them.

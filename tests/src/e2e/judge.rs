@@ -6,7 +6,7 @@ use cors_policy::Engine;
 use super::case::{Case, Verdict};
 use super::page::{CaseResult, Run};
 use super::server::{Exchange, RAW_PREFIX, app_response, engine_request, raw_response};
-use crate::browser::{
+use cors_policy::browser::{
     self, BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome,
     chromium_console_message,
 };
@@ -287,10 +287,7 @@ pub fn judge(
     // The browser model, both flavours, against the same engine (or the raw route).
     let page_request = case.page_request(ports.page, ports.api);
     let model_trace = |flavor| {
-        let opts = BrowserOptions {
-            flavor,
-            private_network: false,
-        };
+        let opts = BrowserOptions::default().flavor(flavor);
         browser::browser_fetch_traced(&page_request, &opts, &mut |http: &HttpRequest| {
             engine_server(engine, http)
         })

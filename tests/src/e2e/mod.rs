@@ -9,7 +9,7 @@
 //!
 //! Each case is then judged three ways ([`judge::judge`]): what Chromium did (the page's
 //! report), what the engine's verdicts on the requests Chromium actually sent imply (the
-//! server records them), and what the browser model ([`crate::browser`]) predicts, in
+//! server records them), and what the browser model ([`cors_policy::browser`]) predicts, in
 //! Chromium's flavour and in the standard's.
 
 pub mod case;
@@ -115,7 +115,7 @@ async fn page(State(pages): State<Pages>, uri: http::Uri) -> Response {
     } else {
         (Host::Ip, pages.ip.to_string())
     };
-    let response = crate::browser::HttpResponse::new(200)
+    let response = cors_policy::browser::HttpResponse::new(200)
         .header("content-type", "text/html; charset=utf-8")
         .header("cache-control", "no-store")
         .header(

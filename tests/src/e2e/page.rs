@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::case::{Case, Verdict};
-use crate::browser::CredentialsMode;
+use cors_policy::browser::CredentialsMode;
 
 const RESULTS_OPEN: &str = "<pre id=\"results\">";
 const RESULTS_CLOSE: &str = "</pre>";

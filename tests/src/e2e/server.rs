@@ -15,7 +15,7 @@ use axum::routing::any;
 use cors_policy::tower::CorsLayer;
 use tokio::task::JoinHandle;
 
-use crate::browser::{HttpRequest, HttpResponse};
+use cors_policy::browser::{HttpRequest, HttpResponse};
 
 /// Path prefix of the routes answered by [`raw_response`] instead of the engine.
 pub const RAW_PREFIX: &str = "/raw/";
@@ -130,18 +130,20 @@ pub fn raw_response(request: &HttpRequest) -> (HttpResponse, String) {
 /// The request as the browser model's [`HttpRequest`]: method, path and query, every header
 /// line in order.
 pub fn to_http_request(request: &Request) -> HttpRequest {
-    HttpRequest {
-        method: request.method().as_str().to_owned(),
-        path: request.uri().path_and_query().map_or_else(
-            || request.uri().path().to_owned(),
-            |pq| pq.as_str().to_owned(),
-        ),
-        headers: request
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-            .collect(),
+    let host = request
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let path = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
+    let mut out = HttpRequest::new(&format!("http://{host}"), request.method().as_str(), &path);
+    for (name, value) in request.headers() {
+        out = out.header_line(name.as_str(), value.as_bytes());
     }
+    out
 }
 
 /// An [`HttpResponse`] and a body as an axum response; header lines that are not valid
