@@ -1,5 +1,11 @@
 //! What a browser does with an answer: reads it, or blocks it with
-//! Chromium's console message. The one place `probe` asks a browser model.
+//! Chromium's console message. The one place `probe` asks the browser model
+//! ([`cors_policy::browser`], Chromium's flavour).
+
+use cors_policy::browser::{
+    BrowserOptions, CredentialsMode, HttpResponse, PageRequest, Stage, check_actual_response,
+    check_preflight_response, chromium_console_message, prepare,
+};
 
 use super::matrix::Probe;
 
@@ -26,139 +32,54 @@ pub(crate) fn verdict(
     let Some(origin) = &probe.origin else {
         return Verdict::Reads;
     };
-    let blocked = |why: String, preflight_prefix: bool| {
-        let prefix = if preflight_prefix && probe.is_preflight() {
-            "Response to preflight request doesn't pass access control check: "
+    let target_origin = url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
+    // The request the page made: for a preflight, the method and headers it
+    // asks about (a `content-type` that needs a preflight).
+    let method = probe.request_method.as_deref().unwrap_or(probe.method);
+    let mut page = PageRequest::new(origin, &target_origin, method)
+        .path(&probe.path)
+        .credentials(if include {
+            CredentialsMode::Include
         } else {
-            ""
-        };
-        Verdict::Blocked(format!(
-            "Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: \
-             {prefix}{why}"
-        ))
-    };
-    let get = |name: &str| -> Option<Vec<u8>> {
-        let mut values = headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v);
-        let first = values.next()?.clone();
-        Some(values.fold(first, |mut acc, v| {
-            acc.extend_from_slice(b", ");
-            acc.extend_from_slice(v);
-            acc
-        }))
-    };
-    const SEND: &str = " Have the server send the header with a valid value.";
-    match get("access-control-allow-origin") {
-        None => {
-            return blocked(
-                "No 'Access-Control-Allow-Origin' header is present on the requested resource."
-                    .to_owned(),
-                true,
-            );
-        }
-        Some(v) if v == b"*" => {
-            if include {
-                return blocked(
-                    "The value of the 'Access-Control-Allow-Origin' header in the response must \
-                     not be the wildcard '*' when the request's credentials mode is 'include'."
-                        .to_owned(),
-                    true,
-                );
-            }
-        }
-        Some(v) if v == origin.as_bytes() => {}
-        Some(v) => {
-            let shown = hint(&v);
-            let why = if v.iter().any(|&b| b == b' ' || b == b',') {
-                format!(
-                    "The 'Access-Control-Allow-Origin' header contains multiple values \
-                     '{shown}', but only one is allowed.{SEND}"
-                )
-            } else {
-                format!(
-                    "The 'Access-Control-Allow-Origin' header has a value '{shown}' that is not \
-                     equal to the supplied origin.{SEND}"
-                )
-            };
-            return blocked(why, true);
-        }
-    }
-    if include && get("access-control-allow-origin").as_deref() != Some(b"*") {
-        let credentials = get("access-control-allow-credentials").unwrap_or_default();
-        if credentials != b"true" {
-            return blocked(
-                format!(
-                    "The value of the 'Access-Control-Allow-Credentials' header in the response \
-                     is '{}' which must be 'true' when the request's credentials mode is \
-                     'include'.",
-                    hint(&credentials)
-                ),
-                true,
-            );
-        }
-    }
-    if !probe.is_preflight() {
-        return Verdict::Reads;
-    }
-    if !(200..=299).contains(&status) {
-        return blocked("It does not have HTTP ok status.".to_owned(), true);
-    }
-    let list = |name: &str| -> Vec<String> {
-        get(name)
-            .map(|v| {
-                String::from_utf8_lossy(&v)
-                    .split(',')
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let methods = list("access-control-allow-methods");
-    let method = probe.request_method.as_deref().unwrap_or("GET");
-    let method_ok = matches!(method, "GET" | "HEAD" | "POST")
-        || methods.iter().any(|m| m == method)
-        || (!include && methods.iter().any(|m| m == "*"));
-    if !method_ok {
-        return blocked(
-            format!(
-                "Method {method} is not allowed by Access-Control-Allow-Methods in preflight \
-                 response."
-            ),
-            false,
-        );
-    }
-    let allowed = list("access-control-allow-headers");
-    let wildcard = !include && allowed.iter().any(|h| h == "*");
-    let requested = probe.request_headers.as_deref().unwrap_or_default();
-    for name in requested
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let listed = allowed.iter().any(|h| h.eq_ignore_ascii_case(name));
-        if !listed && !wildcard {
-            return blocked(
-                format!(
-                    "Request header field {name} is not allowed by Access-Control-Allow-Headers \
-                     in preflight response."
-                ),
-                false,
-            );
-        }
-    }
-    Verdict::Reads
-}
-
-/// Chromium's `EncodeHint`: printable ASCII as is, any other byte `\uXXXX`.
-fn hint(bytes: &[u8]) -> String {
-    bytes
+            CredentialsMode::SameOrigin
+        });
+    let names = probe
+        .request_headers
         .iter()
-        .map(|&b| {
-            if (0x20..0x7f).contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("\\u{b:04X}")
-            }
-        })
-        .collect()
+        .flat_map(|list| list.split(','));
+    for name in names.map(str::trim).filter(|name| !name.is_empty()) {
+        let value = if name.eq_ignore_ascii_case("content-type") {
+            "application/json"
+        } else {
+            "1"
+        };
+        page = page.header(name, value);
+    }
+    let options = BrowserOptions::chromium();
+    let request = match prepare(&page, &options) {
+        Ok(request) => request,
+        Err(error) => return Verdict::Blocked(error.message()),
+    };
+    let response = headers
+        .iter()
+        .fold(HttpResponse::new(status), |r, (name, value)| {
+            r.header(name, value)
+        });
+    let checked = if probe.is_preflight() {
+        check_preflight_response(&request, &response, &options)
+            .map(drop)
+            .map_err(|reason| (reason, Stage::Preflight))
+    } else {
+        check_actual_response(&request, &response)
+            .map(drop)
+            .map_err(|reason| (reason, Stage::Actual))
+    };
+    match checked {
+        Ok(()) => Verdict::Reads,
+        Err((reason, stage)) => {
+            Verdict::Blocked(chromium_console_message(url, origin, &reason, stage))
+        }
+    }
 }
