@@ -248,3 +248,142 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::probe::findings::{self, Context, Expected};
+    use crate::probe::matrix::{self, Inputs};
+
+    const POLICY: &str = r#"
+        policy "api" {
+            paths "/api/**"
+            origins "https://app.example.com"
+            methods GET, PUT
+            headers x-request-id
+            credentials
+            max-age 60
+        }
+    "#;
+
+    /// Serves `answer` to one connection on 127.0.0.1 after reading the
+    /// request head; then, when `hold` is set, keeps the connection open
+    /// (a server that never finishes).
+    fn serve_once(answer: Vec<u8>, hold: bool) -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.extend_from_slice(&byte);
+            }
+            let _ = stream.write_all(&answer);
+            if hold {
+                // Until the client gives up and closes.
+                let _ = stream.read(&mut byte);
+            }
+        });
+        addr
+    }
+
+    /// A response: a status line (sometimes valid), header lines of any
+    /// bytes, a body of any bytes; or nothing but noise.
+    fn hostile() -> impl Strategy<Value = Vec<u8>> {
+        let line = (
+            proptest::collection::vec(any::<u8>(), 0..24),
+            proptest::collection::vec(any::<u8>(), 0..64),
+        );
+        let structured = (
+            prop_oneof![
+                Just(b"HTTP/1.1 200 OK".to_vec()),
+                Just(b"HTTP/1.1 204 ".to_vec()),
+                proptest::collection::vec(any::<u8>(), 0..20)
+            ],
+            proptest::collection::vec(
+                prop_oneof![
+                    line.prop_map(|(n, v)| [n, b": ".to_vec(), v].concat()),
+                    Just(b"access-control-allow-origin: https://app.example.com".to_vec()),
+                    Just(b"access-control-allow-origin: *".to_vec()),
+                    Just(b"access-control-allow-credentials: true".to_vec()),
+                    Just(b"transfer-encoding: chunked".to_vec()),
+                    Just(b"content-length: 99999999".to_vec()),
+                    Just(b"vary: Origin".to_vec()),
+                ],
+                0..12,
+            ),
+            proptest::collection::vec(any::<u8>(), 0..256),
+        )
+            .prop_map(|(status, lines, body)| {
+                let mut out = status;
+                out.extend_from_slice(b"\r\n");
+                for line in lines {
+                    out.extend_from_slice(&line);
+                    out.extend_from_slice(b"\r\n");
+                }
+                out.extend_from_slice(b"\r\n");
+                out.extend_from_slice(&body);
+                out
+            });
+        prop_oneof![
+            3 => structured,
+            1 => proptest::collection::vec(any::<u8>(), 0..512),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever a server sends, and whether or not it then hangs, one
+        /// request ends within its deadline with a response inside the caps
+        /// or a failure, and judging it never panics.
+        #[test]
+        fn hostile_answers_end_in_a_finding_not_a_panic(answer in hostile(), hold in any::<bool>()) {
+            let engine: cors_policy::Engine = POLICY.parse().unwrap();
+            let policy = engine.policies().first().unwrap().clone();
+            let plan = matrix::plan(&Inputs {
+                engine: &engine,
+                policy: &policy,
+                path: "/api/users",
+                error_path: None,
+                given: &[],
+                extra: &[],
+            });
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let cx = Context { engine: &engine, policy: &policy, url: "http://127.0.0.1/api/users" };
+            // A preflight and an actual request.
+            for probe in [plan.probes.first().unwrap(), plan.probes.iter().find(|p| !p.is_preflight()).unwrap()] {
+                let target = Target {
+                    addr: serve_once(answer.clone(), hold),
+                    host: "127.0.0.1".to_owned(),
+                    timeout: Duration::from_millis(300),
+                    concurrency: 1,
+                    rate: 1000.0,
+                };
+                let result = runtime.block_on(send(&target, probe));
+                if let Ok(response) = &result {
+                    prop_assert!(response.headers.len() <= MAX_HEADER_LINES);
+                    let head: usize = response.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+                    prop_assert!(head <= MAX_HEAD);
+                    prop_assert!(response.body_len <= MAX_BODY);
+                }
+                let expected = Expected::of(&engine, probe);
+                let found = findings::judge(&cx, 0, probe, &expected, &result);
+                if result.is_err() {
+                    prop_assert_eq!(found.len(), 1);
+                    prop_assert_eq!(found.first().map(|f| f.code), Some(findings::Code::BadResponse));
+                }
+            }
+        }
+    }
+}
