@@ -83,6 +83,32 @@ fn probe(addr: SocketAddr, args: &[&str]) -> Run {
     finish(common::cmd().args(&all).timeout(Duration::from_secs(60)))
 }
 
+/// Runs `probe` on `addr`'s `/api/users` with `args` besides, human output.
+fn probe_human(addr: SocketAddr, args: &[&str]) -> Run {
+    let url = format!("http://{addr}/api/users");
+    let mut all = vec!["probe", url.as_str(), "--policy", POLICY, "--rate", "1000"];
+    all.extend_from_slice(args);
+    finish(common::cmd().args(&all).timeout(Duration::from_secs(60)))
+}
+
+/// With `CORS_POLICY_PROBE_SAMPLES=FILE`, appends a human report to FILE
+/// (the samples shown in the project's notes).
+fn keep_sample(title: &str, run: &Run) {
+    if let Some(path) = std::env::var_os("CORS_POLICY_PROBE_SAMPLES") {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        writeln!(
+            file,
+            "==== {title} (exit {})\n$ cors-policy probe http://127.0.0.1:PORT/api/users --policy probe.cors …\n{}",
+            run.code, run.stdout
+        )
+        .unwrap();
+    }
+}
+
 /// The finding codes of a JSON report.
 fn codes(run: &Run) -> BTreeSet<String> {
     let report = json(&run.stdout);
@@ -173,6 +199,16 @@ fn mirrored_origin_with_credentials_is_a_reflection_finding() {
     let first = &occurrences(&run, "origin-reflected-with-credentials")[0];
     assert_eq!(first["browser"]["server"]["reads"], true);
     assert_eq!(first["browser"]["policy"]["reads"], false);
+    let human = probe_human(addr, &[]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human
+            .stdout
+            .starts_with("critical[origin-reflected-with-credentials]: "),
+        "{}",
+        human.stdout
+    );
+    keep_sample("(2) tower-http mirror_request + allow_credentials", &human);
 }
 
 /// A reverse proxy's `add_header Access-Control-Allow-Origin $allowed`: a
@@ -234,6 +270,35 @@ fn auth_outside_cors_rejects_preflights() {
     assert!(rejected.iter().all(|o| o["server"]["status"] == 401));
     // The key went with the actual requests only, and stays out of the report.
     assert!(!run.stdout.contains("secret"), "{}", run.stdout);
+    let human = probe_human(addr, &["-H", "Authorization: Bearer secret"]);
+    assert!(!human.stdout.contains("secret"), "{}", human.stdout);
+    keep_sample("(4) authentication outside the CORS layer", &human);
+    // Grouped by finding, most severe first, with the fix and the browser's words.
+    assert_eq!(human.code, 1);
+    assert!(
+        human
+            .stdout
+            .starts_with("high[preflight-rejected]: a preflight the policy allows"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("  fix: a preflight carries no cookie")
+    );
+    assert!(human.stdout.contains("policy \"api\" (probe.cors, line 2)"));
+    assert!(
+        human
+            .stdout
+            .contains("      browser: blocks it: Access to fetch at")
+    );
+    assert!(human.stdout.contains(
+        "Response to preflight request doesn't pass access control check: No \
+         'Access-Control-Allow-Origin' header is present on the requested resource."
+    ));
+    let last = human.stdout.lines().last().unwrap();
+    assert!(last.starts_with("1 finding in "), "{}", human.stdout);
 }
 
 #[test]
@@ -344,41 +409,6 @@ fn a_redirected_preflight_is_found() {
     let first = &occurrences(&run, "redirected-preflight")[0];
     assert_eq!(first["server"]["status"], 308);
     assert_eq!(first["detail"], "answered 308 to /api/users/");
-}
-
-#[test]
-fn human_output_groups_by_finding_with_the_fix() {
-    let addr = serve(app().layer(own_layer()).layer(middleware::from_fn(auth)));
-    let url = format!("http://{addr}/api/users");
-    let run = common::run(&[
-        "probe",
-        &url,
-        "--policy",
-        POLICY,
-        "--rate",
-        "1000",
-        "-H",
-        "Authorization: Bearer secret",
-    ]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stdout
-            .starts_with("high[preflight-rejected]: a preflight the policy allows"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("  fix: a preflight carries no cookie"));
-    assert!(run.stdout.contains("policy \"api\" (probe.cors, line 2)"));
-    assert!(
-        run.stdout
-            .contains("      browser: blocks it: Access to fetch at")
-    );
-    assert!(run.stdout.contains(
-        "Response to preflight request doesn't pass access control check: No \
-         'Access-Control-Allow-Origin' header is present on the requested resource."
-    ));
-    let last = run.stdout.lines().last().unwrap();
-    assert!(last.starts_with("1 finding in "), "{}", run.stdout);
 }
 
 #[test]

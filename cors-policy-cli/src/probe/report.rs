@@ -31,9 +31,10 @@ pub(crate) struct Run<'a> {
     pub(crate) notes: &'a [String],
 }
 
-/// At most this many requests are shown under each finding (all are in the
-/// JSON).
-const SHOWN_PER_FINDING: usize = 4;
+/// This many requests are shown in full under each finding, and this many
+/// more on one line each (all are in the JSON).
+const SHOWN_PER_FINDING: usize = 3;
+const LISTED_PER_FINDING: usize = 20;
 
 /// `1.5 s`, `10 s`.
 pub(crate) fn seconds(d: Duration) -> String {
@@ -75,10 +76,10 @@ fn browser_words(verdict: &Verdict, probe: &Probe) -> String {
     match verdict {
         Verdict::Reads if probe.origin.is_none() => "not a CORS request".to_owned(),
         Verdict::Reads if probe.is_preflight() => format!(
-            "passes the preflight and sends the {}",
+            "passes the preflight, sends the {}",
             probe.request_method.as_deref().unwrap_or("GET")
         ),
-        Verdict::Reads => "lets the page read the response".to_owned(),
+        Verdict::Reads => "the page reads the response".to_owned(),
         Verdict::Blocked(message) => format!("blocks it: {message}"),
     }
 }
@@ -114,8 +115,21 @@ impl Run<'_> {
             for finding in findings.iter().take(SHOWN_PER_FINDING) {
                 self.human_occurrence(&mut out, finding);
             }
-            if findings.len() > SHOWN_PER_FINDING {
-                let _ = writeln!(out, "  … and {} more", findings.len() - SHOWN_PER_FINDING);
+            let rest = findings.iter().skip(SHOWN_PER_FINDING);
+            for finding in rest.clone().take(LISTED_PER_FINDING) {
+                if let Some(probe) = self.probes.get(finding.probe) {
+                    let _ = writeln!(
+                        out,
+                        "  - {} [{}]: {}",
+                        probe.summary(),
+                        probe.role.describe(),
+                        finding.detail
+                    );
+                }
+            }
+            let unlisted = rest.count().saturating_sub(LISTED_PER_FINDING);
+            if unlisted > 0 {
+                let _ = writeln!(out, "  … and {unlisted} more (all are in --format json)");
             }
             out.push('\n');
         }
@@ -188,7 +202,7 @@ impl Run<'_> {
         {
             let _ = writeln!(
                 out,
-                "               with the policy's answer it {}",
+                "      browser with the policy's answer: {}",
                 browser_words(verdict, probe)
             );
         }
