@@ -633,3 +633,91 @@ fn a_slow_server_times_out() {
         "no complete response within 0.5 s"
     );
 }
+
+// ---- https ----
+
+/// A TLS terminator on 127.0.0.1 in front of `backend`, with a self-signed
+/// certificate for `127.0.0.1` written to `dir/cert.pem`: each connection
+/// is decrypted and copied to the backend, as a load balancer does.
+fn tls_front(backend: SocketAddr, dir: &std::path::Path) -> SocketAddr {
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    std::fs::write(dir.join("cert.pem"), certified.cert.pem()).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(stream).await else {
+                        return;
+                    };
+                    let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await else {
+                        return;
+                    };
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+                });
+            }
+        });
+    });
+    addr
+}
+
+#[test]
+fn https_is_probed_through_tls_with_the_certificate_checked() {
+    let backend = serve(
+        app()
+            .layer(own_layer())
+            .layer(middleware::from_fn(strip_vary)),
+    );
+    let dir = common::scratch("probe-tls");
+    let front = tls_front(backend, &dir);
+    let url = format!("https://127.0.0.1:{}/api/users", front.port());
+    let base = [
+        "probe",
+        url.as_str(),
+        "--policy",
+        POLICY,
+        "--format",
+        "json",
+        "--rate",
+        "1000",
+    ];
+    // An unknown issuer: no request gets through, as in a browser.
+    let run = finish(common::cmd().args(base).timeout(Duration::from_secs(60)));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("TLS: "), "{}", run.stderr);
+    assert!(run.stderr.contains("--cacert"), "{}", run.stderr);
+    // Trusted: the answers come through the terminator and are judged.
+    let cert = dir.join("cert.pem");
+    let run = finish(
+        common::cmd()
+            .args(base)
+            .arg("--cacert")
+            .arg(&cert)
+            .timeout(Duration::from_secs(60)),
+    );
+    assert_eq!(codes(&run), set(&["missing-vary"]), "{}", run.stdout);
+    assert_eq!(json(&run.stdout)["url"], url);
+}

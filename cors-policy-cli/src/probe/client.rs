@@ -1,7 +1,8 @@
 //! Sending the matrix: a bare HTTP/1.1 client (hyper's connection API, one
-//! connection per request) that never follows a redirect, caps the response
-//! head and reads at most a few KiB of any body, within a deadline per
-//! request, with bounded concurrency and a rate limit.
+//! connection per request, over TLS with rustls for `https`) that never
+//! follows a redirect, caps the response head and reads at most a few KiB of
+//! any body, within a deadline per request, with bounded concurrency and a
+//! rate limit.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,6 +12,9 @@ use std::time::{Duration, Instant};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
+use rustls::pki_types::pem::PemObject;
+use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::matrix::Probe;
 
@@ -38,6 +42,67 @@ pub(crate) struct Target {
     pub(crate) concurrency: usize,
     /// At most this many requests per second.
     pub(crate) rate: f64,
+    /// For `https`: the TLS client and the name the certificate must carry.
+    pub(crate) tls: Option<Tls>,
+}
+
+/// A TLS client for one server.
+#[derive(Clone)]
+pub(crate) struct Tls {
+    connector: tokio_rustls::TlsConnector,
+    name: ServerName<'static>,
+}
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tls").field("name", &self.name).finish()
+    }
+}
+
+impl Tls {
+    /// A client that trusts the Mozilla roots (webpki-roots) and the
+    /// certificates of `extra_roots` (a PEM file), for the server `host`;
+    /// HTTP/1.1 only.
+    pub(crate) fn new(host: &str, extra_roots: Option<&std::path::Path>) -> Result<Tls, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(path) = extra_roots {
+            let shown = path.display();
+            let certificates = rustls::pki_types::CertificateDer::pem_file_iter(path)
+                .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+            let mut added = 0usize;
+            for certificate in certificates {
+                let certificate =
+                    certificate.map_err(|e| format!("`{shown}` is not PEM certificates: {e}"))?;
+                roots
+                    .add(certificate)
+                    .map_err(|e| format!("`{shown}` has a certificate rustls refuses: {e}"))?;
+                added += 1;
+            }
+            if added == 0 {
+                return Err(format!("`{shown}` holds no PEM certificate"));
+            }
+        }
+        #[expect(
+            deprecated,
+            reason = "ring builds with nothing but a C compiler; a probe's handshake carries no \
+                      secret worth post-quantum key exchange"
+        )]
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("cannot set up TLS: {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let name = ServerName::try_from(bare.to_owned())
+            .map_err(|e| format!("`{host}` cannot be checked against a certificate: {e}"))?;
+        Ok(Tls {
+            connector: tokio_rustls::TlsConnector::from(Arc::new(config)),
+            name,
+        })
+    }
 }
 
 /// What the server answered.
@@ -168,74 +233,93 @@ pub(crate) async fn send(target: &Target, probe: &Probe) -> Result<Response, Fai
             .await
             .map_err(|e| Failure::Connect(e.to_string()))?;
         let _ = stream.set_nodelay(true);
-        let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
-            .max_buf_size(MAX_HEAD)
-            .max_headers(MAX_HEADER_LINES)
-            .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
-            .await
-            .map_err(|e| Failure::Malformed(error_chain(&e)))?;
-        let driver = tokio::spawn(connection);
-        let mut request = http::Request::builder()
-            .method(probe.method)
-            .uri(probe.path.as_str())
-            .header(http::header::HOST, target.host.as_str());
-        for (name, value) in probe.headers() {
-            request = request.header(name, value);
-        }
-        let request = request
-            .body(Empty::<Bytes>::new())
-            .map_err(|e| Failure::Malformed(format!("cannot build the request: {e}")))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| Failure::Malformed(error_chain(&e)));
-        let response = match response {
-            Ok(response) => response,
-            Err(failure) => {
-                driver.abort();
-                return Err(failure);
-            }
-        };
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-            .collect();
-        let mut body = response.into_body();
-        let mut body_len = 0usize;
-        let mut body_cut = false;
-        loop {
-            match tokio::time::timeout_at(deadline, body.frame()).await {
-                Ok(Some(Ok(frame))) => {
-                    if let Some(data) = frame.data_ref() {
-                        body_len = body_len.saturating_add(data.len());
-                        if body_len > MAX_BODY {
-                            body_len = MAX_BODY;
-                            body_cut = true;
-                            break;
-                        }
-                    }
-                }
-                Ok(None | Some(Err(_))) => break,
-                Err(_) => {
-                    body_cut = true;
-                    break;
-                }
+        match &target.tls {
+            None => exchange(stream, target, probe, deadline).await,
+            Some(tls) => {
+                let stream = tls
+                    .connector
+                    .connect(tls.name.clone(), stream)
+                    .await
+                    .map_err(|e| Failure::Connect(format!("TLS: {}", error_chain(&e))))?;
+                exchange(stream, target, probe, deadline).await
             }
         }
-        driver.abort();
-        Ok(Response {
-            status,
-            headers,
-            body_len,
-            body_cut,
-        })
     };
     match tokio::time::timeout_at(deadline, exchange).await {
         Ok(result) => result,
         Err(_) => Err(Failure::Timeout(target.timeout)),
     }
+}
+
+/// One request and its response over `io`, a fresh connection.
+async fn exchange<IO>(
+    io: IO,
+    target: &Target,
+    probe: &Probe,
+    deadline: tokio::time::Instant,
+) -> Result<Response, Failure>
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+        .max_buf_size(MAX_HEAD)
+        .max_headers(MAX_HEADER_LINES)
+        .handshake::<_, Empty<Bytes>>(TokioIo::new(io))
+        .await
+        .map_err(|e| Failure::Malformed(error_chain(&e)))?;
+    let driver = tokio::spawn(connection);
+    let mut request = http::Request::builder()
+        .method(probe.method)
+        .uri(probe.path.as_str())
+        .header(http::header::HOST, target.host.as_str());
+    for (name, value) in probe.headers() {
+        request = request.header(name, value);
+    }
+    let request = request
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| Failure::Malformed(format!("cannot build the request: {e}")))?;
+    let response = match sender.send_request(request).await {
+        Ok(response) => response,
+        Err(e) => {
+            driver.abort();
+            return Err(Failure::Malformed(error_chain(&e)));
+        }
+    };
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+        .collect();
+    let mut body = response.into_body();
+    let mut body_len = 0usize;
+    let mut body_cut = false;
+    loop {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    body_len = body_len.saturating_add(data.len());
+                    if body_len > MAX_BODY {
+                        body_len = MAX_BODY;
+                        body_cut = true;
+                        break;
+                    }
+                }
+            }
+            Ok(None | Some(Err(_))) => break,
+            Err(_) => {
+                body_cut = true;
+                break;
+            }
+        }
+    }
+    driver.abort();
+    Ok(Response {
+        status,
+        headers,
+        body_len,
+        body_cut,
+    })
 }
 
 /// An error and its causes, `a: b: c`.
@@ -369,6 +453,7 @@ mod tests {
                     timeout: Duration::from_millis(300),
                     concurrency: 1,
                     rate: 1000.0,
+                    tls: None,
                 };
                 let result = runtime.block_on(send(&target, probe));
                 if let Ok(response) = &result {

@@ -71,6 +71,11 @@ pub(crate) struct ProbeArgs {
     /// List the requests that would be sent, and send none
     #[arg(long)]
     dry_run: bool,
+
+    /// For `https`: also trust the certificates in this PEM file (a private
+    /// CA, a self-signed test server) besides the usual public roots
+    #[arg(long, value_name = "FILE")]
+    cacert: Option<PathBuf>,
 }
 
 /// A matrix at least this large shows progress on a terminal.
@@ -114,18 +119,21 @@ fn prepare(args: &ProbeArgs, color: ColorChoice) -> Result<Prepared, Problem> {
             Some("give the whole URL, e.g. `http://127.0.0.1:3000/api/users`"),
         )
     })?;
-    if url.scheme() != "http" {
+    if !matches!(url.scheme(), "http" | "https") {
         return Err(problem(
-            format!(
-                "`{}` is not supported: probe speaks plain http",
-                url.scheme()
-            ),
-            Some("probe the server behind its TLS terminator, e.g. `http://127.0.0.1:PORT/…`"),
+            format!("`{}` URLs cannot be probed", url.scheme()),
+            Some("give an `http://` or `https://` URL"),
         ));
     }
     let host = url
         .host_str()
         .ok_or_else(|| problem(format!("`{}` has no host", args.url), None))?;
+    let tls = match url.scheme() {
+        "https" => {
+            Some(client::Tls::new(host, args.cacert.as_deref()).map_err(|e| problem(e, None))?)
+        }
+        _ => None,
+    };
     let port = url.port_or_known_default().unwrap_or(80);
     let addr = (host.trim_start_matches('[').trim_end_matches(']'), port)
         .to_socket_addrs()
@@ -211,6 +219,7 @@ fn prepare(args: &ProbeArgs, color: ColorChoice) -> Result<Prepared, Problem> {
             timeout: Duration::from_secs_f64(args.timeout),
             concurrency: args.concurrency,
             rate: args.rate,
+            tls,
         },
         extra,
         engine,
@@ -326,7 +335,13 @@ fn probe(args: &ProbeArgs, prepared: &Prepared) -> Status {
     if let Some(client::Failure::Connect(why)) = unreachable(&answers) {
         output::error(
             &format!("cannot reach {}: {why}", prepared.target.addr),
-            Some("is the server running, and on this port?"),
+            Some(if why.contains("corrupt message") {
+                "the server does not speak TLS on this port: try `http://`"
+            } else if why.starts_with("TLS: ") {
+                "for a private CA or a self-signed certificate, give it with --cacert FILE"
+            } else {
+                "is the server running, and on this port?"
+            }),
         );
         return Status::Usage;
     }
