@@ -47,9 +47,13 @@ fn app() -> Router {
     )
 }
 
-/// Serves `router` on 127.0.0.1 (a fresh port) on its own thread and runtime,
-/// for the rest of the test process.
-fn serve(router: Router) -> SocketAddr {
+/// Binds a fresh port on 127.0.0.1 and runs `serve` with its listener on a
+/// thread and runtime of its own, for the rest of the test process.
+fn spawn_server<F, Fut>(serve: F) -> SocketAddr
+where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
@@ -60,10 +64,17 @@ fn serve(router: Router) -> SocketAddr {
             .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router).await.unwrap();
+            serve(listener).await;
         });
     });
     addr
+}
+
+/// Serves `router` on 127.0.0.1.
+fn serve(router: Router) -> SocketAddr {
+    spawn_server(|listener| async move {
+        axum::serve(listener, router).await.unwrap();
+    })
 }
 
 /// Runs `probe` on `addr`'s `/api/users` with `args` besides, as JSON.
@@ -654,34 +665,23 @@ fn tls_front(backend: SocketAddr, dir: &std::path::Path) -> SocketAddr {
         .with_single_cert(vec![certified.cert.der().clone()], key)
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
+    spawn_server(move |listener| async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
                 };
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(stream).await else {
-                        return;
-                    };
-                    let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await else {
-                        return;
-                    };
-                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
-                });
-            }
-        });
-    });
-    addr
+                let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    })
 }
 
 #[test]
