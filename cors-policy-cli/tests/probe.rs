@@ -222,6 +222,37 @@ fn mirrored_origin_with_credentials_is_a_reflection_finding() {
     keep_sample("(2) tower-http mirror_request + allow_credentials", &human);
 }
 
+#[test]
+fn a_permissive_layer_differs_from_a_credentialed_policy_everywhere() {
+    // `*` for every origin, method and header, no credentials, no max-age.
+    let addr = serve(app().layer(tower_http::cors::CorsLayer::permissive()));
+    let run = probe(addr, &[]);
+    assert_eq!(
+        codes(&run),
+        set(&[
+            "disallowed-origin-allowed",
+            "wrong-allow-origin",
+            "missing-allow-credentials",
+            "preflight-refuses-allowed",
+            "methods-beyond-policy",
+            "headers-beyond-policy",
+            "missing-vary",
+            "missing-max-age",
+        ]),
+        "{}",
+        run.stdout
+    );
+    let refused = &occurrences(&run, "preflight-refuses-allowed")[0];
+    assert!(
+        refused["detail"].as_str().unwrap().ends_with(
+            "The value of the 'Access-Control-Allow-Origin' header in the response must not be \
+             the wildcard '*' when the request's credentials mode is 'include'."
+        ),
+        "{refused}"
+    );
+    assert_eq!(occurrences(&run, "methods-beyond-policy")[0]["detail"], "*");
+}
+
 /// A reverse proxy's `add_header Access-Control-Allow-Origin $allowed`: a
 /// second CORS layer outside the application's, adding its own line.
 async fn proxy_adds_allow_origin(request: Request, next: Next) -> Response {
