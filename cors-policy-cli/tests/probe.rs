@@ -483,6 +483,32 @@ fn dry_run_sends_nothing() {
 }
 
 #[test]
+fn progress_shows_on_a_terminal_only() {
+    let addr = serve(app().layer(own_layer()));
+    let piped = probe(addr, &[]);
+    assert_eq!(piped.code, 0, "{}", piped.stdout);
+    assert_eq!(piped.stderr, "");
+    let total = json(&piped.stdout)["requests"].as_u64().unwrap();
+    // util-linux `script` gives the command a terminal; stdout goes to
+    // /dev/null so that only stderr reaches it.
+    let command = format!(
+        "{} probe http://{addr}/api/users --policy {POLICY} --rate 1000 >/dev/null",
+        env!("CARGO_BIN_EXE_cors-policy")
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(common::fixtures())
+        .output()
+        .expect("util-linux `script` runs the command on a terminal");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains("\rprobe: 1/"), "{shown:?}");
+    assert!(
+        shown.contains(&format!("\rprobe: {total}/{total} requests")),
+        "{shown:?}"
+    );
+}
+
+#[test]
 fn an_unreachable_server_exits_2() {
     // A port that was free a moment ago.
     let addr = TcpListener::bind("127.0.0.1:0")
