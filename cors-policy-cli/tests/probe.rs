@@ -405,6 +405,10 @@ async fn public_cache(request: Request, next: Next) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
     );
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("session=secret-session"),
+    );
     response
 }
 
@@ -419,6 +423,13 @@ fn a_cacheable_answer_without_vary_is_found() {
     assert_eq!(
         codes(&run),
         set(&["cacheable-without-vary"]),
+        "{}",
+        run.stdout
+    );
+    // The cookie the server hands out stays out of the report.
+    assert!(!run.stdout.contains("secret-session"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(r#"["set-cookie","(left out)"]"#),
         "{}",
         run.stdout
     );
