@@ -150,6 +150,13 @@ const ATTACKER: &str = "attacker.example";
 pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
     let policy = inputs.policy;
     let mut notes = Vec::new();
+    if policy.max_age.is_none() {
+        notes.push(format!(
+            "policy \"{}\" has no `max-age`, so neither does its preflight answer: browsers ask \
+             again after 5 seconds; add e.g. `max-age 2h` to it",
+            policy.name
+        ));
+    }
     let allowed = allowed_samples(policy, inputs.given.is_empty(), &mut notes);
     let mut origins: Vec<(String, Role)> = allowed
         .iter()
