@@ -251,6 +251,30 @@ fn a_permissive_layer_differs_from_a_credentialed_policy_everywhere() {
         "{refused}"
     );
     assert_eq!(occurrences(&run, "methods-beyond-policy")[0]["detail"], "*");
+    // Each fix names the policy line it is about.
+    let fix = |code: &str| {
+        json(&run.stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap()["fix"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        fix("methods-beyond-policy")
+            .contains("the `methods` line of policy \"api\" (probe.cors, line 5)")
+    );
+    assert!(
+        fix("missing-max-age")
+            .contains("the `max-age` line of policy \"api\" (probe.cors, line 9)")
+    );
+    assert!(
+        fix("disallowed-origin-allowed")
+            .contains("the `origins` line of policy \"api\" (probe.cors, line 4)")
+    );
 }
 
 /// A reverse proxy's `add_header Access-Control-Allow-Origin $allowed`: a

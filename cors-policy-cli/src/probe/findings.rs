@@ -159,8 +159,25 @@ impl Code {
         }
     }
 
+    /// The policy statement the finding is about, whose line the fix names
+    /// (the policy's own line when it has no such statement).
+    pub(crate) fn statement(self) -> Option<&'static str> {
+        match self {
+            Code::ReflectedWithCredentials
+            | Code::DisallowedOriginAllowed
+            | Code::WrongAllowOrigin => Some("origins"),
+            Code::CredentialsBeyondPolicy
+            | Code::MissingAllowCredentials
+            | Code::WildcardWithCredentials => Some("credentials"),
+            Code::MethodsBeyondPolicy => Some("methods"),
+            Code::HeadersBeyondPolicy => Some("headers"),
+            Code::MissingMaxAge => Some("max-age"),
+            _ => None,
+        }
+    }
+
     /// How to fix it: which layer, or which policy line (`at` names the
-    /// policy and its line).
+    /// policy and the line of its [`statement`](Self::statement)).
     pub(crate) fn fix(self, at: &str) -> String {
         match self {
             Code::ReflectedWithCredentials => format!(

@@ -105,7 +105,7 @@ fn problem(message: impl Into<String>, help: Option<&str>) -> Problem {
 struct Prepared {
     engine: Engine,
     policy_index: usize,
-    at: String,
+    place: report::Place,
     url: String,
     path: String,
     target: client::Target,
@@ -206,10 +206,14 @@ fn prepare(args: &ProbeArgs, color: ColorChoice) -> Result<Prepared, Problem> {
         .policies()
         .get(policy_index)
         .ok_or_else(|| problem("internal error: no such policy", None))?;
-    let (line, _) = policy.span.line_col(&text);
-    let at = format!("policy \"{}\" ({name}, line {line})", policy.name);
+    let place = report::Place {
+        name: policy.name.clone(),
+        file: name,
+        span: policy.span.range(),
+        text,
+    };
     Ok(Prepared {
-        at,
+        place,
         policy_index,
         url: url.to_string(),
         path,
@@ -364,7 +368,7 @@ fn probe(args: &ProbeArgs, prepared: &Prepared) -> Status {
     }
     let run = report::Run {
         cx,
-        at: prepared.at.clone(),
+        place: &prepared.place,
         probes: &plan.probes,
         expected: &expected,
         answers: &answers,

@@ -17,8 +17,8 @@ use crate::output;
 pub(crate) struct Run<'a> {
     /// What findings are judged with.
     pub(crate) cx: Context<'a>,
-    /// `policy "api" (FILE, line 9)`.
-    pub(crate) at: String,
+    /// Where the policy is, to name its lines.
+    pub(crate) place: &'a Place,
     /// The matrix.
     pub(crate) probes: &'a [Probe],
     /// The engine's answers, one per probe.
@@ -29,6 +29,54 @@ pub(crate) struct Run<'a> {
     pub(crate) findings: &'a [Finding],
     /// What the matrix leaves out.
     pub(crate) notes: &'a [String],
+}
+
+/// A policy's file, text and span, to name its lines.
+pub(crate) struct Place {
+    /// The policy's name.
+    pub(crate) name: String,
+    /// The file as the user named it.
+    pub(crate) file: String,
+    /// The file's text.
+    pub(crate) text: String,
+    /// The policy's block in it.
+    pub(crate) span: std::ops::Range<usize>,
+}
+
+impl Place {
+    /// `policy "api" (FILE, line 9)`, or with a statement `the `methods` line
+    /// of policy "api" (FILE, line 12)` — the first line of the block that
+    /// starts with it, else the policy's own line.
+    pub(crate) fn at(&self, statement: Option<&str>) -> String {
+        let block = self.text.get(self.span.clone()).unwrap_or_default();
+        let before = |offset: usize| {
+            let upto = self.text.get(..offset).unwrap_or_default();
+            upto.bytes().filter(|&b| b == b'\n').count() + 1
+        };
+        let policy_line = before(self.span.start);
+        let found = statement.and_then(|keyword| {
+            let mut offset = self.span.start;
+            for line in block.split_inclusive('\n') {
+                let trimmed = line.trim_start();
+                let word = trimmed.split([' ', '\t']).next().unwrap_or_default();
+                if word == keyword {
+                    return Some((keyword, before(offset)));
+                }
+                offset += line.len();
+            }
+            None
+        });
+        match found {
+            Some((keyword, line)) => format!(
+                "the `{keyword}` line of policy \"{}\" ({}, line {line})",
+                self.name, self.file
+            ),
+            None => format!(
+                "policy \"{}\" ({}, line {policy_line})",
+                self.name, self.file
+            ),
+        }
+    }
 }
 
 /// This many requests are shown in full under each finding, and this many
@@ -111,7 +159,7 @@ impl Run<'_> {
                 code.summary(),
                 output::plural(findings.len(), "request"),
             );
-            let _ = writeln!(out, "  fix: {}", code.fix(&self.at));
+            let _ = writeln!(out, "  fix: {}", code.fix(&self.place.at(code.statement())));
             for finding in findings.iter().take(SHOWN_PER_FINDING) {
                 self.human_occurrence(&mut out, finding);
             }
@@ -138,7 +186,11 @@ impl Run<'_> {
         }
         let requests = output::plural(self.probes.len(), "request");
         if groups.is_empty() {
-            let _ = writeln!(out, "{requests}: the server answers as {} does", self.at);
+            let _ = writeln!(
+                out,
+                "{requests}: the server answers as {} does",
+                self.place.at(None)
+            );
         } else {
             let mut affected: Vec<usize> = self.findings.iter().map(|f| f.probe).collect();
             affected.sort_unstable();
@@ -220,7 +272,7 @@ impl Run<'_> {
                     "code": code.name(),
                     "severity": code.severity().as_str(),
                     "summary": code.summary(),
-                    "fix": code.fix(&self.at),
+                    "fix": code.fix(&self.place.at(code.statement())),
                     "count": findings.len(),
                     "occurrences": occurrences,
                 })
