@@ -59,11 +59,11 @@ pub fn chromium_message(reason: &BlockReason, stage: Stage) -> String {
         BlockReason::PreflightDisallowedRedirect => {
             out.push_str("Redirect is not allowed for a preflight request.");
         }
-        BlockReason::RedirectContainsCredentials(location) => out.push_str(&format!(
-            "Redirect location '{}' contains a username and password, which is disallowed for \
+        // Chromium 156 leaves the location out of this one (it reports no parameter).
+        BlockReason::RedirectContainsCredentials(_) => out.push_str(
+            "Redirect location '' contains a username and password, which is disallowed for \
              cross-origin requests.",
-            encode_hint(location.as_bytes())
-        )),
+        ),
         BlockReason::MissingAllowPrivateNetwork => out.push_str(
             "No 'Access-Control-Allow-Private-Network' header was present in the preflight \
              response for this private network request targeting the `loopback` address \

@@ -155,8 +155,15 @@ pub async fn run(
     let judge_engine = cors.reload_handle().load();
     let engine = judge_engine.engine();
     let _page_server = Server::spawn(bound.page, page_router).map_err(harness)?;
-    let _api_server =
-        Server::spawn(bound.api, server::api_router(cors, recorder.clone())).map_err(harness)?;
+    let answers: Arc<[case::Answer]> = cases
+        .iter()
+        .flat_map(|c| c.answers.iter().cloned())
+        .collect();
+    let _api_server = Server::spawn(
+        bound.api,
+        server::api_router(cors, recorder.clone(), answers, ports),
+    )
+    .map_err(harness)?;
 
     let mut results = Vec::new();
     let mut launches = Vec::new();
@@ -189,7 +196,7 @@ pub async fn run(
                 .map(|(_, r)| r);
             let own: Vec<_> = exchanges
                 .iter()
-                .filter(|e| e.request.path.split('?').next() == Some(case.path_without_query()))
+                .filter(|e| case.owns(&e.request.path))
                 .cloned()
                 .collect();
             let console: &[String] = launches
