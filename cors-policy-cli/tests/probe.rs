@@ -486,6 +486,13 @@ fn a_redirected_preflight_is_found() {
     let first = &occurrences(&run, "redirected-preflight")[0];
     assert_eq!(first["server"]["status"], 308);
     assert_eq!(first["detail"], "answered 308 to /api/users/");
+    assert!(
+        first["browser"]["server"]["console"]
+            .as_str()
+            .unwrap()
+            .ends_with("Redirect is not allowed for a preflight request."),
+        "{first}"
+    );
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! ([`cors_policy::browser`], Chromium's flavour).
 
 use cors_policy::browser::{
-    BrowserOptions, CredentialsMode, HttpResponse, PageRequest, Stage, check_actual_response,
-    check_preflight_response, chromium_console_message, prepare,
+    BlockReason, BrowserOptions, CredentialsMode, HttpResponse, PageRequest, Stage,
+    check::check_redirect_response, check_actual_response, check_preflight_response,
+    chromium_console_message, prepare,
 };
 
 use super::matrix::Probe;
@@ -67,10 +68,17 @@ pub(crate) fn verdict(
         .fold(HttpResponse::new(status), |r, (name, value)| {
             r.header(name, value)
         });
+    let redirect = response.redirect_location().is_some();
     let checked = if probe.is_preflight() {
-        check_preflight_response(&request, &response, &options)
-            .map(drop)
-            .map_err(|reason| (reason, Stage::Preflight))
+        let checked = if redirect {
+            Err(BlockReason::PreflightDisallowedRedirect)
+        } else {
+            check_preflight_response(&request, &response, &options).map(drop)
+        };
+        checked.map_err(|reason| (reason, Stage::Preflight))
+    } else if redirect {
+        // Checked like any response; then the browser follows it (probe does not).
+        check_redirect_response(&request, &response).map_err(|reason| (reason, Stage::Actual))
     } else {
         check_actual_response(&request, &response)
             .map(drop)
