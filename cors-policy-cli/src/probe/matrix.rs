@@ -422,6 +422,98 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
 mod tests {
     use super::*;
 
+    /// The matrix of the first policy of `text`, as `(method, origin,
+    /// request method, request headers)`.
+    fn matrix(text: &str) -> (Vec<(String, String, String, String)>, Vec<String>) {
+        let engine: Engine = text.parse().unwrap();
+        let policy = engine.policies().first().unwrap().clone();
+        let plan = plan(&Inputs {
+            engine: &engine,
+            policy: &policy,
+            path: "/x",
+            error_path: None,
+            given: &[],
+            extra: &[],
+        });
+        let rows = plan
+            .probes
+            .iter()
+            .map(|p| {
+                (
+                    p.method.to_owned(),
+                    p.origin.clone().unwrap_or_default(),
+                    p.request_method.clone().unwrap_or_default(),
+                    p.request_headers.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        (rows, plan.notes)
+    }
+
+    fn row(method: &str, origin: &str, rm: &str, rh: &str) -> (String, String, String, String) {
+        (method.into(), origin.into(), rm.into(), rh.into())
+    }
+
+    #[test]
+    fn any_origin_has_no_look_alikes_and_headers_any_spares_authorization() {
+        let (rows, notes) = matrix(r#"policy "p" { origins * methods * headers * max-age 1m }"#);
+        let any = "https://any-origin.example";
+        assert_eq!(
+            rows,
+            vec![
+                row("OPTIONS", any, "PUT", ""),
+                row("OPTIONS", any, "DELETE", ""),
+                row("OPTIONS", any, "GET", "x-cors-policy-probe"),
+                row("OPTIONS", any, "GET", "authorization"),
+                row("GET", any, "", ""),
+                row("GET", "", "", ""),
+            ]
+        );
+        assert_eq!(
+            notes,
+            vec!["every method is allowed: no denied method to try".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_port_wildcard_gets_a_port_and_the_default_methods() {
+        let (rows, notes) = matrix(r#"policy "p" { origins "http://localhost:*" }"#);
+        let origin = "http://localhost:8080";
+        // GET, HEAD and POST (the default `methods`), then PUT denied, then
+        // `authorization` denied; no port look-alike for `:*`.
+        assert_eq!(
+            rows.get(..6).unwrap(),
+            [
+                row("OPTIONS", origin, "GET", ""),
+                row("OPTIONS", origin, "HEAD", ""),
+                row("OPTIONS", origin, "POST", ""),
+                row("OPTIONS", origin, "PUT", ""),
+                row("OPTIONS", origin, "GET", "authorization"),
+                row("GET", origin, "", ""),
+            ]
+        );
+        let look_alikes: Vec<&str> = rows
+            .iter()
+            .skip(6)
+            .filter(|r| r.0 == "GET")
+            .map(|r| r.1.as_str())
+            .collect();
+        assert_eq!(
+            look_alikes,
+            [
+                "http://localhost.attacker.example:8080",
+                "http://attackerlocalhost:8080",
+                "http://Localhost:8080",
+                "null",
+                "",
+            ]
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("no `max-age`")),
+            "{notes:?}"
+        );
+    }
+
     #[test]
     fn origins_split_at_the_host() {
         assert_eq!(
