@@ -422,9 +422,11 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
 mod tests {
     use super::*;
 
-    /// The matrix of the first policy of `text`, as `(method, origin,
-    /// request method, request headers)`.
-    fn matrix(text: &str) -> (Vec<(String, String, String, String)>, Vec<String>) {
+    /// One request: method, origin, request method, request headers.
+    type Row = (String, String, String, String);
+
+    /// The matrix of the first policy of `text`, and its notes.
+    fn matrix(text: &str) -> (Vec<Row>, Vec<String>) {
         let engine: Engine = text.parse().unwrap();
         let policy = engine.policies().first().unwrap().clone();
         let plan = plan(&Inputs {
@@ -450,7 +452,7 @@ mod tests {
         (rows, plan.notes)
     }
 
-    fn row(method: &str, origin: &str, rm: &str, rh: &str) -> (String, String, String, String) {
+    fn row(method: &str, origin: &str, rm: &str, rh: &str) -> Row {
         (method.into(), origin.into(), rm.into(), rh.into())
     }
 
