@@ -525,6 +525,61 @@ fn dry_run_sends_nothing() {
 }
 
 #[test]
+fn rate_and_concurrency_bound_the_requests() {
+    use std::sync::Mutex;
+    use std::time::Instant;
+    // Each request takes 50 ms; the server records arrivals and how many
+    // are in flight at once.
+    let arrivals = Arc::new(Mutex::new(Vec::<Instant>::new()));
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let (a, f, m) = (
+        Arc::clone(&arrivals),
+        Arc::clone(&in_flight),
+        Arc::clone(&most),
+    );
+    let slow = middleware::from_fn(move |request: Request, next: Next| {
+        let (a, f, m) = (Arc::clone(&a), Arc::clone(&f), Arc::clone(&m));
+        async move {
+            a.lock().unwrap().push(Instant::now());
+            let now = f.fetch_add(1, Ordering::SeqCst) + 1;
+            m.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            f.fetch_sub(1, Ordering::SeqCst);
+            next.run(request).await
+        }
+    });
+    let addr = serve(app().layer(own_layer()).layer(slow));
+    let url = format!("http://{addr}/api/users");
+    let run = finish(common::cmd().args([
+        "probe",
+        &url,
+        "--policy",
+        POLICY,
+        "--format",
+        "json",
+        "--rate",
+        "40",
+        "--concurrency",
+        "3",
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let most = most.load(Ordering::SeqCst);
+    assert!((1..=3).contains(&most), "{most} at once");
+    // At most 40 a second: the n requests' starts are (n - 1) / 40 s apart
+    // or more, whatever the machine's load (a lower bound only).
+    let arrivals = arrivals.lock().unwrap();
+    let n = arrivals.len();
+    assert_eq!(n as u64, json(&run.stdout)["requests"].as_u64().unwrap());
+    let spread = *arrivals.last().unwrap() - *arrivals.first().unwrap();
+    let least = Duration::from_secs_f64((n - 1) as f64 / 40.0 * 0.9);
+    assert!(
+        spread >= least,
+        "{n} requests in {spread:?}, under {least:?}"
+    );
+}
+
+#[test]
 fn progress_shows_on_a_terminal_only() {
     let addr = serve(app().layer(own_layer()));
     let piped = probe(addr, &[]);
