@@ -344,7 +344,7 @@ fn auth_outside_cors_rejects_preflights() {
     assert!(
         human
             .stdout
-            .starts_with("high[preflight-rejected]: a preflight the policy allows"),
+            .starts_with("high[preflight-rejected]: a preflight the policy allows is not answered"),
         "{}",
         human.stdout
     );
@@ -394,6 +394,28 @@ fn a_fallback_outside_cors_has_no_cors_headers() {
     // Without --error-path the same server agrees.
     let run = probe(addr, &[]);
     assert_eq!(codes(&run), set(&[]), "{}", run.stdout);
+}
+
+#[test]
+fn the_applications_own_options_answer_is_found() {
+    use axum::handler::Handler;
+    // CORS on the handlers, not on the router: the router's OPTIONS route
+    // answers the preflight, 200 with `Allow`, and the layer never sees it.
+    let router = Router::new().route(
+        "/api/users",
+        get((|| async { "[]" }).layer(own_layer()))
+            .post((|| async { "created" }).layer(own_layer()))
+            .options(|| async { (StatusCode::OK, [(header::ALLOW, "GET, POST, OPTIONS")]) }),
+    );
+    let addr = serve(router);
+    let run = probe(addr, &[]);
+    assert_eq!(codes(&run), set(&["preflight-rejected"]), "{}", run.stdout);
+    let first = &occurrences(&run, "preflight-rejected")[0];
+    assert_eq!(
+        first["detail"],
+        "answered 200 with no CORS header at all (Allow: GET, POST, OPTIONS): the application's \
+         own OPTIONS answer"
+    );
 }
 
 async fn strip_vary(request: Request, next: Next) -> Response {

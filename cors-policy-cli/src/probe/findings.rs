@@ -128,7 +128,7 @@ impl Code {
             }
             Code::RedirectedPreflight => "the preflight is redirected (browsers refuse it)",
             Code::PreflightRejected => {
-                "a preflight the policy allows is answered with an error status, not by the CORS layer"
+                "a preflight the policy allows is not answered by the CORS layer (an error status, or the application's own OPTIONS answer)"
             }
             Code::MissingCorsOnError => "error responses carry no CORS headers",
             Code::MissingAllowOrigin => {
@@ -465,6 +465,18 @@ pub(crate) fn judge(
                     add(Code::PreflightRejected, format!("answered {status}"));
                 }
                 blames_missing_headers = true;
+            } else if preflight && !has_cors_header(response) {
+                let allow = response
+                    .combined("allow")
+                    .map(|v| format!(" (Allow: {})", shown(&v)))
+                    .unwrap_or_default();
+                add(
+                    Code::PreflightRejected,
+                    format!(
+                        "answered {status} with no CORS header at all{allow}: the application's own OPTIONS answer"
+                    ),
+                );
+                blames_missing_headers = true;
             } else if acao.is_empty() {
                 if probe.error_path || status >= 400 {
                     add(
@@ -596,6 +608,14 @@ fn judge_preflight(
             ),
         );
     }
+}
+
+/// Whether any `access-control-*` header came back.
+fn has_cors_header(response: &Response) -> bool {
+    response
+        .headers
+        .iter()
+        .any(|(name, _)| name.starts_with("access-control-"))
 }
 
 /// The elements of a comma-separated header, trimmed, empty ones left out.
