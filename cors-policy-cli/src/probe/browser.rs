@@ -58,7 +58,7 @@ pub(crate) fn verdict(
         };
         page = page.header(name, value);
     }
-    let options = BrowserOptions::chromium();
+    let options = BrowserOptions::chromium().private_network(probe.private_network);
     let request = match prepare(&page, &options) {
         Ok(request) => request,
         Err(error) => return Verdict::Blocked(error.message()),

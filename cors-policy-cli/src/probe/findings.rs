@@ -48,11 +48,13 @@ pub(crate) enum Code {
     WrongAllowOrigin,
     MissingAllowCredentials,
     PreflightRefusesAllowed,
+    MissingAllowPrivateNetwork,
     CacheableWithoutVary,
     BadResponse,
     WildcardWithCredentials,
     MethodsBeyondPolicy,
     HeadersBeyondPolicy,
+    PrivateNetworkBeyondPolicy,
     MissingVary,
     MissingMaxAge,
 }
@@ -73,6 +75,8 @@ impl Code {
             Code::WrongAllowOrigin => "wrong-allow-origin",
             Code::MissingAllowCredentials => "missing-allow-credentials",
             Code::PreflightRefusesAllowed => "preflight-refuses-allowed",
+            Code::MissingAllowPrivateNetwork => "missing-allow-private-network",
+            Code::PrivateNetworkBeyondPolicy => "private-network-beyond-policy",
             Code::CacheableWithoutVary => "cacheable-without-vary",
             Code::BadResponse => "bad-response",
             Code::WildcardWithCredentials => "wildcard-with-credentials",
@@ -98,11 +102,13 @@ impl Code {
             | Code::WrongAllowOrigin
             | Code::MissingAllowCredentials
             | Code::PreflightRefusesAllowed
+            | Code::MissingAllowPrivateNetwork
             | Code::CacheableWithoutVary
             | Code::BadResponse => Severity::High,
             Code::WildcardWithCredentials
             | Code::MethodsBeyondPolicy
             | Code::HeadersBeyondPolicy
+            | Code::PrivateNetworkBeyondPolicy
             | Code::MissingVary => Severity::Medium,
             Code::MissingMaxAge => Severity::Low,
         }
@@ -143,6 +149,12 @@ impl Code {
             Code::PreflightRefusesAllowed => {
                 "the preflight answer refuses a method or header the policy allows"
             }
+            Code::MissingAllowPrivateNetwork => {
+                "no Access-Control-Allow-Private-Network: true where the policy allows private-network access"
+            }
+            Code::PrivateNetworkBeyondPolicy => {
+                "the preflight answer allows private-network access the policy does not"
+            }
             Code::CacheableWithoutVary => {
                 "a shared cache may store an answer that depends on Origin (Cache-Control: public without Vary)"
             }
@@ -170,6 +182,9 @@ impl Code {
             | Code::MissingAllowCredentials
             | Code::WildcardWithCredentials => Some("credentials"),
             Code::MethodsBeyondPolicy => Some("methods"),
+            Code::MissingAllowPrivateNetwork | Code::PrivateNetworkBeyondPolicy => {
+                Some("private-network")
+            }
             Code::HeadersBeyondPolicy => Some("headers"),
             Code::MissingMaxAge => Some("max-age"),
             _ => None,
@@ -235,6 +250,17 @@ impl Code {
                 "the preflight answer lists fewer methods or headers than {at}: another layer \
                  answers preflights, or its configuration is out of date; answer them from the \
                  policy"
+            ),
+            Code::MissingAllowPrivateNetwork => format!(
+                "{at} says `private-network` but the preflight answer lacks \
+                 `Access-Control-Allow-Private-Network: true`, so browsers that enforce Private \
+                 Network Access refuse pages on public sites: the preflight is not answered from \
+                 the policy"
+            ),
+            Code::PrivateNetworkBeyondPolicy => format!(
+                "the layer answering preflights sends `Access-Control-Allow-Private-Network: \
+                 true` that {at} does not allow: public sites may then reach this private \
+                 server; remove it, or add `private-network` to the policy if it is meant"
             ),
             Code::CacheableWithoutVary => "the response may be stored by a shared cache \
                  (`Cache-Control: public`) and does not vary on Origin, so a CDN serves one \
@@ -439,6 +465,10 @@ pub(crate) fn judge(
         } else if !expected.allowed && expected.kind == Kind::Preflight {
             if cx.verdict(probe, status, &response.headers) == Verdict::Reads {
                 let asked = match &probe.request_headers {
+                    _ if probe.private_network => (
+                        Code::PrivateNetworkBeyondPolicy,
+                        "private-network access".to_owned(),
+                    ),
                     Some(h) => (Code::HeadersBeyondPolicy, format!("header {h}")),
                     None => (
                         Code::MethodsBeyondPolicy,
@@ -551,7 +581,20 @@ fn judge_preflight(
     response: &Response,
     add: &mut impl FnMut(Code, String),
 ) {
-    if let Verdict::Blocked(message) = cx.verdict(probe, response.status, &response.headers) {
+    let private_network = expected
+        .header("access-control-allow-private-network")
+        .is_some();
+    let granted: Vec<&[u8]> = response
+        .values("access-control-allow-private-network")
+        .collect();
+    if private_network && granted.as_slice() != [b"true"] {
+        let got = match granted.as_slice() {
+            [] => "no header".to_owned(),
+            lines => format!("`{}`", shown(&lines.join(&b", "[..]))),
+        };
+        add(Code::MissingAllowPrivateNetwork, got);
+    } else if let Verdict::Blocked(message) = cx.verdict(probe, response.status, &response.headers)
+    {
         add(Code::PreflightRefusesAllowed, message);
     }
     let origin = probe.origin.as_deref().unwrap_or_default();
@@ -685,6 +728,13 @@ mod tests {
             credentials
             max-age 60
         }
+        policy "pna" {
+            paths "/pna/**"
+            origins "https://app.example.com"
+            methods GET, PUT
+            max-age 60
+            private-network
+        }
     "#;
 
     fn probe(path: &str, preflight: bool) -> Probe {
@@ -698,6 +748,7 @@ mod tests {
             origin: Some("https://app.example.com".to_owned()),
             request_method: preflight.then(|| "PUT".to_owned()),
             request_headers: None,
+            private_network: false,
             extra: Vec::new(),
         }
     }
@@ -794,6 +845,32 @@ mod tests {
             codes(&probe("/creds/x", true), 204, &preflight),
             [Code::PreflightRefusesAllowed, Code::MissingMaxAge]
         );
+    }
+
+    #[test]
+    fn private_network_access_follows_the_policy() {
+        let mut asks = probe("/pna/x", true);
+        asks.private_network = true;
+        let answer = [
+            ORIGIN,
+            ("access-control-allow-methods", "GET, PUT"),
+            ("access-control-max-age", "60"),
+        ];
+        let granted = ("access-control-allow-private-network", "true");
+        let mut with_grant = answer.to_vec();
+        with_grant.push(granted);
+        assert_eq!(codes(&asks, 204, &with_grant), []);
+        assert_eq!(
+            codes(&asks, 204, &answer),
+            [Code::MissingAllowPrivateNetwork]
+        );
+        // A policy without `private-network`: the engine denies, the server grants.
+        asks.path = "/open/x".to_owned();
+        assert_eq!(
+            codes(&asks, 204, &with_grant),
+            [Code::PrivateNetworkBeyondPolicy]
+        );
+        assert_eq!(codes(&asks, 204, &answer), []);
     }
 
     #[test]

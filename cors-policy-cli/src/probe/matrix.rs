@@ -52,6 +52,8 @@ pub(crate) struct Probe {
     pub(crate) request_method: Option<String>,
     /// `Access-Control-Request-Headers` (preflights only).
     pub(crate) request_headers: Option<String>,
+    /// `Access-Control-Request-Private-Network: true` (preflights only).
+    pub(crate) private_network: bool,
     /// The `-H` headers (actual requests only: a browser sends no cookie or
     /// `Authorization` with a preflight, and that is one of the things a
     /// probe checks).
@@ -76,6 +78,12 @@ impl Probe {
         if let Some(headers) = &self.request_headers {
             out.push(("Access-Control-Request-Headers".to_owned(), headers.clone()));
         }
+        if self.private_network {
+            out.push((
+                "Access-Control-Request-Private-Network".to_owned(),
+                "true".to_owned(),
+            ));
+        }
         out.extend(self.extra.iter().cloned());
         out
     }
@@ -92,6 +100,9 @@ impl Probe {
         if let Some(headers) = &self.request_headers {
             r = r.request_headers(headers.as_str());
         }
+        if self.private_network {
+            r = r.private_network("true");
+        }
         r
     }
 
@@ -102,6 +113,9 @@ impl Probe {
             out.push_str(&format!(" (preflight for {method}"));
             if let Some(headers) = &self.request_headers {
                 out.push_str(&format!(" with {headers}"));
+            }
+            if self.private_network {
+                out.push_str(", private network");
             }
             out.push(')');
         }
@@ -233,6 +247,11 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
             Some(header) => b.preflight(role, origin, "GET", Some(header)),
             None => notes.push("every header is allowed: no denied header to try".to_owned()),
         }
+        // Private Network Access: allowed only under `private-network`.
+        b.preflight(role, origin, &typical, None);
+        if let Some(last) = b.probes.last_mut() {
+            last.private_network = true;
+        }
         b.actual(role, Some(origin));
     } else {
         notes.push(
@@ -278,6 +297,7 @@ impl Builder<'_> {
             origin: Some(origin.to_owned()),
             request_method: Some(method.to_owned()),
             request_headers: header.map(str::to_owned),
+            private_network: false,
             extra: Vec::new(),
         });
     }
@@ -291,6 +311,7 @@ impl Builder<'_> {
             origin: origin.map(str::to_owned),
             request_method: None,
             request_headers: None,
+            private_network: false,
             extra: self.extra.to_vec(),
         });
     }
@@ -422,7 +443,8 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
 mod tests {
     use super::*;
 
-    /// One request: method, origin, request method, request headers.
+    /// One request: method, origin, request method, request headers (and
+    /// `+pna` for `Access-Control-Request-Private-Network: true`).
     type Row = (String, String, String, String);
 
     /// The matrix of the first policy of `text`, and its notes.
@@ -445,7 +467,8 @@ mod tests {
                     p.method.to_owned(),
                     p.origin.clone().unwrap_or_default(),
                     p.request_method.clone().unwrap_or_default(),
-                    p.request_headers.clone().unwrap_or_default(),
+                    p.request_headers.clone().unwrap_or_default()
+                        + if p.private_network { "+pna" } else { "" },
                 )
             })
             .collect();
@@ -467,6 +490,7 @@ mod tests {
                 row("OPTIONS", any, "DELETE", ""),
                 row("OPTIONS", any, "GET", "x-cors-policy-probe"),
                 row("OPTIONS", any, "GET", "authorization"),
+                row("OPTIONS", any, "PUT", "+pna"),
                 row("GET", any, "", ""),
                 row("GET", "", "", ""),
             ]
@@ -482,21 +506,23 @@ mod tests {
         let (rows, notes) = matrix(r#"policy "p" { origins "http://localhost:*" }"#);
         let origin = "http://localhost:8080";
         // GET, HEAD and POST (the default `methods`), then PUT denied, then
-        // `authorization` denied; no port look-alike for `:*`.
+        // `authorization` denied, then private-network access (GET: no
+        // method of the policy needs a preflight); no port look-alike for `:*`.
         assert_eq!(
-            rows.get(..6).unwrap(),
+            rows.get(..7).unwrap(),
             [
                 row("OPTIONS", origin, "GET", ""),
                 row("OPTIONS", origin, "HEAD", ""),
                 row("OPTIONS", origin, "POST", ""),
                 row("OPTIONS", origin, "PUT", ""),
                 row("OPTIONS", origin, "GET", "authorization"),
+                row("OPTIONS", origin, "GET", "+pna"),
                 row("GET", origin, "", ""),
             ]
         );
         let look_alikes: Vec<&str> = rows
             .iter()
-            .skip(6)
+            .skip(7)
             .filter(|r| r.0 == "GET")
             .map(|r| r.1.as_str())
             .collect();
