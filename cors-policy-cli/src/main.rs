@@ -163,6 +163,11 @@ struct ExplainArgs {
     /// it, `include` is assumed when the request carries a `Cookie` header
     #[arg(long, value_enum)]
     credentials: Option<explain::CredentialsMode>,
+
+    /// Output format: `human` words, or `json` (the engine's trace of each
+    /// request sent, the browser's verdict and console message, the fix)
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
 }
 
 fn main() -> ExitCode {
