@@ -105,7 +105,9 @@ struct Account {
     console: Option<(String, String)>,
     fix: Option<fix::Fix>,
     fix_text: Vec<String>,
-    credentials: Option<&'static str>,
+    /// The page's credentials mode (`include`, `same-origin`, `omit`) and
+    /// where it came from.
+    credentials: Option<(&'static str, &'static str)>,
 }
 
 fn account(loaded: &Loaded, request: &HttpRequest, flag: Option<CredentialsMode>) -> Account {
@@ -182,7 +184,12 @@ fn page_account(
 ) {
     let played = simulate::play(engine, page);
     let method = shown_str(&page.request.method);
-    account.credentials = Some(page.credentials_from);
+    let mode = match page.request.credentials {
+        Mode::Include => "include",
+        Mode::Omit => "omit",
+        _ => "same-origin",
+    };
+    account.credentials = Some((mode, page.credentials_from));
     account.summary.push(format!(
         "Request: {method} {} from origin `{}`",
         display_url(page, &page.request.url()),
@@ -721,7 +728,7 @@ impl Account {
             })
         });
         json!({
-            "credentials": self.credentials,
+            "credentials": self.credentials.map(|(mode, from)| json!({"mode": mode, "from": from})),
             "preflight": exchange("Preflight").or_else(|| exchange("Preflight (as given)")),
             "actual": exchange("Actual request").or_else(|| exchange("The request")),
             "browser": {
