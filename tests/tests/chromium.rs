@@ -536,6 +536,18 @@ fn scripted_cases() -> Vec<Case> {
         Case::scripted("redirect-credentials", "GET")
             .answer(echo(302).header("Location", "http://user:pw@127.0.0.1:1/next"))
             .says("contains a username and password"),
+        Case::scripted("pf-redirect-no-acao", "PUT")
+            .preflight_answer(r(308).header("Location", "/s/pf-redirect-no-acao/next"))
+            .says("Redirect is not allowed for a preflight request."),
+        Case::scripted("redirect-ftp", "GET")
+            .answer(echo(302).header("Location", "ftp://127.0.0.1/x"))
+            .says("Cross origin requests are only supported for protocol schemes:"),
+        Case::scripted("redirect-data", "GET")
+            .answer(echo(302).header("Location", "data:text/plain,hello"))
+            .note("a network error without a CORS line"),
+        Case::scripted("redirect-loop", "GET")
+            .answer(echo(302).header("Location", "/s/redirect-loop"))
+            .note("more than 20 redirects: a network error, not a CORS one"),
         Case::scripted("redirect-post-303", "POST")
             .body("x")
             .answer(echo(303).header("Location", "/s/redirect-post-303/next"))

@@ -157,6 +157,8 @@ fn looks_like_url(v: &[u8]) -> bool {
 
 /// Fetch §4.9 "CORS-preflight fetch", step 7 onwards, in Chromium's order
 /// (`PreflightController`, `PreflightResult`):
+/// 0. a redirect (a redirect status with `Location`) is refused, whatever its headers
+///    ([`BlockReason::PreflightDisallowedRedirect`]);
 /// 1. the response must be a well-formed HTTP response ([`receive`]);
 /// 2. the CORS check ([`cors_check`], with the actual request's credentials mode);
 /// 3. an ok status (200–299) — [`BlockReason::PreflightInvalidStatus`];
@@ -179,6 +181,9 @@ pub fn check_preflight_response(
     response: &HttpResponse,
     opts: &BrowserOptions,
 ) -> Result<PreflightResult, BlockReason> {
+    if response.redirect_location().is_some() {
+        return Err(BlockReason::PreflightDisallowedRedirect);
+    }
     let headers = receive(response)?;
     cors_check(&headers, &req.origin, req.credentials)?;
     if !(200..=299).contains(&response.status) {

@@ -92,6 +92,11 @@ pub fn chromium_message(reason: &BlockReason, stage: Stage) -> String {
              preflight response.",
             encode_hint(h.as_bytes())
         )),
+        BlockReason::RedirectDisallowedScheme(_) => out.push_str(
+            "Cross origin requests are only supported for protocol schemes: chrome, \
+             chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, \
+             http, https, isolated-app.",
+        ),
         // Not CORS errors in Chromium: the load fails in the network stack.
         BlockReason::MalformedResponse(_) => out.push_str("net::ERR_INVALID_HTTP_RESPONSE"),
         BlockReason::InvalidRedirect(_) => out.push_str("net::ERR_INVALID_REDIRECT"),

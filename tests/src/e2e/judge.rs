@@ -411,12 +411,15 @@ pub fn judge(
     // Chromium's console line for a blocked fetch.
     // The model's line is the one `explain` prints: the same function, the same answers.
     let lines = console_lines(console, &case.url(ports.api));
-    let console_matched = match &chromium.outcome {
-        Outcome::Blocked { console: want, .. } => {
-            Some(!lines.is_empty() && lines.iter().all(|l| *l == want))
-        }
+    // A network error that is not a CORS error has no CORS line.
+    let want_line = match &chromium.outcome {
+        Outcome::Blocked {
+            console, reason, ..
+        } if reason.is_cors_error() => Some(console),
         _ => None,
     };
+    let console_matched =
+        want_line.map(|want| !lines.is_empty() && lines.iter().all(|l| *l == want));
     if let Some(text) = &case.expect.console
         && !lines.iter().any(|l| l.contains(text.as_str()))
     {
@@ -424,8 +427,8 @@ pub fn judge(
             "no console line says {text:?}; Chromium printed {lines:?}"
         ));
     }
-    match &chromium.outcome {
-        Outcome::Blocked { console: want, .. } => {
+    match want_line {
+        Some(want) => {
             if lines.is_empty() {
                 problems.push(format!("no console message; the model expects: {want}"));
             }
@@ -435,7 +438,7 @@ pub fn judge(
                 }
             }
         }
-        _ => {
+        None => {
             for line in lines {
                 problems.push(format!("unexpected console message: {line}"));
             }
