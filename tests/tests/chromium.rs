@@ -422,6 +422,15 @@ fn scripted_cases() -> Vec<Case> {
             .credentials(Include)
             .answer(echo(200).header(ACAC, "TRUE"))
             .says("is 'TRUE' which must be 'true'"),
+        Case::scripted("acac-duplicated", "GET")
+            .credentials(Include)
+            .answer(echo(200).header(ACAC, "true").header(ACAC, "true"))
+            .says("is 'true, true' which must be 'true'")
+            .note("two lines are read as one value, `true, true`"),
+        Case::scripted("acao-padded", "GET")
+            .answer(r(200).header(ACAO, " \t$ORIGIN \t"))
+            .ok(200)
+            .note("spaces and tabs around a value are not part of it"),
         Case::scripted("acac-ignored-without-include", "GET")
             .answer(echo(200).header(ACAC, "false"))
             .ok(200)
@@ -493,6 +502,19 @@ fn scripted_cases() -> Vec<Case> {
             .header("x-a", "1")
             .preflight_answer(echo(204).header(ACAC, "true").header(ACAH, "*"))
             .says("Request header field x-a is not allowed"),
+        Case::scripted("pf-lists-on-two-lines", "PUT")
+            .header("x-a", "1")
+            .header("x-b", "1")
+            .preflight_answer(
+                echo(204)
+                    .header(ACAM, "GET")
+                    .header(ACAM, "PUT")
+                    .header(ACAH, "x-a")
+                    .header(ACAH, "x-b"),
+            )
+            .answer(echo(200))
+            .ok(200)
+            .note("method and header lists add up across lines"),
         Case::scripted("pf-bad-methods", "PUT")
             .preflight_answer(echo(204).header(ACAM, "PUT, (all)"))
             .says("Cannot parse Access-Control-Allow-Methods response header field in preflight response."),
