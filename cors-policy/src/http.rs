@@ -80,7 +80,8 @@ const TRUE: HeaderValue = HeaderValue::from_static("true");
 
 impl<'a> Request<'a> {
     /// The engine's view of an [`http::Request`]: borrows
-    /// the method, the path ([`Uri::path`], so never the query) and the CORS
+    /// the method, the path ([`target_path`](crate::target_path) of the
+    /// URI's path and query, so never the query) and the CORS
     /// request headers; allocates nothing.
     ///
     /// Several `Origin` lines make a duplicated origin (always denied);
@@ -106,7 +107,12 @@ impl<'a> Request<'a> {
 /// `Access-Control-Request-Method` lines, kept so that an echo clones them
 /// instead of looking them up again.
 fn read<'a>(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> (Request<'a>, Echoes<'a>) {
-    let mut request = Request::new(method.as_str(), uri.path());
+    // The target's path and query, cut by the one path extractor
+    // (`target_path`) as every other caller's target is.
+    let target = uri
+        .path_and_query()
+        .map_or_else(|| uri.path(), ::http::uri::PathAndQuery::as_str);
+    let mut request = Request::new(method.as_str(), target);
     let mut echoes = Echoes {
         origin: None,
         method: None,

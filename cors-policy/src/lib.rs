@@ -28,7 +28,7 @@ pub use origin::MAX_ORIGIN_LEN;
 pub use reason::Reason;
 pub use request::{
     HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,
-    MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request,
+    MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request, target_path,
 };
 
 /// Checks a policy at build time and compiles it once, at first use: see the

@@ -19,7 +19,8 @@ use crate::{Decision, Kind, Reason, Request};
 pub struct RefRequest {
     /// The method.
     pub method: Vec<u8>,
-    /// The path, query string included.
+    /// The request target (query string included); its path is
+    /// [`target_path`](crate::target_path) of it.
     pub path: Vec<u8>,
     /// Every `Origin` header, in order.
     pub origins: Vec<Vec<u8>>,
@@ -101,10 +102,7 @@ const ORIGIN_CAP: usize = 1024;
 
 /// Answers `request` under `policies`, straight from the specification.
 pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
-    let path = match request.path.iter().position(|b| *b == b'?') {
-        Some(q) => request.path[..q].to_vec(),
-        None => request.path.clone(),
-    };
+    let path = crate::target_path(&request.path).to_vec();
     let Some(index) = policies.iter().position(|p| covers(p, &path)) else {
         return Answer {
             kind: Kind::Unhandled,

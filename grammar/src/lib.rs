@@ -13,6 +13,7 @@
 
 pub mod ast;
 pub mod diag;
+mod escape;
 mod format;
 pub mod model;
 mod parse;
@@ -21,6 +22,7 @@ pub mod span;
 mod validate;
 
 pub use diag::{Diagnostic, Kind, Severity};
+pub use escape::{escape_for_terminal, is_unsafe_for_terminal};
 pub use format::format;
 pub use parse::parse;
 pub use render::{RenderOptions, render, render_all};
