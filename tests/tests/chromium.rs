@@ -1,7 +1,11 @@
 //! Proof against a real browser: headless Chromium runs `fetch()` from a page on one
 //! loopback origin against the engine's tower adapter (axum over hyper) on another, and
 //! every case's outcome is compared with the engine's verdicts on the requests Chromium
-//! actually sent and with the browser model (`cors_policy::browser`).
+//! actually sent and with the browser model (`cors_policy::browser`). Every fetch Chromium
+//! blocks with a CORS error must have printed, byte for byte, the console line the model
+//! predicts from the same answers (`Outcome::Blocked::console`, what `explain` shows); the
+//! scripted cases (`Case::scripted`) hand-write the server's answers to cover what
+//! misconfigured servers and proxies send. Both pages run in one Chromium launch each.
 //!
 //! Without Chromium the test prints that it was SKIPPED and passes, unless
 //! `CORS_POLICY_REQUIRE_BROWSER` is set (CI sets it to `1`): then it fails.
@@ -9,7 +13,8 @@
 //! Not testable here: `private-network`. This Chromium (156) no longer sends
 //! `Access-Control-Request-Private-Network` (Private Network Access was replaced by a
 //! permission prompt without CORS headers), so that part of the engine is only tested below
-//! the browser.
+//! the browser. Nor an opaque (`null`) origin: a fetch from a sandboxed iframe of the page
+//! does not complete in headless Chromium here (the second such iframe never reports).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
