@@ -427,6 +427,16 @@ impl Answer {
                 }
                 first
             }
+            AllowHeaders::EchoAllowed(_) => {
+                // An informative denial's names, one line each: copied.
+                let mut names = decision
+                    .headers()
+                    .filter(|h| h.name == header::ACCESS_CONTROL_ALLOW_HEADERS.as_str())
+                    .filter_map(|h| HeaderValue::from_bytes(h.value).ok());
+                let first = names.next();
+                more_allow_headers.extend(names);
+                first
+            }
         };
         let vary = if preflight {
             p.and_then(|p| p.vary_preflight.as_ref())

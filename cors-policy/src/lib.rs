@@ -10,6 +10,8 @@ mod engine;
 mod error;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "tracing")]
+mod log;
 mod origin;
 mod reason;
 #[cfg(any(test, feature = "reference"))]
@@ -18,7 +20,6 @@ mod request;
 mod request_headers;
 #[cfg(feature = "tower")]
 pub mod tower;
-#[cfg(feature = "tracing")]
 mod trace;
 
 pub use decision::{Decision, Header, Headers, Kind};
@@ -29,6 +30,11 @@ pub use reason::Reason;
 pub use request::{
     HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,
     MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request, target_path,
+};
+pub use trace::{
+    Candidate, Difference, HeaderCheck, HeaderOutcome, HeadersCheck, ListOutcome, Malformation,
+    MethodCheck, MethodOutcome, OriginCheck, OriginOutcome, PathCheck, PolicyCheck,
+    PrivateNetworkCheck, Trace,
 };
 
 /// Checks a policy at build time and compiles it once, at first use: see the

@@ -194,7 +194,7 @@ fn cases() -> Vec<Case> {
         Case::new("auth-under-star", "GET", "/star/auth")
             .header("authorization", "Bearer t")
             .blocked()
-            .note("the engine never lets * cover authorization: 403, whatever Chromium would accept"),
+            .note("the engine never lets * cover authorization: an informative denial that lists the other requested names, never `*` (which Chromium lets cover authorization)"),
         Case::new("auth-star-raw-server", "GET", "/raw/auth")
             .header("authorization", "Bearer t")
             .spec_differs()
