@@ -173,20 +173,24 @@ fn cases() -> Vec<Case> {
         Case::new("patch", "PATCH", "/strict/patch").preflights(1),
         Case::new("patch-lowercase-denied", "patch", "/strict/patch-lower")
             .blocked()
-            .note("`patch` is sent as is; the policy lists PATCH (case-sensitive)"),
+            .note("`patch` is sent as is; the policy lists PATCH (case-sensitive)")
+            .says("Method patch is not allowed by Access-Control-Allow-Methods in preflight response."),
         Case::new("patch-lowercase-listed", "patch", "/lower/patch")
             .note("a policy that lists `patch` allows it"),
         Case::new("method-denied", "PURGE", "/strict/purge")
             .blocked()
-            .preflights(1),
+            .preflights(1)
+            .says("Method PURGE is not allowed by Access-Control-Allow-Methods in preflight response."),
         Case::new("header-denied", "GET", "/strict/header-denied")
             .header("x-other", "1")
-            .blocked(),
+            .blocked()
+            .says("Request header field x-other is not allowed by Access-Control-Allow-Headers in preflight response."),
         Case::new("other-origin-put", "PUT", "/other/put")
             .repeat(2)
             .blocked()
             .preflights(2)
-            .note("a denied preflight (403) is not cached"),
+            .note("a denied preflight (403) is not cached")
+            .says("Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."),
         // authorization.
         Case::new("auth-listed", "GET", "/strict/auth")
             .header("authorization", "Bearer t")
@@ -194,7 +198,8 @@ fn cases() -> Vec<Case> {
         Case::new("auth-under-star", "GET", "/star/auth")
             .header("authorization", "Bearer t")
             .blocked()
-            .note("the engine never lets * cover authorization: an informative denial that lists the other requested names, never `*` (which Chromium lets cover authorization)"),
+            .note("the engine never lets * cover authorization: an informative denial that lists the other requested names, never `*` (which Chromium lets cover authorization)")
+            .says("Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response."),
         Case::new("auth-star-raw-server", "GET", "/raw/auth")
             .header("authorization", "Bearer t")
             .spec_differs()
@@ -269,7 +274,8 @@ fn cases() -> Vec<Case> {
             .credentials(Include)
             .header("authorization", "Bearer t")
             .blocked()
-            .note("* never covers authorization"),
+            .note("* never covers authorization")
+            .says("Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response."),
         // The preflight cache.
         Case::new("cache-max-age", "PUT", "/strict/cache")
             .repeat(2)
@@ -319,36 +325,43 @@ fn cases() -> Vec<Case> {
         Case::new("lh-star", "GET", "/star/lh")
             .page(Localhost)
             .reads("x-unexposed", Some(UNEXPOSED)),
-        // Denied preflights from an allowed origin: the console should name the method or
-        // header the policy lacks, not the origin (informative denials).
+        // Denied preflights from an allowed origin: the engine's informative answer makes the
+        // console name the method or header the policy lacks, not the origin.
         Case::new("info-method", "DELETE", "/info/method")
             .blocked()
-            .note("origin allowed, DELETE not listed"),
+            .note("origin allowed, DELETE not listed")
+            .says("Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."),
         Case::new("info-header", "PUT", "/info/header")
             .header("x-other", "1")
             .blocked()
-            .note("origin and method allowed, x-other not listed"),
+            .note("origin and method allowed, x-other not listed")
+            .says("Request header field x-other is not allowed by Access-Control-Allow-Headers in preflight response."),
         Case::new("info-method-and-header", "DELETE", "/info/both")
             .header("x-other", "1")
             .blocked()
-            .note("Chromium reports the method before the headers"),
+            .note("Chromium reports the method before the headers")
+            .says("Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."),
         Case::new("info-json", "POST", "/info/json")
             .header("content-type", json)
             .body("{}")
             .blocked()
-            .note("a JSON POST is preflighted for its content-type"),
+            .note("a JSON POST is preflighted for its content-type")
+            .says("Request header field content-type is not allowed by Access-Control-Allow-Headers in preflight response."),
         Case::new("info-blob-json", "POST", "/info/blob")
             .body_of(Body::Blob(json.to_owned()))
             .blocked()
-            .note("a Blob of type application/json sets that content-type itself"),
+            .note("a Blob of type application/json sets that content-type itself")
+            .says("Request header field content-type is not allowed by Access-Control-Allow-Headers in preflight response."),
         Case::new("info-cred-method", "DELETE", "/infocred/method")
             .credentials(Include)
             .blocked()
-            .note("credentialed policy: the informative answer carries credentials too"),
+            .note("credentialed policy: the informative answer carries credentials too")
+            .says("Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."),
         Case::new("info-origin-denied", "PUT", "/info/origin")
             .page(Localhost)
             .blocked()
-            .note("origin not allowed: always the opaque 403"),
+            .note("origin not allowed: always the opaque 403")
+            .says("Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."),
         Case::new("post-form-params", "POST", "/strict/form-params")
             .body_of(Body::UrlSearchParams)
             .preflights(0)
