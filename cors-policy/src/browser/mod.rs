@@ -8,7 +8,8 @@
 //!   actual request;
 //! - given the server's answers (status and header lines, a name may repeat), whether the
 //!   script gets the response, which headers it can read, and — if not — the exact console
-//!   line Chromium prints ([`browser_fetch`], [`browser_fetch_answered`]).
+//!   line Chromium prints ([`browser_fetch`], [`browser_fetch_answered`]), or against a
+//!   server that runs an [`Engine`](crate::Engine) ([`browser_fetch_engine`]).
 //!
 //! ```
 //! use cors_policy::browser::{BrowserOptions, HttpResponse, Outcome, PageRequest, plan};
@@ -66,6 +67,7 @@ pub mod check;
 pub mod fields;
 pub mod message;
 pub mod request;
+pub mod serve;
 
 pub use check::{
     Exposed, PreflightResult, check_actual_response, check_preflight_response, cors_check,
@@ -78,6 +80,7 @@ pub use request::{
     is_forbidden_method, is_forbidden_request_header, needs_preflight, normalize_method,
     preflight_request, prepare,
 };
+pub use serve::{browser_fetch_engine, engine_answer, engine_request};
 
 /// Fetch §3.1 request "credentials mode", as `fetch()`'s `credentials` option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

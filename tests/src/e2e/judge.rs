@@ -5,11 +5,10 @@ use cors_policy::Engine;
 
 use super::case::{Case, Verdict};
 use super::page::{CaseResult, Run};
-use super::server::{
-    Exchange, RAW_PREFIX, app_response, engine_request, raw_response, scripted_response,
-};
+use super::server::{Exchange, RAW_PREFIX, app_response, raw_response, scripted_response};
 use cors_policy::browser::{
     self, BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome,
+    engine_answer, engine_request,
 };
 
 /// The two ports of a run.
@@ -54,25 +53,10 @@ pub fn engine_server(engine: &Engine, request: &HttpRequest) -> HttpResponse {
     if request.path.starts_with(RAW_PREFIX) {
         return raw_response(request).0;
     }
-    let mut lines = Vec::new();
-    let decision = engine.decide(&engine_request(request, &mut lines));
-    let mut response = if decision.forward() {
+    engine_answer(engine, request, &mut |request: &HttpRequest| {
         let cookie = request.header_str("cookie");
         app_response(&request.method, &request.path, cookie.as_deref()).0
-    } else {
-        HttpResponse::new(decision.status().unwrap_or(403))
-    };
-    for header in decision.headers() {
-        if header.name != "vary" {
-            response
-                .headers
-                .retain(|(n, _)| !n.eq_ignore_ascii_case(header.name));
-        }
-    }
-    for header in decision.headers() {
-        response = response.header(header.name, header.value);
-    }
-    response
+    })
 }
 
 /// Whether Chromium 156's preflight cache answers for a repeat of `case` right after the

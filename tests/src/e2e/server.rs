@@ -259,32 +259,6 @@ pub fn api_router(
     recorded(router, recorder)
 }
 
-/// The engine's view of a recorded request: every `Origin`, `Access-Control-Request-Method`
-/// and `Access-Control-Request-Headers` line, in order (the latter gathered in
-/// `lines`, which the request borrows).
-pub fn engine_request<'a>(
-    http: &'a HttpRequest,
-    lines: &'a mut Vec<&'a [u8]>,
-) -> cors_policy::Request<'a> {
-    let mut request = cors_policy::Request::new(http.method.as_str(), http.path.as_str());
-    for (name, value) in &http.headers {
-        if name.eq_ignore_ascii_case("access-control-request-headers") {
-            lines.push(value.as_slice());
-        }
-    }
-    let lines: &'a Vec<&'a [u8]> = lines;
-    request = request.request_header_lines(lines);
-    for (name, value) in &http.headers {
-        request = match name.to_ascii_lowercase().as_str() {
-            "origin" => request.origin(value.as_slice()),
-            "access-control-request-method" => request.request_method(value.as_slice()),
-            "access-control-request-private-network" => request.private_network(value.as_slice()),
-            _ => request,
-        };
-    }
-    request
-}
-
 /// The listeners of one loopback server: `127.0.0.1:port` and, when this machine has IPv6,
 /// `[::1]:port` (browsers may resolve `localhost` to either).
 #[derive(Debug)]
