@@ -28,11 +28,11 @@
 use std::cell::Cell;
 use std::fmt::Write as _;
 
+use cors_policy::Engine;
 use cors_policy::browser::{
     BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome, PageRequest,
     browser_fetch, browser_fetch_traced, browser_fetch_with, engine_answer,
 };
-use cors_policy::Engine;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 

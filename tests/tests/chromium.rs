@@ -676,6 +676,13 @@ async fn chromium_agrees_with_the_engine_and_the_model() {
             run.elapsed.as_millis(),
             run.console.len()
         );
+        for line in run
+            .console
+            .iter()
+            .filter(|l| !l.starts_with("Access to fetch at "))
+        {
+            eprintln!("    other console line: {line}");
+        }
     }
     eprintln!("{table}");
     let blocked: Vec<_> = report
