@@ -91,13 +91,9 @@ pub(crate) enum AllowHeaders<'a> {
     None,
     Value(&'a [u8]),
     /// The request's lines (a few inline, or borrowed): those that hold a
-    /// name are sent, trimmed.
+    /// name are sent, trimmed; or, with [`Values::echo_allowed_names`], its
+    /// names.
     Echo(Lines<'a>),
-    /// The request's names but `authorization` (and a name `*`), one line
-    /// each: the allowed names of an informative denial that refused
-    /// `authorization` under `headers *` — never the refused name, and
-    /// never a `*`, which Chromium lets cover `authorization`.
-    EchoAllowed(Lines<'a>),
 }
 
 /// The values a decision sends, in no particular order; [`Headers`] puts
@@ -112,6 +108,13 @@ pub(crate) struct Values<'a> {
     pub(crate) allow_private_network: bool,
     pub(crate) expose_headers: Option<&'a [u8]>,
     pub(crate) vary: Option<&'a [u8]>,
+    /// An [`AllowHeaders::Echo`] sends the request's names but
+    /// `authorization` (and a name `*`), one line each: the allowed names of
+    /// an informative denial that refused `authorization` under `headers *`
+    /// — never the refused name, and never a `*`, which Chromium lets cover
+    /// `authorization`. (A flag beside the bools rather than a variant of
+    /// its own, which would make every [`Decision`] a word longer.)
+    pub(crate) echo_allowed_names: bool,
 }
 
 /// The engine's answer to one request. Cheap to copy; borrows from the
@@ -244,7 +247,8 @@ pub struct Headers<'a> {
     values: Values<'a>,
     step: u8,
     line: usize,
-    /// Where in line `line` an [`AllowHeaders::EchoAllowed`] goes on.
+    /// Where in line `line` an echo of [`Values::echo_allowed_names`] goes
+    /// on.
     offset: usize,
 }
 
@@ -274,7 +278,7 @@ impl<'a> Iterator for Headers<'a> {
                         name: ALLOW_HEADERS,
                         value,
                     }),
-                    AllowHeaders::Echo(ref lines) => {
+                    AllowHeaders::Echo(ref lines) if !v.echo_allowed_names => {
                         for line in lines.iter().skip(self.line) {
                             self.line += 1;
                             if holds_name(line) {
@@ -288,7 +292,7 @@ impl<'a> Iterator for Headers<'a> {
                         }
                         None
                     }
-                    AllowHeaders::EchoAllowed(ref lines) => {
+                    AllowHeaders::Echo(ref lines) => {
                         for line in lines.iter().skip(self.line) {
                             let mut rest = line.get(self.offset..).unwrap_or_default();
                             while let Some((name, _, after)) = next_element(rest) {

@@ -108,6 +108,39 @@ impl Engine {
         })
     }
 
+    /// Validates and compiles policies made in code: a
+    /// [`PolicySetBuilder`](grammar::build::PolicySetBuilder), or one
+    /// [`PolicyBuilder`](grammar::build::PolicyBuilder). The validation is
+    /// the policy text's, so the diagnostics are the same, located by
+    /// statement instead of by line.
+    ///
+    /// ```
+    /// use cors_policy::Engine;
+    /// use cors_policy::grammar::model::Policy;
+    ///
+    /// let engine = Engine::from_builder(
+    ///     Policy::builder("api")
+    ///         .paths(["/api/**"])
+    ///         .origins(["https://app.example.com"])
+    ///         .methods(["GET", "POST", "DELETE"])
+    ///         .credentials(true),
+    /// )?;
+    /// assert_eq!(engine.policies()[0].name, "api");
+    ///
+    /// let error = Engine::from_builder(Policy::builder("api").origins(["*"]).credentials(true))
+    ///     .unwrap_err();
+    /// assert!(error.to_string().starts_with(
+    ///     "error[E0008/credentials-wildcard]: `origins *` cannot be used with `credentials`\n \
+    ///      --> policy `api`, origins[0]\n"
+    /// ));
+    /// # Ok::<(), cors_policy::Error>(())
+    /// ```
+    pub fn from_builder(
+        builder: impl Into<grammar::build::PolicySetBuilder>,
+    ) -> Result<Engine, Error> {
+        Engine::from_policies(&builder.into().build()?)
+    }
+
     /// The policies, in file order, as validated: what
     /// [`Decision::policy_index`] and [`Reason::OriginAllowed`] index into.
     pub fn policies(&self) -> &[model::Policy] {
@@ -374,7 +407,7 @@ fn preflight_values<'a, O: Observer<'a>>(
         // but it, never `*` (Chromium lets a literal `*` cover
         // `authorization`, so the browser would go ahead) nor an echo of
         // the refused name.
-        _ if authorization_refused => AllowHeaders::EchoAllowed(requested.lines),
+        _ if authorization_refused => AllowHeaders::Echo(requested.lines),
         Answer::Constant(value) => AllowHeaders::Value(value),
         Answer::Echo => AllowHeaders::Echo(requested.lines),
         Answer::Nothing => AllowHeaders::None,
@@ -388,6 +421,7 @@ fn preflight_values<'a, O: Observer<'a>>(
         allow_private_network: asked && policy.private_network,
         expose_headers: None,
         vary: None,
+        echo_allowed_names: authorization_refused,
     };
     match refused {
         None => (

@@ -1,4 +1,4 @@
-//! A naive interpreter of the specification (LANGUAGE.md §3), for tests.
+//! A naive interpreter of the engine's rules (docs/language.md#what-the-engine-answers), for tests.
 //!
 //! It reads the validated model directly — linear scans, strings, one regex
 //! compiled per entry per call, allocations everywhere — and shares no code

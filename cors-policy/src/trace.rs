@@ -703,9 +703,8 @@ fn canonical(origin: &[u8]) -> Option<String> {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let authority = authority.rsplit('@').next().unwrap_or_default();
     let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with('[') && !port.contains(']') => {
-            (host, port.parse::<u16>().ok())
-        }
+        // A port that is no port: no guess.
+        Some((host, port)) if !port.contains(']') => (host, Some(port.parse::<u16>().ok()?)),
         _ => (authority, None),
     };
     let port = port.filter(|&p| origin::default_port(scheme.as_bytes()) != Some(p));

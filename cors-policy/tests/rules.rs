@@ -1,4 +1,4 @@
-//! LANGUAGE.md §3, rule by rule, on hand-built and text policies.
+//! docs/language.md#what-the-engine-answers, rule by rule, on hand-built and text policies.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -826,7 +826,7 @@ fn rule_9_caps_deny_the_preflight() {
     assert_eq!(e.decide(&r).reason(), Reason::RequestHeadersTooLarge);
 }
 
-// Origins (§2) as the engine matches them.
+// Origins (docs/language.md#origins) as the engine matches them.
 
 #[test]
 fn origins_subdomain_wildcard_is_label_bounded() {

@@ -10,7 +10,7 @@
 //! model ([`browser_fetch`], the Fetch standard and Chromium's flavour of it)
 //! against a server that answers with the engine's plain API, and the
 //! verdict is compared with an oracle written here, plainly, from
-//! LANGUAGE.md and Fetch: "does this policy let this page make this request
+//! docs/language.md and Fetch: "does this policy let this page make this request
 //! in this credentials mode". The oracle works from the generator's own
 //! meaning of each pool entry, never from the engine or the model.
 //!
@@ -58,7 +58,7 @@ struct OriginEntry {
     admits: fn(&str) -> bool,
 }
 
-/// One or more labels of 1–63 bytes of `a-z 0-9 - _` (LANGUAGE.md §2).
+/// One or more labels of 1–63 bytes of `a-z 0-9 - _` (docs/language.md#origins).
 fn labels(prefix: &str) -> bool {
     !prefix.is_empty()
         && prefix.split('.').all(|l| {
@@ -362,7 +362,7 @@ struct PolicySpec {
 }
 
 impl PolicySpec {
-    /// Makes the combination valid (LANGUAGE.md §4): no credentials with a
+    /// Makes the combination valid (docs/language.md#diagnostics): no credentials with a
     /// `*` or `null` origin or `expose *`, no private-network with `*`.
     fn sanitized(mut self) -> Self {
         if self.credentials {
@@ -610,7 +610,7 @@ fn normalize(method: &str) -> String {
 }
 
 /// Whether the policy text lets the page make the request and read the
-/// response: LANGUAGE.md §2–§3 for the policy, Fetch for the browser.
+/// response: docs/language.md#origins and #what-the-engine-answers for the policy, Fetch for the browser.
 fn oracle(s: &Scenario) -> Verdict {
     let f = &s.fetch;
     let method = FETCH_METHODS[f.method];

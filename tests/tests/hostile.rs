@@ -1,4 +1,4 @@
-//! Hostile requests (LANGUAGE.md §3 rule 9): huge or malformed header values
+//! Hostile requests (docs/language.md#what-the-engine-answers rule 9): huge or malformed header values
 //! are answered — denied where they must be — without a panic. The answers
 //! are asserted, not the times (`cors-policy/tests/alloc.rs` shows `decide`
 //! allocates nothing on such input).
