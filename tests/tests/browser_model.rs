@@ -792,19 +792,30 @@ fn another_origin_is_a_mismatch() {
 
 #[test]
 fn a_value_that_is_not_url_shaped_is_invalid() {
-    for bad in ["foo", "", "https://", "*.example.com"] {
-        let headers = vec![(
-            "Access-Control-Allow-Origin".to_owned(),
-            bad.as_bytes().to_vec(),
-        )];
+    let bad: [&[u8]; 5] = [
+        b"foo",
+        b"",
+        b"https://",
+        b"*.example.com",
+        b"https://caf\xe9.example",
+    ];
+    for bad in bad {
+        let headers = vec![("Access-Control-Allow-Origin".to_owned(), bad.to_vec())];
         assert_eq!(
             cors_check(&headers, PAGE, CredentialsMode::Omit),
-            Err(BlockReason::InvalidAllowOriginValue(
-                bad.as_bytes().to_vec()
-            )),
+            Err(BlockReason::InvalidAllowOriginValue(bad.to_vec())),
             "{bad:?}"
         );
     }
+    // UTF-8 is a URL Chromium can parse: another origin, each byte printed on its own.
+    let utf8 = "https://café.example".as_bytes().to_vec();
+    let headers = vec![("Access-Control-Allow-Origin".to_owned(), utf8.clone())];
+    let reason = cors_check(&headers, PAGE, CredentialsMode::Omit).unwrap_err();
+    assert_eq!(reason, BlockReason::AllowOriginMismatch(utf8));
+    assert!(
+        chromium_message(&reason, Stage::Actual)
+            .contains("has a value 'https://caf\\u00C3\\u00A9.example'")
+    );
     assert_eq!(
         chromium_message(
             &BlockReason::InvalidAllowOriginValue(b"foo".to_vec()),

@@ -425,6 +425,14 @@ fn scripted_cases() -> Vec<Case> {
         Case::scripted("acao-list", "GET")
             .answer(r(200).header(ACAO, "$PAGE_IP,$PAGE_LH"))
             .says("contains multiple values"),
+        Case::scripted("acao-latin1", "GET")
+            .answer(r(200).header(ACAO, b"https://caf\xe9.example"))
+            .says("contains the invalid value 'https://caf\\u00E9.example'")
+            .note("a byte that is not ASCII is printed as \\u00XX; not UTF-8, not a URL"),
+        Case::scripted("acao-utf8", "GET")
+            .answer(r(200).header(ACAO, "https://café.example"))
+            .says("has a value 'https://caf\\u00C3\\u00A9.example'")
+            .note("each byte of UTF-8 is printed on its own"),
         Case::scripted("acao-invalid", "GET")
             .answer(r(200).header(ACAO, "app-example"))
             .says("contains the invalid value 'app-example'"),

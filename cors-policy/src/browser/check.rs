@@ -125,9 +125,13 @@ pub fn cors_check(
 }
 
 /// A rough stand-in for Chromium's `GURL::is_valid()`, which only decides between two error
-/// messages: a scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`) and `:`, and for the
-/// special schemes something after the slashes.
+/// messages: UTF-8 (a Latin-1 byte makes it invalid), a scheme
+/// (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`) and `:`, and for the special schemes
+/// something after the slashes.
 fn looks_like_url(v: &[u8]) -> bool {
+    if std::str::from_utf8(v).is_err() {
+        return false;
+    }
     let Some(colon) = v.iter().position(|&b| b == b':') else {
         return false;
     };

@@ -143,14 +143,18 @@ pub fn scripted_response(
         .iter()
         .find(|a| a.preflight == preflight && a.path == path)?;
     let origin = request.header_str("origin").unwrap_or_default();
+    // Placeholders are ASCII; a value that is not UTF-8 is sent byte for byte.
     let substitute = |value: &[u8]| -> Vec<u8> {
-        String::from_utf8_lossy(value)
-            .replace("$ORIGIN", &origin)
-            .replace("$PAGE_IP", &Host::Ip.origin(ports.page))
-            .replace("$PAGE_LH", &Host::Localhost.origin(ports.page))
-            .replace("$API_IP", &Host::Ip.origin(ports.api))
-            .replace("$API_LH", &Host::Localhost.origin(ports.api))
-            .into_bytes()
+        match std::str::from_utf8(value) {
+            Ok(text) => text
+                .replace("$ORIGIN", &origin)
+                .replace("$PAGE_IP", &Host::Ip.origin(ports.page))
+                .replace("$PAGE_LH", &Host::Localhost.origin(ports.page))
+                .replace("$API_IP", &Host::Ip.origin(ports.api))
+                .replace("$API_LH", &Host::Localhost.origin(ports.api))
+                .into_bytes(),
+            Err(_) => value.to_vec(),
+        }
     };
     let mut response = HttpResponse::new(answer.response.status);
     for (name, value) in &answer.response.headers {
