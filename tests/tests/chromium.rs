@@ -541,6 +541,35 @@ fn scripted_cases() -> Vec<Case> {
             .answer(echo(200))
             .ok(200)
             .note("method and header lists add up across lines"),
+        Case::scripted("pf-method-lowercase-listed", "PUT")
+            .preflight_answer(echo(204).header(ACAM, "put"))
+            .says("Method PUT is not allowed")
+            .note("methods are compared byte for byte: `put` does not allow PUT"),
+        Case::scripted("pf-header-case", "PUT")
+            .header("x-a", "1")
+            .preflight_answer(echo(204).header(ACAM, "PUT").header(ACAH, "X-A"))
+            .answer(echo(200))
+            .ok(200)
+            .note("header names are compared without case"),
+        Case::scripted("pf-status-299", "PUT")
+            .preflight_answer(echo(299).header(ACAM, "PUT,"))
+            .answer(echo(200))
+            .ok(200)
+            .note("any 2xx is an ok status; an empty list element is ignored"),
+        Case::scripted("pf-cred-actual-no-acac", "PUT")
+            .credentials(Include)
+            .preflight_answer(echo(204).header(ACAC, "true").header(ACAM, "PUT"))
+            .answer(echo(200))
+            .says("'Access-Control-Allow-Credentials' header in the response is ''")
+            .note("the actual response needs the header too"),
+        Case::scripted("acao-uppercase-scheme", "GET")
+            .answer(r(200).header(ACAO, "HTTP://127.0.0.1"))
+            .says("not equal to the supplied origin"),
+        Case::scripted("content-language-unsafe", "GET")
+            .header("content-language", "en;q=1 (x)")
+            .preflight_answer(echo(204).header(ACAH, "x-other"))
+            .says("Request header field content-language is not allowed")
+            .note("a safelisted name with an unsafe value is preflighted"),
         Case::scripted("pf-bad-methods", "PUT")
             .preflight_answer(echo(204).header(ACAM, "PUT, (all)"))
             .says("Cannot parse Access-Control-Allow-Methods response header field in preflight response."),
