@@ -625,6 +625,18 @@ fn scripted_cases() -> Vec<Case> {
         Case::scripted("redirect-loop", "GET")
             .answer(echo(302).header("Location", "/s/redirect-loop"))
             .note("more than 20 redirects: a network error, not a CORS one"),
+        Case::scripted("redirect-drops-authorization", "GET")
+            .header("authorization", "Bearer t")
+            .preflight_answer(echo(204).header(ACAH, "authorization"))
+            .answer(echo(307).header("Location", "$API_LH/s/redirect-drops-authorization/next"))
+            .answer_at(false, "/s/redirect-drops-authorization/next", echo(200))
+            .ok(200)
+            .preflights(1)
+            .note("a hop to another origin drops authorization: no second preflight"),
+        Case::scripted("status-302-no-location", "GET")
+            .answer(echo(302))
+            .ok(302)
+            .note("a redirect status without Location is an ordinary response"),
         Case::scripted("redirect-post-303", "POST")
             .body("x")
             .answer(echo(303).header("Location", "/s/redirect-post-303/next"))
