@@ -455,7 +455,7 @@ fn given_why_not(engine: &Engine, given: &HttpRequest, why_not: &mut Vec<String>
             .take(describe::MAX_ITEMS)
         {
             let name = String::from_utf8_lossy(header.name).to_ascii_lowercase();
-            if let Some(why) = fix::header_why_not(&name)
+            if let Some(why) = fix::header_why_not(&name, trace.credentials == Some(true))
                 && !why_not.contains(&why)
             {
                 why_not.push(why);

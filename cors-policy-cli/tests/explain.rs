@@ -184,7 +184,10 @@ fn a_headers_cookie_temptation_is_answered_with_why() {
         out.contains("the browser sets `cookie` itself and a page cannot"),
         "{out}"
     );
-    assert!(out.contains("enable `credentials`"), "{out}");
+    assert!(
+        out.contains("already allows credentials: have the page use `credentials: 'include'`"),
+        "{out}"
+    );
     assert!(!out.contains("headers cookie\n"), "never suggested: {out}");
     insta::assert_snapshot!("explain_headers_cookie", out);
 }

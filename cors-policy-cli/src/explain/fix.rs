@@ -229,7 +229,7 @@ fn candidates(
             let name = String::from_utf8_lossy(header.name).to_ascii_lowercase();
             match header.outcome {
                 HeaderOutcome::NotAllowed | HeaderOutcome::AuthorizationNotCovered => {
-                    match header_why_not(&name) {
+                    match header_why_not(&name, policy.credentials) {
                         Some(why) => why_not.push(why),
                         None => lines.push(name),
                     }
@@ -266,12 +266,17 @@ fn candidates(
     }
 }
 
-/// Why `name` must not be added to `headers`, when it must not.
-pub(crate) fn header_why_not(name: &str) -> Option<String> {
+/// Why `name` must not be added to `headers`, when it must not;
+/// `credentials` says whether the policy already allows credentials.
+pub(crate) fn header_why_not(name: &str, credentials: bool) -> Option<String> {
     if name == "cookie" || name == "cookie2" {
+        let how = if credentials {
+            "the policy already allows credentials: have the page use `credentials: 'include'`"
+        } else {
+            "to send cookies, enable `credentials` and have the page use `credentials: 'include'`"
+        };
         return Some(format!(
-            "do not add `headers {name}`: the browser sets `{name}` itself and a page cannot; to \
-             send cookies, enable `credentials` and have the page use `credentials: 'include'`"
+            "do not add `headers {name}`: the browser sets `{name}` itself and a page cannot; {how}"
         ));
     }
     if name.starts_with("access-control-") {
@@ -468,7 +473,7 @@ mod tests {
     #[test]
     fn headers_no_line_can_allow_say_why() {
         for (name, why) in [
-            ("cookie", "the browser sets `cookie` itself"),
+            ("cookie", "enable `credentials`"),
             ("access-control-allow-origin", "is a response header"),
             ("access-control-request-headers", "is a response header"),
             ("host", "forbidden header"),
@@ -477,7 +482,7 @@ mod tests {
             ("accept", "safelisted"),
             ("content-language", "safelisted"),
         ] {
-            let text = header_why_not(name).unwrap_or_default();
+            let text = header_why_not(name, false).unwrap_or_default();
             assert!(text.contains(why), "{name}: {text}");
         }
         for name in [
@@ -486,7 +491,7 @@ mod tests {
             "content-type",
             "x-requested-with",
         ] {
-            assert_eq!(header_why_not(name), None, "{name}");
+            assert_eq!(header_why_not(name, false), None, "{name}");
         }
     }
 
