@@ -24,7 +24,7 @@ use crate::color::ColorChoice;
 use crate::output;
 use crate::policy::{self, Loaded};
 use crate::request::HttpRequest;
-use crate::request::console::Message;
+use crate::request::console::{Failure, Message};
 use crate::{ExplainArgs, OutputFormat, Status};
 use describe::{Check, Described, Source, capped, describe, shown, shown_message, shown_str};
 use edit::Edit;
@@ -471,6 +471,25 @@ const PREFLIGHT_PREFIX: &str = "Response to preflight request doesn't pass acces
 /// browser say: (verdict, detail).
 fn console_verdict(message: &Message, verdict: &Verdict, played: &Played) -> (String, String) {
     let pasted = message.text.clone();
+    match &message.failure {
+        Failure::MultipleAllowOrigin(_) => {
+            return (
+                "not-cors".into(),
+                "the browser received two `Access-Control-Allow-Origin` values, and the engine \
+                 sends one: another layer adds the second (see \"Not CORS\")"
+                    .into(),
+            );
+        }
+        Failure::LocalNetwork if !matches!(verdict, Verdict::Blocked { .. }) => {
+            return (
+                "not-cors".into(),
+                "the message is about private or local network access, which Chromium now asks \
+                 the user about (Local Network Access), not about this policy's answer"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
     match verdict {
         Verdict::Blocked { why, .. } if *why == pasted => (
             "confirmed".into(),
