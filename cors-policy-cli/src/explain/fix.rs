@@ -18,6 +18,10 @@ use crate::policy;
 /// credentials.
 const MAX_ROUNDS: usize = 6;
 
+/// How many policies an uncovered path is offered to (each offer is
+/// checked against the whole file).
+const MAX_PATH_POLICIES: usize = 3;
+
 /// The policy as loaded, to edit and re-check.
 pub(crate) struct Base<'a> {
     /// The file's text.
@@ -432,7 +436,8 @@ fn path_candidates(policies: &[Policy], path: &str) -> Vec<Vec<Edit>> {
         .collect();
     order.sort_unstable();
     let mut out = Vec::new();
-    for (_, _, index) in order {
+    // Each candidate costs a `check` of the whole file: the nearest few only.
+    for (_, _, index) in order.into_iter().take(MAX_PATH_POLICIES) {
         for glob in &globs {
             out.push(vec![Edit::AddLine {
                 policy: index,
