@@ -50,9 +50,16 @@ impl Error {
                 out.push('\n');
             }
             let severity = if d.is_error() { "error" } else { "warning" };
-            out.push_str(&format!("{severity}[{}]: {}", d.code(), d.message));
+            out.push_str(&format!(
+                "{severity}[{}]: {}",
+                d.code(),
+                grammar::escape_for_terminal(&d.message)
+            ));
             if let Some(help) = &d.help {
-                out.push_str(&format!("\n  = help: {help}"));
+                out.push_str(&format!(
+                    "\n  = help: {}",
+                    grammar::escape_for_terminal(help)
+                ));
             }
         }
         out
