@@ -232,7 +232,12 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         return deny(answer, "forbidden-method");
     }
     let safelisted = ["GET", "HEAD", "POST"].contains(&method_text.as_str());
-    if !(safelisted || policy.methods.any || policy.methods.names.contains(&method_text)) {
+    // A credentialed `*` never covers a method or header named `*`.
+    let star = |name: &str| policy.credentials && name == "*";
+    if !(safelisted
+        || (policy.methods.any && !star(&method_text))
+        || policy.methods.names.contains(&method_text))
+    {
         answer_reason_reset(&mut answer);
         return deny(answer, "method-not-allowed");
     }
@@ -280,7 +285,7 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         let ok = if name == "authorization" {
             listed(&name)
         } else {
-            policy.headers.any || listed(&name)
+            (policy.headers.any && !star(&name)) || listed(&name)
         };
         if !ok {
             answer_reason_reset(&mut answer);

@@ -526,7 +526,9 @@ impl PolicyCx {
                 }
                 Item::Name(name) => {
                     let lower = name.to_ascii_lowercase();
-                    if !names::is_token(name) {
+                    if name == "*" {
+                        d.push(quoted_wildcard("expose", item.span));
+                    } else if !names::is_token(name) {
                         d.push(invalid_token(name, "header name", item.span));
                     } else if names::is_forbidden_response_header(&lower) {
                         d.push(
@@ -554,6 +556,23 @@ fn push_unique(names: &mut Vec<String>, name: String) {
     }
 }
 
+/// `"*"` quoted in `statement` (`methods`, `headers`, `expose`).
+fn quoted_wildcard(statement: &str, span: Span) -> Diagnostic {
+    let header = match statement {
+        "methods" => "access-control-allow-methods",
+        "headers" => "access-control-allow-headers",
+        _ => "access-control-expose-headers",
+    };
+    Diagnostic::new(
+        Kind::QuotedWildcard,
+        span,
+        format!("a quoted `\"*\"` in `{statement}` is not a name: browsers read `*` in `{header}` as the wildcard"),
+    )
+    .with_help(format!(
+        "write `{statement} *` without quotes for the wildcard, or list the names one by one"
+    ))
+}
+
 fn invalid_token(name: &str, what: &str, span: Span) -> Diagnostic {
     let (why, fix) = names::token_problem(name);
     let help = match fix {
@@ -578,7 +597,9 @@ fn check_methods(items: &[&Spanned<Item>], d: &mut Vec<Diagnostic>) -> NameList 
             }
             Item::Name(name) => name,
         };
-        if !names::is_token(name) {
+        if name == "*" {
+            d.push(quoted_wildcard("methods", item.span));
+        } else if !names::is_token(name) {
             d.push(invalid_token(name, "method", item.span));
         } else if names::is_forbidden_method(name) {
             d.push(
@@ -627,7 +648,9 @@ fn check_headers(items: &[&Spanned<Item>], d: &mut Vec<Diagnostic>) -> NameList 
             Item::Name(name) => name,
         };
         let lower = name.to_ascii_lowercase();
-        if !names::is_token(name) {
+        if name == "*" {
+            d.push(quoted_wildcard("headers", item.span));
+        } else if !names::is_token(name) {
             d.push(invalid_token(name, "header name", item.span));
         } else if let Some((message, help)) = names::forbidden_request_header(&lower) {
             d.push(Diagnostic::new(Kind::ForbiddenHeader, item.span, message).with_help(help));
