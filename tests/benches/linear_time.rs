@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use cors_policy::{Engine, Request};
 use cors_policy_grammar::{Kind, RenderOptions, check, format_source, render_all};
-use cors_policy_tests::generate::{Shape, policy_file};
+use cors_policy_tests::generate::{Shape, check_and_render, policy_file};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
@@ -56,16 +56,7 @@ impl Stage {
     /// work (so that none of it is optimized away).
     fn run(self, src: &str) -> usize {
         match self {
-            Stage::Check => {
-                let checked = check(src);
-                let shown = render_all(
-                    &checked.diagnostics,
-                    src,
-                    "big.cors",
-                    &RenderOptions::default(),
-                );
-                checked.diagnostics.len() + shown.len()
-            }
+            Stage::Check => check_and_render(src),
             Stage::Fmt => format_source(src).map_or_else(|d| d.len(), |s| s.len()),
             Stage::Eval => match src.parse::<Engine>() {
                 Ok(engine) => {

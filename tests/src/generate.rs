@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use cors_policy_grammar::{RenderOptions, check, render_all};
+
 /// What a generated file is made of; `n` counts its entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -109,4 +111,18 @@ pub fn policy_file(shape: Shape, n: usize) -> String {
         }
     }
     out
+}
+
+/// What `cors-policy check` does with a file: check it and render its
+/// diagnostics (the first 200); returns a number that depends on the work,
+/// so that none of it is optimized away.
+pub fn check_and_render(src: &str) -> usize {
+    let checked = check(src);
+    let shown = render_all(
+        &checked.diagnostics,
+        src,
+        "big.cors",
+        &RenderOptions::default(),
+    );
+    checked.diagnostics.len() + shown.len()
 }
