@@ -13,6 +13,7 @@ mod fmt;
 mod input;
 mod output;
 mod policy;
+mod probe;
 mod request;
 
 use std::ffi::OsString;
@@ -55,6 +56,14 @@ enum Command {
     /// allowed value when one fails, the answer, what the browser then does (in Chromium's
     /// own console wording) and the line to add to the policy, or why not to.
     Explain(ExplainArgs),
+    /// Audit a running server against its policy
+    ///
+    /// Sends the preflights and requests the policy covering URL's path implies (allowed
+    /// origins, look-alikes it must deny, each allowed method and header, a denied one, an
+    /// error path) and reports every answer that differs from the engine's, grouped by
+    /// finding, most severe first, each with its fix. Exit 0 when the server agrees with the
+    /// policy, 1 on a difference, 2 when the server cannot be reached or the input is bad.
+    Probe(probe::ProbeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -102,13 +111,34 @@ struct RequestArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// The request method, exactly as the browser sends it (`OPTIONS` for a preflight)
-    #[arg(long, short = 'X', required_unless_present = "raw")]
+    /// The request method, exactly as the browser sends it (`OPTIONS` for a
+    /// preflight) [default: GET]
+    #[arg(long, short = 'X')]
     method: Option<String>,
 
     /// The request path; a query string is ignored [default: /]
-    #[arg(long)]
+    #[arg(long, conflicts_with = "url")]
     path: Option<String>,
+
+    /// The URL the page fetches; its path is matched (the query is ignored)
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+
+    /// The page's origin: shorthand for `-H 'Origin: ORIGIN'`
+    #[arg(long, value_name = "ORIGIN")]
+    origin: Option<String>,
+
+    /// A request as DevTools' "Copy as cURL" (bash or cmd) writes it: URL,
+    /// `-X`, `-H`, `-b` (cookies: credentials are sent), `--data*` (a POST
+    /// with a body)
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["raw", "console"])]
+    curl: Option<String>,
+
+    /// The browser's console message, pasted as is ("Access to fetch at … from
+    /// origin … has been blocked by CORS policy: …"): the request is read
+    /// from it, and `explain` confirms or corrects its diagnosis
+    #[arg(long, value_name = "MESSAGE", conflicts_with_all = ["raw", "curl"])]
+    console: Option<String>,
 
     /// A request header, `Name: value`; repeat for several (a repeated name
     /// sends several lines)
@@ -134,6 +164,11 @@ struct ExplainArgs {
     /// it, `include` is assumed when the request carries a `Cookie` header
     #[arg(long, value_enum)]
     credentials: Option<explain::CredentialsMode>,
+
+    /// Output format: `human` words, or `json` (the engine's trace of each
+    /// request sent, the browser's verdict and console message, the fix)
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
 }
 
 fn main() -> ExitCode {
@@ -144,6 +179,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args, color),
         Command::Eval(args) => eval::run(&args, color),
         Command::Explain(args) => explain::run(&args, color),
+        Command::Probe(args) => probe::run(&args, color),
     };
     ExitCode::from(code as u8)
 }

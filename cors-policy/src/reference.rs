@@ -1,4 +1,4 @@
-//! A naive interpreter of the specification (LANGUAGE.md §3), for tests.
+//! A naive interpreter of the engine's rules (docs/language.md#what-the-engine-answers), for tests.
 //!
 //! It reads the validated model directly — linear scans, strings, one regex
 //! compiled per entry per call, allocations everywhere — and shares no code
@@ -213,7 +213,9 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         return answer;
     }
 
-    // Preflight: method.
+    // Preflight: method. A refusal of the method, a header or private
+    // network is informative when the preflight is one a browser can send;
+    // the first refusal in check order is the reason.
     if request.request_methods.len() > 1 {
         answer_reason_reset(&mut answer);
         return deny(answer, "request-method-duplicated");
@@ -234,19 +236,20 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
     let safelisted = ["GET", "HEAD", "POST"].contains(&method_text.as_str());
     // A credentialed `*` never covers a method or header named `*`.
     let star = |name: &str| policy.credentials && name == "*";
+    let mut refusal: Option<&'static str> = None;
     if !(safelisted
         || (policy.methods.any && !star(&method_text))
         || policy.methods.names.contains(&method_text))
     {
-        answer_reason_reset(&mut answer);
-        return deny(answer, "method-not-allowed");
+        refusal = Some("method-not-allowed");
     }
 
-    // Preflight: headers.
+    // Preflight: headers, read whole (a malformed list makes any denial
+    // opaque).
     let total: usize = request.request_headers.iter().map(Vec::len).sum();
     if request.request_headers.len() > LINES_CAP || total > BYTES_CAP {
         answer_reason_reset(&mut answer);
-        return deny(answer, "request-headers-too-large");
+        return deny(answer, refusal.unwrap_or("request-headers-too-large"));
     }
     let joined = request.request_headers.join(&b","[..]);
     let requested: Vec<&[u8]> = joined
@@ -272,14 +275,15 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
             .iter()
             .any(|n| n.to_lowercase() == name)
     };
+    let mut authorization_refused = false;
     for (i, element) in requested.iter().enumerate() {
         if i >= NAMES_CAP {
             answer_reason_reset(&mut answer);
-            return deny(answer, "request-headers-too-large");
+            return deny(answer, refusal.unwrap_or("request-headers-too-large"));
         }
         if !token(element) {
             answer_reason_reset(&mut answer);
-            return deny(answer, "invalid-request-headers");
+            return deny(answer, refusal.unwrap_or("invalid-request-headers"));
         }
         let name = String::from_utf8_lossy(element).to_lowercase();
         let ok = if name == "authorization" {
@@ -288,26 +292,33 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
             (policy.headers.any && !star(&name)) || listed(&name)
         };
         if !ok {
-            answer_reason_reset(&mut answer);
+            // A refused `*` is left out of the echo as `authorization` is.
+            if star(&name) && policy.headers.any {
+                authorization_refused = true;
+            }
             let reason = if name == "authorization" && policy.headers.any {
+                authorization_refused = true;
                 "authorization-not-covered-by-wildcard"
             } else {
                 "header-not-allowed"
             };
-            return deny(answer, reason);
+            refusal.get_or_insert(reason);
         }
     }
 
     // Preflight: private network.
     let asks_private_network = request.private_network.as_deref() == Some(&b"true"[..]);
     if asks_private_network && !policy.private_network {
-        answer_reason_reset(&mut answer);
-        return deny(answer, "private-network-not-enabled");
+        refusal.get_or_insert("private-network-not-enabled");
     }
 
-    // Allowed preflight.
+    // An allowed preflight, or an informative denial: the same headers but
+    // `Access-Control-Max-Age`, and never what was denied.
     if policy.methods.any && policy.credentials {
-        headers.push(("access-control-allow-methods".into(), method.clone()));
+        // The echo, unless the method was the refused `*`.
+        if !star(&method_text) {
+            headers.push(("access-control-allow-methods".into(), method.clone()));
+        }
     } else if policy.methods.any {
         headers.push(("access-control-allow-methods".into(), b"*".to_vec()));
     } else if !policy.methods.names.is_empty() {
@@ -317,7 +328,13 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         ));
     }
     if !requested.is_empty() {
-        if policy.headers.any && policy.credentials {
+        if authorization_refused {
+            for name in &requested {
+                if !name.eq_ignore_ascii_case(b"authorization") && *name != b"*" {
+                    headers.push(("access-control-allow-headers".into(), name.to_vec()));
+                }
+            }
+        } else if policy.headers.any && policy.credentials {
             for line in &request.request_headers {
                 let has_name = line
                     .split(|b| *b == b',')
@@ -351,6 +368,20 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
             let list = policy.headers.names.join(", ").to_lowercase();
             headers.push(("access-control-allow-headers".into(), list.into_bytes()));
         }
+    }
+    if let Some(reason) = refusal {
+        if asks_private_network && policy.private_network {
+            headers.push((
+                "access-control-allow-private-network".into(),
+                b"true".to_vec(),
+            ));
+        }
+        headers.extend(vary_header);
+        answer_reason_reset(&mut answer);
+        answer.reason = reason;
+        answer.status = Some(policy.preflight_status);
+        answer.headers = headers;
+        return answer;
     }
     if let Some(seconds) = policy.max_age {
         headers.push((

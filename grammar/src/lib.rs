@@ -9,9 +9,11 @@
 //! ```
 //!
 //! [`check`] runs both and returns every diagnostic of the file at once.
+//! [`build`] makes the same policies from code, through the same validation.
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod build;
 pub mod diag;
 mod escape;
 mod format;
@@ -113,7 +115,7 @@ pub fn check_bytes(src: &[u8]) -> Checked {
     }
 }
 
-/// Parses `src` and prints it in canonical form (see [`format`]); refuses,
+/// Parses `src` and prints it in canonical form (see [`format()`]); refuses,
 /// with an error diagnostic, when the canonical text would not parse back to
 /// the same policies, so that formatting can never change what a file means.
 ///
