@@ -73,7 +73,8 @@ struct CheckArgs {
     files: Vec<PathBuf>,
 
     /// Output format: `human` renders diagnostics on stderr, `json` prints
-    /// `{"diagnostics":[…]}` on stdout
+    /// `{"diagnostics":[…]}` on stdout: the first 200 of each file, and
+    /// `"omitted":N` after the list when more were left out
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
 
