@@ -620,5 +620,6 @@ fn json_has_the_trace_and_the_browsers_verdict() {
     assert!(v["actual"].is_null(), "the DELETE is never sent");
     assert_eq!(v["fix"]["passes"], true);
     assert_eq!(v["fix"]["edits"][0]["add"], "methods DELETE");
-    assert_eq!(v["credentials"], "`same-origin`, fetch's default");
+    assert_eq!(v["credentials"]["mode"], "same-origin");
+    assert_eq!(v["credentials"]["from"], "`same-origin`, fetch's default");
 }

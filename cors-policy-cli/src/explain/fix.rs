@@ -77,6 +77,9 @@ pub(crate) fn find(base: &Base<'_>, engine: &Engine, page: &Page, played: &Playe
                             &current.outcome,
                         )
                         && let [one] = other.as_slice()
+                        && !fix.alternatives.contains(one)
+                        && candidate.first() != Some(one)
+                        && same_policy(one, candidate.first())
                     {
                         fix.alternatives.push(one.clone());
                     }
@@ -100,6 +103,15 @@ pub(crate) fn find(base: &Base<'_>, engine: &Engine, page: &Page, played: &Playe
     }
     fix.why_not.dedup();
     fix
+}
+
+/// Whether two edits change the same policy (alternatives are offered in
+/// the policy the fix edits, never in another one).
+fn same_policy(a: &Edit, b: Option<&Edit>) -> bool {
+    let policy = |e: &Edit| match e {
+        Edit::AddLine { policy, .. } | Edit::ReplaceOrigin { policy, .. } => *policy,
+    };
+    b.is_some_and(|b| policy(a) == policy(b))
 }
 
 /// The edited text's policies and engine, when `check` accepts it with no
@@ -396,7 +408,9 @@ fn path_candidates(policies: &[Policy], path: &str) -> Vec<Vec<Edit>> {
     } else {
         path.to_owned()
     });
-    let mut order: Vec<(usize, usize)> = policies
+    // Policies that list their origins first (a path added to an `origins *`
+    // policy is open to every site), then the nearest globs first.
+    let mut order: Vec<(bool, usize, usize)> = policies
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -406,13 +420,14 @@ fn path_candidates(policies: &[Policy], path: &str) -> Vec<Vec<Edit>> {
                 .map(|g| strsim::levenshtein(g, path))
                 .min()
                 .unwrap_or(usize::MAX);
-            (distance, i)
+            let open = p.origins.iter().any(|o| o.matcher == OriginMatcher::Any);
+            (open, distance, i)
         })
-        .filter(|(_, i)| policies.get(*i).is_some_and(|p| !p.paths.is_empty()))
+        .filter(|(_, _, i)| policies.get(*i).is_some_and(|p| !p.paths.is_empty()))
         .collect();
     order.sort_unstable();
     let mut out = Vec::new();
-    for (_, index) in order {
+    for (_, _, index) in order {
         for glob in &globs {
             out.push(vec![Edit::AddLine {
                 policy: index,
