@@ -82,6 +82,8 @@ kinds! {
     UnknownLint = "E0017", "unknown-lint", Error;
     /// A `paths` glob that does not compile, or can never match a request path.
     InvalidPath = "E0018", "invalid-path", Error;
+    /// A `skip` policy with statements other than `paths` and `allow`.
+    SkipConflict = "E0020", "skip-conflict", Error;
     /// A plain `http://` origin other than loopback together with credentials.
     InsecureOrigin = "W0001", "insecure-origin", Warning;
     /// `null` is sent by sandboxed iframes and local files any site can make.

@@ -1073,6 +1073,7 @@ fn every_kind_has_a_trigger() {
         ("E0016", "policy \"p\" { origins \"https://*.com\" }"),
         ("E0017", "policy \"p\" { origins * allow nope }"),
         ("E0018", "policy \"p\" { paths \"api/**\" origins * }"),
+        ("E0020", "policy \"p\" { paths \"/hook\" skip max-age 1 }"),
         (
             "W0001",
             "policy \"p\" { origins \"http://a.com\" credentials }",
