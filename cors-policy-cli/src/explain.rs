@@ -1531,6 +1531,8 @@ fn simple_origin_match(matcher: &OriginMatcher, origin: &str) -> bool {
         OriginMatcher::Regex(regex) => {
             regex::Regex::new(&format!("^(?:{regex})$")).is_ok_and(|r| r.is_match(origin))
         }
+        // Its contents are the engine's, supplied at run time.
+        OriginMatcher::Set(_) => false,
     }
 }
 

@@ -89,13 +89,31 @@ impl Engine {
     /// that breaks the model's invariants (an invalid glob or regex, a
     /// credentialed `*`, a header name that is not a token, …) is an error,
     /// never a panic later.
+    ///
+    /// A set whose policies read origin sets (`origins set "NAME"`) is built
+    /// with [`Engine::builder_from_policies`] instead, which supplies them.
     pub fn from_policies(set: &model::PolicySet) -> Result<Engine, Error> {
+        Engine::compile(set, &mut |_| None)
+    }
+
+    /// Compiles a policy set, binding each `set "NAME"` entry to the set
+    /// `sets` supplies for its name.
+    pub(crate) fn compile(
+        set: &model::PolicySet,
+        sets: &mut dyn FnMut(&str) -> Option<crate::OriginSet>,
+    ) -> Result<Engine, Error> {
         let mut diagnostics = Vec::new();
         let paths = PathMatcher::new(&set.policies, &mut diagnostics);
         let compiled: Vec<CompiledPolicy> = set
             .policies
             .iter()
-            .filter_map(|p| compile_policy(p, &mut diagnostics))
+            .filter_map(|p| {
+                let mut compiled = compile_policy(p, &mut diagnostics)?;
+                if let Err((entry, name)) = compiled.origins.bind_sets(sets) {
+                    diagnostics.push(crate::builder::missing_set(p, entry, &name));
+                }
+                Some(compiled)
+            })
             .collect();
         if !diagnostics.is_empty() || compiled.len() != set.policies.len() {
             return Err(Error::new(diagnostics, None));
@@ -140,14 +158,12 @@ impl Engine {
             let name = self.policies.get(index)?.name.as_str();
             Some((index, name, policy))
         });
-        let Some((index, name, policy)) = found else {
-            return Decision {
-                kind: Kind::Unhandled,
-                policy: None,
-                reason: Reason::NoPolicy,
-                status: None,
-                values: Values::default(),
-            };
+        let (index, name, policy) = match found {
+            Some((_, name, policy)) if policy.skip => {
+                return unhandled(Reason::Skipped { policy: name });
+            }
+            Some(found) => found,
+            None => return unhandled(Reason::NoPolicy),
         };
         let decision = |kind, reason, status, values| Decision {
             kind,
@@ -216,6 +232,18 @@ impl Engine {
             }
             Err(reason) => denied(reason),
         }
+    }
+}
+
+/// A request no policy handles (none matched, or a `skip` policy did):
+/// no CORS header at all, forwarded.
+fn unhandled(reason: Reason<'_>) -> Decision<'_> {
+    Decision {
+        kind: Kind::Unhandled,
+        policy: None,
+        reason,
+        status: None,
+        values: Values::default(),
     }
 }
 

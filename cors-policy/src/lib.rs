@@ -3,6 +3,7 @@
 
 pub use cors_policy_grammar as grammar;
 
+mod builder;
 mod compile;
 mod decision;
 mod engine;
@@ -15,11 +16,13 @@ mod reason;
 pub mod reference;
 mod request;
 mod request_headers;
+mod sets;
 #[cfg(feature = "tower")]
 pub mod tower;
 #[cfg(feature = "tracing")]
 mod trace;
 
+pub use builder::EngineBuilder;
 pub use decision::{Decision, Header, Headers, Kind};
 pub use engine::Engine;
 pub use error::Error;
@@ -29,6 +32,7 @@ pub use request::{
     HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,
     MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request,
 };
+pub use sets::{OriginSet, OriginSets, Rejected, Replaced, SetSnapshot};
 
 /// Checks a policy at build time and compiles it once, at first use: see the
 /// macro's own documentation.
