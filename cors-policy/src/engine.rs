@@ -30,6 +30,9 @@ use crate::{Decision, Error, Kind, Reason, Request};
 ///   one policy's regexes, are too big for that (over 4 MiB of DFA) does the
 ///   engine fall back to a lazy DFA, whose cache is allocated on each
 ///   thread's first use (and may be again when threads contend for it);
+///   a runtime origin set ([`OriginSet`](crate::OriginSet)) is read with one
+///   lock-free `arc-swap` load, whose per-thread slot is allocated once on a
+///   thread's first load when no exited thread left one to reuse;
 /// - its time is linear in the request's size, and the only list it parses,
 ///   `Access-Control-Request-Headers`, is capped:
 ///   [`MAX_REQUEST_HEADERS_LEN`](crate::MAX_REQUEST_HEADERS_LEN) bytes,
@@ -63,8 +66,10 @@ use crate::{Decision, Error, Kind, Reason, Request};
 /// wildcards by host, `*.` wildcards by splitting the host at label
 /// boundaries (each label the `*` stands for is 1–63 bytes of
 /// `a-z 0-9 - _`) and looking the suffix up, and all of a policy's regexes
-/// in one anchored pass. When several entries match, the first in file
-/// order is the one [`Reason::OriginAllowed`] names.
+/// in one anchored pass; a `set "NAME"` entry looks the origin up the same
+/// way in the set's current contents (see [`OriginSet`](crate::OriginSet)),
+/// in time independent of the set's size. When several entries match, the
+/// first in file order is the one [`Reason::OriginAllowed`] names.
 ///
 /// # Preflight checks
 ///
