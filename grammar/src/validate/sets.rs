@@ -72,7 +72,16 @@ pub fn validate_set_entry(text: &str) -> Result<OriginMatcher, Diagnostic> {
     let matcher = cx.origin(&entry, &mut diagnostics);
     match (matcher, diagnostics.into_iter().find(Diagnostic::is_error)) {
         (Some((matcher, _)), None) => Ok(matcher),
-        (_, Some(error)) => Err(error),
+        (_, Some(mut error)) => {
+            // The policy's escape hatch does not apply to a set.
+            if let Some(help) = &mut error.help
+                && let Some(cut) = help.find(" (or `allow public-suffix-wildcard`")
+            {
+                help.truncate(cut);
+                help.push_str(" (no `allow` applies to an origin set)");
+            }
+            Err(error)
+        }
         (None, None) => Err(Diagnostic::new(
             Kind::InvalidOrigin,
             span,
