@@ -12,7 +12,6 @@ use regex_automata::{Anchored, Input, MatchKind, meta};
 use crate::grammar::model::{self, NameList, OriginMatcher};
 use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::origin::OriginSet;
-use crate::request::without_query;
 use crate::request_headers::is_token;
 
 /// The engine's keyed hash for its lookup tables (origins, hosts, suffixes,
@@ -625,9 +624,9 @@ impl PathMatcher {
         }
     }
 
-    /// The first policy (in file order) whose `paths` match the path of
-    /// `target`: a request's path with its query string, which is cut at the
-    /// first `?` (the fast rules need no cutting, see [`PathRule::matches`]).
+    /// The first policy (in file order) whose `paths` match `target`, a
+    /// request's path as [`crate::target_path`] cut it (no query, no
+    /// fragment).
     #[inline]
     pub(crate) fn find(&self, target: &[u8]) -> Option<usize> {
         match self {
@@ -642,10 +641,10 @@ impl PathMatcher {
     }
 }
 
-/// [`PathMatcher::find`] through the DFA, on the path without its query.
+/// [`PathMatcher::find`] through the DFA.
 #[inline(never)]
 fn find_by_automaton(matcher: &MultiMatcher, owners: &[usize], target: &[u8]) -> Option<usize> {
-    let pattern = matcher.find(without_query(target))?;
+    let pattern = matcher.find(target)?;
     owners.get(pattern).copied()
 }
 

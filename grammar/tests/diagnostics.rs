@@ -1147,6 +1147,10 @@ fn the_reference_examples_are_what_check_reports() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/language.md");
     let doc = std::fs::read_to_string(path).unwrap();
     let section = &doc[doc.find("## Diagnostics").unwrap()..];
+    // Up to the next top-level section.
+    let section = &section[..section[3..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 3)];
     let mut seen = 0;
     for entry in section.split("\n### ").skip(1) {
         let code = entry.trim_start_matches('`').get(..5).unwrap();

@@ -56,6 +56,14 @@ pub fn chromium_message(reason: &BlockReason, stage: Stage) -> String {
             encode_hint(v)
         )),
         BlockReason::PreflightInvalidStatus(_) => out.push_str("It does not have HTTP ok status."),
+        BlockReason::PreflightDisallowedRedirect => {
+            out.push_str("Redirect is not allowed for a preflight request.");
+        }
+        // Chromium 156 leaves the location out of this one (it reports no parameter).
+        BlockReason::RedirectContainsCredentials(_) => out.push_str(
+            "Redirect location '' contains a username and password, which is disallowed for \
+             cross-origin requests.",
+        ),
         BlockReason::MissingAllowPrivateNetwork => out.push_str(
             "No 'Access-Control-Allow-Private-Network' header was present in the preflight \
              response for this private network request targeting the `loopback` address \
@@ -84,8 +92,10 @@ pub fn chromium_message(reason: &BlockReason, stage: Stage) -> String {
              preflight response.",
             encode_hint(h.as_bytes())
         )),
-        // Not a CORS error in Chromium: the load fails in the network stack.
+        // Not CORS errors in Chromium: the load fails in the network stack.
         BlockReason::MalformedResponse(_) => out.push_str("net::ERR_INVALID_HTTP_RESPONSE"),
+        BlockReason::InvalidRedirect(_) => out.push_str("net::ERR_INVALID_REDIRECT"),
+        BlockReason::TooManyRedirects => out.push_str("net::ERR_TOO_MANY_REDIRECTS"),
     }
     out
 }
@@ -105,6 +115,26 @@ pub fn chromium_console_message(
     )
 }
 
+/// [`chromium_console_message`] for a fetch that was redirected: Chromium names the URL
+/// whose response failed and, when it is not the URL the script fetched, adds
+/// "(redirected from 'FIRST')".
+pub fn console_line(
+    url: &str,
+    redirected_from: Option<&str>,
+    page_origin: &str,
+    reason: &BlockReason,
+    stage: Stage,
+) -> String {
+    match redirected_from {
+        None => chromium_console_message(url, page_origin, reason, stage),
+        Some(first) => format!(
+            "Access to fetch at '{url}' (redirected from '{first}') from origin '{page_origin}' \
+             has been blocked by CORS policy: {}",
+            chromium_message(reason, stage)
+        ),
+    }
+}
+
 fn is_preflight_prefixed(reason: &BlockReason) -> bool {
     matches!(
         reason,
@@ -115,6 +145,7 @@ fn is_preflight_prefixed(reason: &BlockReason) -> bool {
             | BlockReason::AllowOriginMismatch(_)
             | BlockReason::InvalidAllowCredentials(_)
             | BlockReason::PreflightInvalidStatus(_)
+            | BlockReason::PreflightDisallowedRedirect
             | BlockReason::MissingAllowPrivateNetwork
             | BlockReason::InvalidAllowPrivateNetwork(_)
     )

@@ -2,7 +2,7 @@
 //! CORS-preflight request, and the two requests it puts on the wire.
 
 use super::fields::{self, HeaderList};
-use super::{BrowserOptions, CredentialsMode, Flavor, HttpRequest, PageRequest};
+use super::{BlockReason, Body, BrowserOptions, CredentialsMode, Flavor, HttpRequest, PageRequest};
 
 /// The methods Fetch §2.2.1 "normalize a method" byte-uppercases; every other method is
 /// sent as the script wrote it (`patch` stays `patch`).
@@ -263,6 +263,8 @@ pub enum ScriptError {
     InvalidHeaderName(String),
     /// A header value with NUL, CR or LF inside (after normalization).
     InvalidHeaderValue(String),
+    /// A body with a `GET` or `HEAD` request.
+    BodyWithGetOrHead,
 }
 
 impl ScriptError {
@@ -277,6 +279,9 @@ impl ScriptError {
             }
             ScriptError::InvalidHeaderName(_) => format!("{prefix}Invalid name"),
             ScriptError::InvalidHeaderValue(_) => format!("{prefix}Invalid value"),
+            ScriptError::BodyWithGetOrHead => {
+                format!("{prefix}Request with GET/HEAD method cannot have body.")
+            }
         }
     }
 }
@@ -285,9 +290,10 @@ impl ScriptError {
 /// `Headers` with guard "request", §4.1 "fetch" step adding `Accept`): what the network layer
 /// works with.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PreparedRequest {
-    /// The serialized request origin (Fetch §3.1 "byte-serializing a request origin"; no
-    /// redirects here, so it is the page's origin, or `null`).
+    /// The serialized request origin (Fetch §3.1 "byte-serializing a request origin"): the
+    /// page's origin, or `null` (an opaque origin, or tainted by a cross-origin redirect).
     pub origin: String,
     /// The serialized origin of the URL.
     pub target_origin: String,
@@ -299,10 +305,13 @@ pub struct PreparedRequest {
     /// dropped, the first spelling of a repeated name kept), then `Accept: */*` when the
     /// script set no `Accept`.
     pub headers: Vec<(String, Vec<u8>)>,
+    /// The body, if any (its `Content-Type`, when the script set none, is in `headers`).
+    pub body: Option<Body>,
     /// The credentials mode.
     pub credentials: CredentialsMode,
     /// Request origin and URL origin are the same (Fetch §4.1 "main fetch": response
-    /// tainting "basic", no CORS at all). An opaque (`null`) origin is never the same.
+    /// tainting "basic", no CORS at all). An opaque (`null`) origin is never the same. Once
+    /// a redirect made it "cors", it stays so.
     pub same_origin: bool,
 }
 
@@ -322,6 +331,9 @@ pub fn prepare(req: &PageRequest, opts: &BrowserOptions) -> Result<PreparedReque
         return Err(ScriptError::ForbiddenMethod(req.method.clone()));
     }
     let method = normalize_method(&req.method);
+    if req.body.is_some() && matches!(method.as_str(), "GET" | "HEAD") {
+        return Err(ScriptError::BodyWithGetOrHead);
+    }
     let mut headers: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, value) in &req.headers {
         let value = fields::normalize_header_value(value);
@@ -353,6 +365,12 @@ pub fn prepare(req: &PageRequest, opts: &BrowserOptions) -> Result<PreparedReque
             None => headers.push((name.clone(), value)),
         }
     }
+    // Fetch §5.4 `Request` constructor step 36: the body's type, unless the script set one.
+    if let Some(content_type) = req.body.as_ref().and_then(Body::content_type)
+        && !fields::contains(&headers, "content-type")
+    {
+        headers.push(("Content-Type".to_owned(), content_type.into_bytes()));
+    }
     if !fields::contains(&headers, "accept") {
         headers.push(("Accept".to_owned(), b"*/*".to_vec()));
     }
@@ -363,6 +381,7 @@ pub fn prepare(req: &PageRequest, opts: &BrowserOptions) -> Result<PreparedReque
         path: req.path.clone(),
         method,
         headers,
+        body: req.body.clone(),
         credentials: req.credentials,
         same_origin,
     })
@@ -420,6 +439,7 @@ pub fn preflight_request(req: &PreparedRequest, opts: &BrowserOptions) -> HttpRe
     }
     headers.push(("Origin".to_owned(), req.origin.as_bytes().to_vec()));
     HttpRequest {
+        target_origin: req.target_origin.clone(),
         method: "OPTIONS".to_owned(),
         path: req.path.clone(),
         headers,
@@ -436,8 +456,150 @@ pub fn actual_request(req: &PreparedRequest) -> HttpRequest {
         headers.push(("Origin".to_owned(), req.origin.as_bytes().to_vec()));
     }
     HttpRequest {
+        target_origin: req.target_origin.clone(),
         method: req.method.clone(),
         path: req.path.clone(),
         headers,
     }
+}
+
+/// A URL a redirect points to, split as the model needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Location {
+    /// `scheme://host[:port]`, lowercase, default port dropped.
+    origin: String,
+    /// Path and query, starting with `/` (the fragment dropped).
+    path: String,
+    /// Whether the URL has a user name or password.
+    credentials: bool,
+}
+
+/// Resolves `location` against the current URL (`origin` + `path`), for `http:` and
+/// `https:` only (WHATWG URL parsing, reduced to what a `Location` header holds: absolute,
+/// scheme-relative, path-absolute or path-relative references).
+fn resolve_location(origin: &str, path: &str, location: &str) -> Result<Location, String> {
+    let location = location.split('#').next().unwrap_or_default();
+    let scheme_of = |s: &str| -> Option<(String, usize)> {
+        let colon = s.find(':')?;
+        let scheme = s.get(..colon)?;
+        let is_scheme = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        is_scheme.then(|| (scheme.to_ascii_lowercase(), colon + 1))
+    };
+    let current_scheme = scheme_of(origin).map_or_else(|| "http".to_owned(), |(s, _)| s);
+    let (scheme, rest) = match scheme_of(location) {
+        Some((scheme, after)) => (scheme, location.get(after..).unwrap_or_default()),
+        None => (current_scheme, location),
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err(format!(
+            "the redirect location `{location}` is not http or https"
+        ));
+    }
+    let Some(authority_and_path) = rest.strip_prefix("//") else {
+        // Same origin: path-absolute or path-relative.
+        let path = if rest.starts_with('/') {
+            rest.to_owned()
+        } else if rest.is_empty() {
+            path.to_owned()
+        } else {
+            let dir = path.split('?').next().unwrap_or_default();
+            let dir = dir
+                .get(..dir.rfind('/').map_or(0, |i| i + 1))
+                .unwrap_or("/");
+            format!("{dir}{rest}")
+        };
+        return Ok(Location {
+            origin: origin.to_owned(),
+            path,
+            credentials: false,
+        });
+    };
+    let end = authority_and_path
+        .find(['/', '?'])
+        .unwrap_or(authority_and_path.len());
+    let (authority, path) = authority_and_path.split_at(end);
+    let (credentials, host_port) = match authority.rfind('@') {
+        Some(at) => (true, authority.get(at + 1..).unwrap_or_default()),
+        None => (false, authority),
+    };
+    if host_port.is_empty() {
+        return Err(format!("the redirect location `{location}` has no host"));
+    }
+    let host_port = host_port.to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host_port = host_port
+        .strip_suffix(default_port)
+        .unwrap_or(&host_port)
+        .to_owned();
+    let path = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
+    Ok(Location {
+        origin: format!("{scheme}://{host_port}"),
+        path,
+        credentials,
+    })
+}
+
+/// Fetch §4.4 "HTTP-redirect fetch" steps 3–13 for a response of `status` with this
+/// `Location`, once the redirect response passed the CORS check: the request the browser
+/// sends next, or why it does not.
+/// - a location that is not an `http:`/`https:` URL is a network error;
+/// - a location with a user name or password, from a cross-origin request, is a CORS error
+///   ([`BlockReason::RedirectContainsCredentials`]);
+/// - a hop to another origin from a URL that is not the request's origin taints the origin:
+///   it becomes `null`;
+/// - a hop to another origin drops `Authorization` (the "CORS non-wildcard request-header
+///   name");
+/// - `303` (other than after `GET`/`HEAD`), and `301`/`302` after a `POST`, become a `GET`
+///   without body and without the request-body headers (`Content-Type`…).
+pub fn follow_redirect(
+    req: &PreparedRequest,
+    status: u16,
+    location: &str,
+) -> Result<PreparedRequest, BlockReason> {
+    let next = resolve_location(&req.target_origin, &req.path, location)
+        .map_err(BlockReason::InvalidRedirect)?;
+    if next.credentials && (!req.same_origin || next.origin != req.origin) {
+        return Err(BlockReason::RedirectContainsCredentials(
+            location.to_owned(),
+        ));
+    }
+    let mut out = req.clone();
+    let cross_hop = next.origin != req.target_origin;
+    if cross_hop && req.origin != req.target_origin {
+        out.origin = "null".to_owned();
+    }
+    if cross_hop {
+        out.headers
+            .retain(|(n, _)| !is_cors_non_wildcard_request_header_name(n));
+    }
+    let to_get = (matches!(status, 301 | 302) && req.method == "POST")
+        || (status == 303 && !matches!(req.method.as_str(), "GET" | "HEAD"));
+    if to_get {
+        out.method = "GET".to_owned();
+        out.body = None;
+        out.headers.retain(|(n, _)| {
+            ![
+                "content-encoding",
+                "content-language",
+                "content-location",
+                "content-type",
+            ]
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(n))
+        });
+    }
+    out.same_origin = req.same_origin && next.origin == out.origin;
+    out.target_origin = next.origin;
+    out.path = next.path;
+    Ok(out)
 }

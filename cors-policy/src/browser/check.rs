@@ -258,6 +258,20 @@ pub fn check_actual_response(
     Ok(readable_headers(&headers, req.credentials, req.same_origin))
 }
 
+/// The check of a redirect response to the actual request (Fetch §4.3 "HTTP fetch" step
+/// 4.4.x applies the CORS check to every response, redirects included): well-formed, then
+/// for a cross-origin request the CORS check.
+pub fn check_redirect_response(
+    req: &PreparedRequest,
+    response: &HttpResponse,
+) -> Result<(), BlockReason> {
+    let headers = receive(response)?;
+    if !req.same_origin {
+        cors_check(&headers, &req.origin, req.credentials)?;
+    }
+    Ok(())
+}
+
 /// Fetch §2.2.6 "CORS-safelisted response-header name" without a list: `Cache-Control`,
 /// `Content-Language`, `Content-Length`, `Content-Type`, `Expires`, `Last-Modified`,
 /// `Pragma` (byte-case-insensitive).
