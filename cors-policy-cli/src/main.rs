@@ -15,6 +15,7 @@ mod output;
 mod policy;
 mod probe;
 mod request;
+mod sets;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -157,6 +158,12 @@ struct RequestArgs {
     /// add to it or override it
     #[arg(long, value_name = "FILE")]
     raw: Option<PathBuf>,
+
+    /// Supply the origin set a policy reads with `origins set "NAME"`: FILE
+    /// holds one origin a line (blank lines and `#` comments skipped);
+    /// repeat for several sets
+    #[arg(long = "set", value_name = "NAME=FILE", value_parser = sets::parse_set_arg)]
+    sets: Vec<sets::SetArg>,
 }
 
 #[derive(Debug, Args)]

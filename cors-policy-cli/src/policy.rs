@@ -2,6 +2,7 @@
 //! handing the request to it.
 
 use cors_policy::{Engine, Request};
+
 use cors_policy_grammar::RenderOptions;
 
 use crate::color::ColorChoice;
@@ -64,7 +65,16 @@ pub(crate) fn load(
         }
     };
     let warnings = checked.diagnostics.len();
-    match Engine::from_policies(&policies) {
+    let mut set_warnings = String::new();
+    let built = crate::sets::build_engine(
+        &policies,
+        &args.sets,
+        &source_name(&args.file),
+        options.color,
+        &mut set_warnings,
+    );
+    output::stderr(&set_warnings);
+    match built {
         Ok(engine) => Ok((
             Loaded {
                 source,
@@ -75,10 +85,12 @@ pub(crate) fn load(
             request,
         )),
         Err(e) => {
-            output::stderr(&output::with_newline(
-                &e.render(&source_name(&args.file), options.color),
-            ));
-            Err(Status::Failed)
+            output::stderr(&output::with_newline(&e.message));
+            Err(if e.usage {
+                Status::Usage
+            } else {
+                Status::Failed
+            })
         }
     }
 }

@@ -76,7 +76,7 @@ impl Output {
 /// `cors_policy! { policy "…" { … } }`: the policy written as tokens.
 fn expand_inline(input: TokenStream) -> TokenStream {
     let rebuilt = Rebuilt::new(input);
-    let checked = grammar::check(&rebuilt.text);
+    let checked = with_set_errors(grammar::check(&rebuilt.text));
     let mut output = Output::default();
     for diagnostic in &checked.diagnostics {
         let spans = rebuilt
@@ -93,6 +93,40 @@ fn expand_inline(input: TokenStream) -> TokenStream {
         output.source = Some(rebuilt.text);
     }
     output.into_expansion()
+}
+
+/// The front end's verdict, plus an error on each `set "NAME"` entry: an
+/// engine that `cors_policy!` builds has no way to receive a runtime origin
+/// set, and one built without it would answer nothing (failing closed), so
+/// the policy is refused at build time instead.
+fn with_set_errors(mut checked: grammar::Checked) -> grammar::Checked {
+    let sets = checked
+        .policies
+        .iter()
+        .flat_map(|set| &set.policies)
+        .flat_map(|policy| &policy.origins)
+        .filter_map(|origin| match &origin.matcher {
+            grammar::model::OriginMatcher::Set(name) => Some(
+                Diagnostic::new(
+                    grammar::Kind::InvalidOrigin,
+                    origin.span,
+                    format!("`cors_policy!` cannot supply the origin set `{name}`"),
+                )
+                .with_help(format!(
+                    "a set's origins are supplied at run time: build this engine with `Engine::builder(…).origin_set(\"{name}\", &set)` instead"
+                )),
+            ),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    if !sets.is_empty() {
+        checked.diagnostics.extend(sets);
+        checked
+            .diagnostics
+            .sort_by_key(|d| (d.span.start, d.span.end));
+        checked.policies = None;
+    }
+    checked
 }
 
 /// One diagnostic of an inline policy: rustc shows the caret itself, so the
@@ -169,7 +203,7 @@ fn expand_file(arg: &FileArg) -> TokenStream {
         }
     };
 
-    let checked = grammar::check_bytes(&bytes);
+    let checked = with_set_errors(grammar::check_bytes(&bytes));
     let text = String::from_utf8_lossy(&bytes);
     let mut output = Output::default();
     for diagnostic in &checked.diagnostics {

@@ -263,6 +263,8 @@ pub(crate) enum Answer {
 /// One policy, compiled.
 #[derive(Debug)]
 pub(crate) struct CompiledPolicy {
+    /// `skip`: the request is left to the application, as if unmatched.
+    pub(crate) skip: bool,
     pub(crate) origins: OriginSet,
     pub(crate) methods_any: bool,
     pub(crate) methods: FastSet<Box<[u8]>>,
@@ -322,7 +324,13 @@ pub(crate) fn compile_policy(
         .origins
         .iter()
         .any(|o| o.matcher == OriginMatcher::Any);
-    if policy.origins.is_empty() {
+    if policy.skip && !policy.origins.is_empty() {
+        error(
+            DiagKind::SkipConflict,
+            format!("policy `{name}` has `skip` and `origins`"),
+            policy.span,
+        );
+    } else if policy.origins.is_empty() && !policy.skip {
         error(
             DiagKind::MissingOrigins,
             format!("policy `{name}` has no `origins`"),
@@ -418,6 +426,7 @@ pub(crate) fn compile_policy(
         (true, true) => vary::PREFLIGHT_ANY_PN,
     };
     Some(CompiledPolicy {
+        skip: policy.skip,
         origins,
         methods_any: policy.methods.any,
         methods: policy
@@ -707,6 +716,7 @@ mod tests {
                 max_age: None,
                 private_network: false,
                 preflight_status: 204,
+                skip: false,
             })
             .collect()
     }

@@ -31,6 +31,9 @@ use crate::{Decision, Error, Kind, Reason, Request};
 ///   one policy's regexes, are too big for that (over 4 MiB of DFA) does the
 ///   engine fall back to a lazy DFA, whose cache is allocated on each
 ///   thread's first use (and may be again when threads contend for it);
+///   a runtime origin set ([`OriginSet`](crate::OriginSet)) is read with one
+///   lock-free `arc-swap` load, whose per-thread slot is allocated once on a
+///   thread's first load when no exited thread left one to reuse;
 /// - its time is linear in the request's size, and the only list it parses,
 ///   `Access-Control-Request-Headers`, is capped:
 ///   [`MAX_REQUEST_HEADERS_LEN`](crate::MAX_REQUEST_HEADERS_LEN) bytes,
@@ -64,8 +67,10 @@ use crate::{Decision, Error, Kind, Reason, Request};
 /// wildcards by host, `*.` wildcards by splitting the host at label
 /// boundaries (each label the `*` stands for is 1–63 bytes of
 /// `a-z 0-9 - _`) and looking the suffix up, and all of a policy's regexes
-/// in one anchored pass. When several entries match, the first in file
-/// order is the one [`Reason::OriginAllowed`] names.
+/// in one anchored pass; a `set "NAME"` entry looks the origin up the same
+/// way in the set's current contents (see [`OriginSet`](crate::OriginSet)),
+/// in time independent of the set's size. When several entries match, the
+/// first in file order is the one [`Reason::OriginAllowed`] names.
 ///
 /// # Preflight checks
 ///
@@ -90,13 +95,31 @@ impl Engine {
     /// that breaks the model's invariants (an invalid glob or regex, a
     /// credentialed `*`, a header name that is not a token, …) is an error,
     /// never a panic later.
+    ///
+    /// A set whose policies read origin sets (`origins set "NAME"`) is built
+    /// with [`Engine::builder_from_policies`] instead, which supplies them.
     pub fn from_policies(set: &model::PolicySet) -> Result<Engine, Error> {
+        Engine::compile(set, &mut |_| None)
+    }
+
+    /// Compiles a policy set, binding each `set "NAME"` entry to the set
+    /// `sets` supplies for its name.
+    pub(crate) fn compile(
+        set: &model::PolicySet,
+        sets: &mut dyn FnMut(&str) -> Option<crate::OriginSet>,
+    ) -> Result<Engine, Error> {
         let mut diagnostics = Vec::new();
         let paths = PathMatcher::new(&set.policies, &mut diagnostics);
         let compiled: Vec<CompiledPolicy> = set
             .policies
             .iter()
-            .filter_map(|p| compile_policy(p, &mut diagnostics))
+            .filter_map(|p| {
+                let mut compiled = compile_policy(p, &mut diagnostics)?;
+                if let Err((entry, name)) = compiled.origins.bind_sets(sets) {
+                    diagnostics.push(crate::builder::missing_set(p, entry, &name));
+                }
+                Some(compiled)
+            })
             .collect();
         if !diagnostics.is_empty() || compiled.len() != set.policies.len() {
             return Err(Error::new(diagnostics, None));
@@ -186,14 +209,12 @@ impl Engine {
             let name = self.policies.get(index)?.name.as_str();
             Some((index, name, policy))
         });
-        let Some((index, name, policy)) = found else {
-            return Decision {
-                kind: Kind::Unhandled,
-                policy: None,
-                reason: Reason::NoPolicy,
-                status: None,
-                values: Values::default(),
-            };
+        let (index, name, policy) = match found {
+            Some((_, name, policy)) if policy.skip => {
+                return unhandled(Reason::Skipped { policy: name });
+            }
+            Some(found) => found,
+            None => return unhandled(Reason::NoPolicy),
         };
         let decision = |kind, reason, status, values| Decision {
             kind,
@@ -268,6 +289,18 @@ impl Engine {
             }
             Preflight::Opaque(reason) => denied(reason),
         }
+    }
+}
+
+/// A request no policy handles (none matched, or a `skip` policy did):
+/// no CORS header at all, forwarded.
+fn unhandled(reason: Reason<'_>) -> Decision<'_> {
+    Decision {
+        kind: Kind::Unhandled,
+        policy: None,
+        reason,
+        status: None,
+        values: Values::default(),
     }
 }
 

@@ -9,6 +9,7 @@ pub use cors_policy_grammar as grammar;
 pub mod actix;
 pub mod adapter;
 pub mod browser;
+mod builder;
 mod compile;
 mod decision;
 mod engine;
@@ -28,11 +29,13 @@ mod reason;
 pub mod reference;
 mod request;
 mod request_headers;
+mod sets;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 mod trace;
 
+pub use builder::EngineBuilder;
 pub use decision::{Decision, Header, Headers, Kind};
 pub use engine::Engine;
 pub use error::Error;
@@ -42,6 +45,7 @@ pub use request::{
     HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,
     MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request, target_path,
 };
+pub use sets::{OriginSet, OriginSets, Rejected, Replaced, SetSnapshot};
 pub use trace::{
     Candidate, Difference, HeaderCheck, HeaderOutcome, HeadersCheck, ListOutcome, Malformation,
     MethodCheck, MethodOutcome, OriginCheck, OriginOutcome, PathCheck, PolicyCheck,

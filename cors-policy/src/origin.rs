@@ -257,6 +257,17 @@ pub(crate) struct OriginSet {
     /// The regexes, anchored, in one pass; pattern i → entry `regex_entries[i]`.
     regex: Option<MultiMatcher>,
     regex_entries: Vec<usize>,
+    /// `set "NAME"` entries, each looked up in its set's current contents.
+    sets: Vec<SetSlot>,
+}
+
+/// One `set "NAME"` entry of a policy: its index and, once the engine is
+/// built, the set it reads ([`OriginSet::bind_sets`]).
+#[derive(Debug)]
+struct SetSlot {
+    index: usize,
+    name: Box<str>,
+    set: Option<crate::sets::OriginSet>,
 }
 
 impl OriginSet {
@@ -307,6 +318,11 @@ impl OriginSet {
                             .push((pattern.port.clone(), index));
                     }
                 }
+                OriginMatcher::Set(name) => set.sets.push(SetSlot {
+                    index,
+                    name: name.as_str().into(),
+                    set: None,
+                }),
                 OriginMatcher::Regex(re) => {
                     // Wrapped only once it parses alone: `a)|(.*` would
                     // otherwise escape the anchoring group.
@@ -322,8 +338,24 @@ impl OriginSet {
         set.exact_only = set.null.is_none()
             && set.hosts.is_empty()
             && set.subdomains.is_empty()
-            && set.regex.is_none();
+            && set.regex.is_none()
+            && set.sets.is_empty();
         Ok(set)
+    }
+
+    /// Gives each `set "NAME"` entry the set `supply` has for its name; the
+    /// first name it has none for is the error (with its entry's index).
+    pub(crate) fn bind_sets(
+        &mut self,
+        supply: &mut dyn FnMut(&str) -> Option<crate::sets::OriginSet>,
+    ) -> Result<(), (usize, Box<str>)> {
+        for slot in &mut self.sets {
+            match supply(&slot.name) {
+                Some(set) => slot.set = Some(set),
+                None => return Err((slot.index, slot.name.clone())),
+            }
+        }
+        Ok(())
     }
 
     /// Whether the answer is `*` whatever the origin.
@@ -369,6 +401,12 @@ impl OriginSet {
         let Some(parsed) = parse(origin) else {
             return Found::Malformed;
         };
+        self.lookup(origin, parsed)
+            .map_or(Found::NotAllowed, Found::Entry)
+    }
+
+    /// The first entry that matches `origin`, already parsed as `parsed`.
+    pub(crate) fn lookup(&self, origin: &[u8], parsed: Parsed<'_>) -> Option<usize> {
         let mut best: Option<usize> = None;
         let mut consider = |index: usize| {
             best = Some(best.map_or(index, |b| b.min(index)));
@@ -397,6 +435,16 @@ impl OriginSet {
                 if let Some(suffixes) = by_scheme(&self.subdomains, scheme) {
                     self.find_subdomain(suffixes, host, port, &mut consider);
                 }
+                // A set never matches `null`: only tuple origins reach it.
+                for slot in &self.sets {
+                    if slot
+                        .set
+                        .as_ref()
+                        .is_some_and(|set| set.matches(origin, parsed))
+                    {
+                        consider(slot.index);
+                    }
+                }
             }
         }
         if let Some(index) = self
@@ -407,7 +455,7 @@ impl OriginSet {
         {
             consider(*index);
         }
-        best.map_or(Found::NotAllowed, Found::Entry)
+        best
     }
 
     /// `*.suffix` entries: split the host at each dot whose left side is all

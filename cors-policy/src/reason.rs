@@ -25,6 +25,12 @@ pub enum Reason<'a> {
     },
     /// Not handled: no policy's `paths` match the request path.
     NoPolicy,
+    /// Not handled: the first policy whose `paths` match is a `skip`
+    /// policy, which leaves its paths to the application.
+    Skipped {
+        /// The `skip` policy's name.
+        policy: &'a str,
+    },
     /// Not a CORS request: there is no `Origin` header.
     NoOrigin,
     /// Denied: the request carried more than one `Origin` header.
@@ -91,6 +97,7 @@ impl Reason<'_> {
             Reason::AnyOrigin => "any-origin",
             Reason::OriginAllowed { .. } => "origin-allowed",
             Reason::NoPolicy => "no-policy",
+            Reason::Skipped { .. } => "skipped",
             Reason::NoOrigin => "no-origin",
             Reason::OriginDuplicated => "origin-duplicated",
             Reason::MalformedOrigin { .. } => "malformed-origin",
@@ -121,6 +128,10 @@ impl fmt::Display for Reason<'_> {
                 write!(f, "the origin matches entry {} of the policy's `origins`", entry + 1)
             }
             Reason::NoPolicy => f.write_str("no policy's `paths` match the request path"),
+            Reason::Skipped { policy } => write!(
+                f,
+                "policy `{policy}` leaves these paths to the application (`skip`)"
+            ),
             Reason::NoOrigin => f.write_str("the request has no `Origin` header, so it is not a CORS request"),
             Reason::OriginDuplicated => f.write_str("the request has more than one `Origin` header"),
             Reason::MalformedOrigin { origin } => write!(
@@ -197,6 +208,9 @@ impl fmt::Debug for Reason<'_> {
                     .finish();
             }
             Reason::NoPolicy => "NoPolicy",
+            Reason::Skipped { policy } => {
+                return f.debug_struct("Skipped").field("policy", policy).finish();
+            }
             Reason::NoOrigin => "NoOrigin",
             Reason::OriginDuplicated => "OriginDuplicated",
             Reason::MalformedOrigin { .. } => "MalformedOrigin",

@@ -100,22 +100,38 @@ const NAMES_CAP: usize = 64;
 /// serialized origin is under 300 bytes.
 const ORIGIN_CAP: usize = 1024;
 
-/// Answers `request` under `policies`, straight from the specification.
+/// The contents of runtime origin sets by name: each entry as the
+/// application gave it (valid or not).
+pub type Sets = std::collections::HashMap<String, Vec<String>>;
+
+/// Answers `request` under `policies`, straight from the specification
+/// (every `set "NAME"` is empty).
 pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
+    decide_with_sets(policies, &Sets::new(), request)
+}
+
+/// Answers `request` under `policies`, reading `set "NAME"` entries from
+/// `sets`.
+pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) -> Answer {
     let path = crate::target_path(&request.path).to_vec();
+    let unhandled = |reason| Answer {
+        kind: Kind::Unhandled,
+        allowed: false,
+        policy: None,
+        status: None,
+        forward: true,
+        headers: vec![],
+        reason,
+        entry: None,
+    };
     let Some(index) = policies.iter().position(|p| covers(p, &path)) else {
-        return Answer {
-            kind: Kind::Unhandled,
-            allowed: false,
-            policy: None,
-            status: None,
-            forward: true,
-            headers: vec![],
-            reason: "no-policy",
-            entry: None,
-        };
+        return unhandled("no-policy");
     };
     let policy = &policies[index];
+    // A `skip` policy: exactly as if none matched.
+    if policy.skip {
+        return unhandled("skipped");
+    }
     let any_origin = policy
         .origins
         .iter()
@@ -179,7 +195,7 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         match policy
             .origins
             .iter()
-            .position(|o| origin_matches(&o.matcher, origin, &parts))
+            .position(|o| origin_matches(&o.matcher, origin, &parts, sets))
         {
             Some(entry) => {
                 answer.reason = "origin-allowed";
@@ -529,9 +545,18 @@ fn canonical_origin(origin: &[u8]) -> Option<Parts> {
 }
 
 /// Whether one origin entry matches a canonical origin.
-fn origin_matches(matcher: &OriginMatcher, origin: &[u8], parts: &Parts) -> bool {
+fn origin_matches(matcher: &OriginMatcher, origin: &[u8], parts: &Parts, sets: &Sets) -> bool {
     let text = String::from_utf8_lossy(origin);
     match matcher {
+        // Each entry validated as the language validates a literal; a set
+        // never matches `null`.
+        OriginMatcher::Set(name) => {
+            text != "null"
+                && sets.get(name).into_iter().flatten().any(|entry| {
+                    crate::grammar::validate_set_entry(entry)
+                        .is_ok_and(|m| origin_matches(&m, origin, parts, sets))
+                })
+        }
         OriginMatcher::Any => true,
         OriginMatcher::Null => text == "null",
         OriginMatcher::Exact(exact) => *text == **exact,

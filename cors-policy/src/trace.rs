@@ -753,7 +753,9 @@ fn candidates<'a>(policy: &'a model::Policy, origin: &[u8]) -> Vec<Candidate<'a>
                 ));
                 continue;
             }
-            OriginMatcher::Any | OriginMatcher::Null => continue,
+            // A set's entries are the application's, possibly many: not
+            // offered as candidates.
+            OriginMatcher::Any | OriginMatcher::Null | OriginMatcher::Set(_) => continue,
         };
         let mut differences = Vec::new();
         let mut score = 0;

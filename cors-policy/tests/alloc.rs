@@ -339,3 +339,93 @@ fn fast_paths_and_the_origin_cap_never_allocate() {
         assert_eq!(what, *expected);
     }
 }
+
+/// A runtime origin set of 100,000 entries (exact and `*.` wildcards) and a
+/// `skip` policy: no allocation either. Reading a set is one `arc-swap`
+/// load, whose per-thread slot is taken on a thread's first load (one
+/// allocation when no exited thread left one to reuse) and kept after; the
+/// set is measured on this thread and on a new one.
+#[test]
+fn runtime_sets_and_skip_never_allocate() {
+    let tenants = cors_policy::OriginSet::new();
+    let entries = (0..100_000).map(|i| {
+        if i % 10 == 0 {
+            format!("https://*.t{i}.example.net")
+        } else {
+            format!("https://tenant{i}.example.com")
+        }
+    });
+    assert!(tenants.replace(entries).is_clean());
+    let e = Engine::builder(
+        r#"
+        policy "hooks" { paths "/api/hooks/**" skip }
+        policy "api" {
+            paths "/api/**"
+            origins "https://app.example.com", set "tenants"
+            methods PUT
+            credentials
+        }
+        "#,
+    )
+    .origin_set("tenants", &tenants)
+    .build()
+    .unwrap();
+    let cases = [
+        (
+            Request::new("GET", "/api/x").origin("https://tenant99999.example.com"),
+            "actual origin-allowed",
+        ),
+        (
+            Request::new("GET", "/api/x").origin("https://a.b.t99990.example.net"),
+            "actual origin-allowed",
+        ),
+        (
+            Request::new("OPTIONS", "/api/x")
+                .origin("https://tenant7.example.com")
+                .request_method("PUT"),
+            "preflight origin-allowed",
+        ),
+        (
+            Request::new("GET", "/api/x").origin("https://tenant100000.example.com"),
+            "actual origin-not-allowed",
+        ),
+        (
+            Request::new("GET", "/api/x").origin("null"),
+            "actual origin-not-allowed",
+        ),
+        (
+            Request::new("OPTIONS", "/api/hooks/1")
+                .origin("https://tenant7.example.com")
+                .request_method("PUT"),
+            "unhandled skipped",
+        ),
+    ];
+    let _warm_up = e.decide(&cases[0].0);
+    let mut failures = Vec::new();
+    for (request, expected) in &cases {
+        let (n, what) = measure(&e, request);
+        assert_eq!(what, *expected);
+        if n != 0 {
+            failures.push(format!("{what}: {n} allocations"));
+        }
+    }
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // The thread's first load may take a new `arc-swap` slot (one
+            // allocation, when no thread has released one): at most that.
+            let (first, _) = measure(&e, &cases[0].0);
+            if first > 1 {
+                failures.push(format!(
+                    "a new thread's first decision: {first} allocations"
+                ));
+            }
+            for (request, _) in &cases {
+                let (n, what) = measure(&e, request);
+                if n != 0 {
+                    failures.push(format!("{what} on a new thread: {n} allocations"));
+                }
+            }
+        });
+    });
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -224,6 +224,8 @@ pub enum StatementKind {
     PreflightStatus(Spanned<u64>),
     /// `allow LINT, …` — warning names silenced for this policy.
     Allow(Vec<Spanned<String>>),
+    /// `skip` — the policy's paths are left to the application.
+    Skip,
 }
 
 impl StatementKind {
@@ -240,6 +242,7 @@ impl StatementKind {
             Self::PrivateNetwork(_) => "private-network",
             Self::PreflightStatus(_) => "preflight-status",
             Self::Allow(_) => "allow",
+            Self::Skip => "skip",
         }
     }
 }
@@ -256,6 +259,9 @@ pub enum OriginExpr {
     Literal(String),
     /// `regex "…"` / `regex r"…"`: the unescaped pattern, anchored by the engine.
     Regex(String),
+    /// `set "tenants"`: the origins of a named set the application supplies
+    /// at run time; the unescaped name.
+    Set(String),
 }
 
 /// One entry of a `methods`, `headers` or `expose` list.

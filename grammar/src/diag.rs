@@ -85,6 +85,8 @@ kinds! {
     /// `"*"` quoted in `methods`, `headers` or `expose`: browsers read a `*`
     /// there as the wildcard, so it can never be a plain name.
     QuotedWildcard = "E0019", "quoted-wildcard", Error;
+    /// A `skip` policy with statements other than `paths` and `allow`.
+    SkipConflict = "E0020", "skip-conflict", Error;
     /// A plain `http://` origin other than loopback together with credentials.
     InsecureOrigin = "W0001", "insecure-origin", Warning;
     /// `null` is sent by sandboxed iframes and local files any site can make.

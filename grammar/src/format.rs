@@ -131,6 +131,7 @@ fn statement_text(out: &mut String, kind: &StatementKind) {
         StatementKind::PreflightStatus(code) => {
             let _ = write!(out, " {}", code.value);
         }
+        StatementKind::Skip => {}
     }
 }
 
@@ -147,6 +148,7 @@ fn origin(o: &OriginExpr) -> String {
         OriginExpr::Null => "null".to_owned(),
         OriginExpr::Literal(s) => quoted(s),
         OriginExpr::Regex(r) => format!("regex {}", regex_string(r)),
+        OriginExpr::Set(name) => format!("set {}", quoted(name)),
     }
 }
 

@@ -29,7 +29,7 @@ pub use format::format;
 pub use parse::parse;
 pub use render::{RenderOptions, render, render_all};
 pub use span::{Span, Spanned};
-pub use validate::validate;
+pub use validate::{is_set_name, validate, validate_set_entry};
 
 /// The largest policy source the front end accepts, in bytes (16 MiB); a
 /// larger one is a `syntax` error, not an unbounded allocation.

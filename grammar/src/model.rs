@@ -22,7 +22,8 @@ pub struct Policy {
     pub span: Span,
     /// Path globs (globset syntax), as written; empty means every path.
     pub paths: Vec<String>,
-    /// Allowed origins, in the order written; never empty.
+    /// Allowed origins, in the order written; never empty (except in a
+    /// [`skip`](Policy::skip) policy, where it always is).
     pub origins: Vec<Origin>,
     /// Methods a preflight may ask for. When `methods` is absent: `GET, HEAD, POST`.
     /// Names are as written (methods are case-sensitive), duplicates removed.
@@ -39,6 +40,10 @@ pub struct Policy {
     pub private_network: bool,
     /// Status of an allowed preflight (200–299; 204 when absent).
     pub preflight_status: u16,
+    /// `skip`: the policy's paths are left to the application, answered
+    /// exactly as if no policy matched. A skip policy has no `origins` (and
+    /// the other fields keep their defaults).
+    pub skip: bool,
 }
 
 /// A list of names that may include `*`.
@@ -74,6 +79,10 @@ pub enum OriginMatcher {
     Pattern(OriginPattern),
     /// A regex over the whole serialized origin, as written; the engine anchors it.
     Regex(String),
+    /// `set "NAME"`: the current contents of the named origin set, which the
+    /// application supplies at run time (exact and wildcard origins, never
+    /// `null`); the set's name.
+    Set(String),
 }
 
 /// A structural origin pattern: scheme exact, host exact or "one or more labels

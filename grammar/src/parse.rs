@@ -30,7 +30,7 @@ mod grammar {
 use grammar::{CorsParser, Rule};
 
 /// The statement keywords, in the order the docs list them.
-pub(crate) const KEYWORDS: [&str; 10] = [
+pub(crate) const KEYWORDS: [&str; 11] = [
     "paths",
     "origins",
     "methods",
@@ -41,6 +41,7 @@ pub(crate) const KEYWORDS: [&str; 10] = [
     "private-network",
     "preflight-status",
     "allow",
+    "skip",
 ];
 
 /// After this many errors the rest of a file is not looked at.
@@ -343,7 +344,7 @@ impl<'s> Driver<'s> {
                             "a policy block holds statements only; blocks do not nest"
                         }
                         _ => {
-                            "each statement starts with its keyword: `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status` or `allow`"
+                            "each statement starts with its keyword: `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status`, `allow` or `skip`"
                         }
                     };
                     self.error(
@@ -433,7 +434,7 @@ impl<'s> Driver<'s> {
         d = match did_you_mean(word) {
             Some(k) => d.with_help(format!("did you mean `{k}`?")),
             None => d.with_help(
-                "the statements are `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status` and `allow`",
+                "the statements are `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status`, `allow` and `skip`",
             ),
         };
         self.error(d);
@@ -752,6 +753,7 @@ impl<'s> Driver<'s> {
             "headers" => StatementKind::Headers(Vec::new()),
             "expose" => StatementKind::Expose(Vec::new()),
             "allow" => StatementKind::Allow(Vec::new()),
+            "skip" => StatementKind::Skip,
             "credentials" => StatementKind::Credentials(true),
             "private-network" => StatementKind::PrivateNetwork(true),
             "max-age" => StatementKind::MaxAge(Spanned::new(0, Span::default())),
@@ -807,13 +809,19 @@ impl<'s> Driver<'s> {
         let value = match p.as_rule() {
             Rule::any => OriginExpr::Any,
             Rule::null_kw => OriginExpr::Null,
-            Rule::regex_origin => {
-                let pattern = p
+            // `regex "…"`, `set "…"`: a keyword and its string.
+            rule @ (Rule::regex_origin | Rule::set_origin) => {
+                let text = p
                     .clone()
                     .into_inner()
                     .next()
-                    .map(|s| self.string(&s, off).value);
-                OriginExpr::Regex(pattern.unwrap_or_default())
+                    .map(|s| self.string(&s, off).value)
+                    .unwrap_or_default();
+                if rule == Rule::set_origin {
+                    OriginExpr::Set(text)
+                } else {
+                    OriginExpr::Regex(text)
+                }
             }
             _ => OriginExpr::Literal(self.string(p, off).value),
         };

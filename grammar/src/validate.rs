@@ -11,6 +11,8 @@ mod names;
 mod origin;
 mod paths;
 mod regexes;
+mod sets;
+mod skip;
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +21,9 @@ use crate::model::{self, HostPattern, NameList, OriginMatcher};
 use crate::{Diagnostic, Kind, Severity, Span, Spanned};
 use lints::{Entry, EntryKind};
 use origin::Normalized;
+use skip::skip_conflicts;
+
+pub use sets::{is_set_name, validate_set_entry};
 
 /// Validates a parsed file: every error and warning, and the validated policy
 /// set when there is no error.
@@ -253,6 +258,7 @@ impl Validator<'_> {
         let mut expose = Vec::new();
         let mut allow = Vec::new();
         let mut has_origins = false;
+        let mut skip = false;
         let (mut credentials, mut max_age, mut private_network, mut status) =
             (None, None, None, None);
 
@@ -297,6 +303,7 @@ impl Validator<'_> {
                         StatementKind::PrivateNetwork(b) => private_network = Some(*b),
                         StatementKind::MaxAge(v) => max_age = Some(v.value),
                         StatementKind::PreflightStatus(v) => status = Some(v.value),
+                        StatementKind::Skip => skip = true,
                         _ => {}
                     }
                 }
@@ -307,7 +314,9 @@ impl Validator<'_> {
         let name = &policy.name.value;
 
         let allowed = check_allow(&allow, &mut d);
-        if !has_origins {
+        if skip {
+            d.extend(skip_conflicts(policy));
+        } else if !has_origins {
             d.push(
                 Diagnostic::new(
                     Kind::MissingOrigins,
@@ -333,11 +342,13 @@ impl Validator<'_> {
                     source,
                     span: entry.span,
                 });
-                entries.push(Entry {
-                    what,
-                    shown,
-                    span: entry.span,
-                });
+                if let Some(what) = what {
+                    entries.push(Entry {
+                        what,
+                        shown,
+                        span: entry.span,
+                    });
+                }
             }
         }
         d.extend(lints::redundant_origins(&entries));
@@ -369,6 +380,7 @@ impl Validator<'_> {
             max_age,
             private_network,
             preflight_status: status.and_then(|s| u16::try_from(s).ok()).unwrap_or(204),
+            skip,
         };
         Validated { model, allowed }
     }
@@ -382,14 +394,25 @@ struct PolicyCx {
 }
 
 impl PolicyCx {
-    /// Checks one `origins` entry; `None` when it is invalid.
+    /// Checks one `origins` entry; `None` when it is invalid. The lints
+    /// that compare entries see every kind but `set` (whose contents come
+    /// at run time).
     fn origin(
         &self,
         entry: &Spanned<OriginExpr>,
         d: &mut Vec<Diagnostic>,
-    ) -> Option<(OriginMatcher, EntryKind)> {
+    ) -> Option<(OriginMatcher, Option<EntryKind>)> {
         let span = entry.span;
-        match &entry.value {
+        let (matcher, what) = match &entry.value {
+            OriginExpr::Set(name) => {
+                return match sets::check_name(name, span) {
+                    Some(bad) => {
+                        d.push(bad);
+                        None
+                    }
+                    None => Some((OriginMatcher::Set(name.clone()), None)),
+                };
+            }
             OriginExpr::Any => {
                 if self.credentials {
                     d.push(
@@ -403,7 +426,7 @@ impl PolicyCx {
                             .with_help("list the origins that may reach the private network, e.g. `origins \"https://app.example.com\"`"),
                     );
                 }
-                Some((OriginMatcher::Any, EntryKind::Any))
+                (OriginMatcher::Any, EntryKind::Any)
             }
             OriginExpr::Null => {
                 if self.credentials {
@@ -417,19 +440,19 @@ impl PolicyCx {
                             .with_help("remove `null` unless you must serve such pages; then add `allow null-origin`"),
                     );
                 }
-                Some((OriginMatcher::Null, EntryKind::Null))
+                (OriginMatcher::Null, EntryKind::Null)
             }
             OriginExpr::Literal(text) => match origin::normalize(text) {
                 Err(e) => {
                     d.push(Diagnostic::new(Kind::InvalidOrigin, span, e.message).with_help(e.help));
-                    None
+                    return None;
                 }
                 Ok(Normalized::Exact(x)) => {
                     self.insecure(&x.scheme, &x.host, text, span, d);
-                    Some((
+                    (
                         OriginMatcher::Exact(x.serialized.clone()),
                         EntryKind::Exact(x),
-                    ))
+                    )
                 }
                 Ok(Normalized::Pattern(p)) => {
                     if let HostPattern::Subdomains(suffix) = &p.host
@@ -441,13 +464,13 @@ impl PolicyCx {
                         HostPattern::Exact(h) | HostPattern::Subdomains(h) => h,
                     };
                     self.insecure(&p.scheme, host, text, span, d);
-                    Some((OriginMatcher::Pattern(p.clone()), EntryKind::Pattern(p)))
+                    (OriginMatcher::Pattern(p.clone()), EntryKind::Pattern(p))
                 }
             },
             OriginExpr::Regex(source) => match regexes::compile(source) {
                 Err(e) => {
                     d.push(Diagnostic::new(Kind::InvalidRegex, span, e.message).with_help(e.help));
-                    None
+                    return None;
                 }
                 Ok(compiled) => {
                     let dots = regexes::loose_dots(source);
@@ -467,16 +490,17 @@ impl PolicyCx {
                             )),
                         );
                     }
-                    Some((
+                    (
                         OriginMatcher::Regex(source.clone()),
                         EntryKind::Regex {
                             source: source.clone(),
                             compiled,
                         },
-                    ))
+                    )
                 }
             },
-        }
+        };
+        Some((matcher, Some(what)))
     }
 
     /// `insecure-origin`: plain `http` to a non-loopback host, with credentials.
@@ -786,6 +810,10 @@ fn describe(origin: &OriginExpr) -> (String, String) {
         OriginExpr::Regex(source) => (
             format!("regex `{source}`"),
             format!("regex {}", crate::format::regex_string(source)),
+        ),
+        OriginExpr::Set(name) => (
+            format!("set `{name}`"),
+            format!("set {}", crate::format::quoted(name)),
         ),
     }
 }

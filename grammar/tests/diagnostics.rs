@@ -1074,6 +1074,7 @@ fn every_kind_has_a_trigger() {
         ("E0017", "policy \"p\" { origins * allow nope }"),
         ("E0018", "policy \"p\" { paths \"api/**\" origins * }"),
         ("E0019", "policy \"p\" { origins * methods \"*\" }"),
+        ("E0020", "policy \"p\" { paths \"/hook\" skip max-age 1 }"),
         (
             "W0001",
             "policy \"p\" { origins \"http://a.com\" credentials }",

@@ -373,7 +373,7 @@ fn unknown_statements_with_did_you_mean() {
                 Kind::UnknownStatement,
                 "unknown statement `frobnicate`",
                 Some(
-                    "the statements are `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status` and `allow`"
+                    "the statements are `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status`, `allow` and `skip`"
                 )
             ),
         ]
@@ -775,4 +775,32 @@ fn render_all_separates_diagnostics_with_a_blank_line() {
     let out = render_all(&diags, src, "f.cors", &RenderOptions::default());
     assert_eq!(out.matches("error[E0002/unknown-statement]").count(), 2);
     assert!(out.contains("\n\nerror[E0002/unknown-statement]"));
+}
+
+#[test]
+fn skip_and_set_are_parsed() {
+    let src = "policy \"hooks\" { paths \"/hooks/**\" skip }\npolicy \"api\" { origins set \"tenants\", \"https://a.com\", set r\"eu\" }";
+    let file = cors_policy_grammar::parse(src).unwrap();
+    let kinds: Vec<_> = file
+        .policies
+        .iter()
+        .flat_map(|p| p.statements.iter().map(|s| s.kind.clone()))
+        .collect();
+    assert_eq!(kinds[1], StatementKind::Skip);
+    let StatementKind::Origins(origins) = &kinds[2] else {
+        panic!("{kinds:?}")
+    };
+    let values: Vec<_> = origins.iter().map(|o| o.value.clone()).collect();
+    assert_eq!(
+        values,
+        [
+            OriginExpr::Set("tenants".into()),
+            OriginExpr::Literal("https://a.com".into()),
+            OriginExpr::Set("eu".into()),
+        ]
+    );
+    // `set` needs its name as a string; `skip` takes nothing.
+    assert!(cors_policy_grammar::parse("policy \"p\" { origins set tenants }").is_err());
+    assert!(cors_policy_grammar::parse("policy \"p\" { skip true }").is_err());
+    assert!(cors_policy_grammar::parse("policy \"p\" { skipx }").is_err());
 }

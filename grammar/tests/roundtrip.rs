@@ -387,6 +387,7 @@ fn origin() -> impl Strategy<Value = OriginExpr> {
         Just(OriginExpr::Null),
         text().prop_map(OriginExpr::Literal),
         regex_text().prop_map(OriginExpr::Regex),
+        text().prop_map(OriginExpr::Set),
     ]
 }
 
@@ -419,6 +420,7 @@ fn statement_kind() -> impl Strategy<Value = StatementKind> {
         .prop_map(|s| StatementKind::MaxAge(Spanned::new(s, Span::default()))),
         any::<u64>().prop_map(|s| StatementKind::PreflightStatus(Spanned::new(s, Span::default()))),
         list(spanned(name())).prop_map(StatementKind::Allow),
+        Just(StatementKind::Skip),
     ]
 }
 

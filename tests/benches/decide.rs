@@ -3,8 +3,9 @@
 //! on identical requests, in one process.
 //!
 //! `cargo bench -p cors-policy-tests --bench decide` measures (a few
-//! minutes); `cargo test -p cors-policy-tests --benches` runs every case
-//! once, checks the answers and times nothing.
+//! minutes; `DECIDE_CASES=set:` measures only the runtime origin sets);
+//! `cargo test -p cors-policy-tests --benches` runs every case once, checks
+//! the answers and times nothing.
 //!
 //! Method: every (case, implementation) pair is timed once per round, as a
 //! batch of iterations, the pairs of a round in a freshly shuffled order.
@@ -93,6 +94,13 @@ enum Origins {
     Regex(&'static str),
     /// `N` patterns `https://*.tenantI.example.com`.
     Subdomains(usize),
+    /// `origins set "tenants"`, the set filled with `N` exact origins
+    /// (`https://appI.example.com`) or `N` patterns
+    /// (`https://*.tenantI.example.com`).
+    Set {
+        n: usize,
+        wildcard: bool,
+    },
 }
 
 const REGEX: &str = r"https://pr-[0-9]+\.preview\.example\.dev";
@@ -127,6 +135,7 @@ impl Config {
                     ));
                 }
             }
+            Origins::Set { .. } => src.push_str("    origins set \"tenants\"\n"),
         }
         src.push_str(&format!("    methods {}\n", METHODS.join(", ")));
         if self.headers_any {
@@ -139,6 +148,22 @@ impl Config {
     }
 
     fn engine(&self) -> Engine {
+        if let Origins::Set { n, wildcard } = self.origins {
+            let set = cors_policy::OriginSet::new();
+            let entries = (0..n).map(|i| {
+                if wildcard {
+                    format!("https://*.tenant{i}.example.com")
+                } else {
+                    format!("https://app{i}.example.com")
+                }
+            });
+            let report = set.replace(entries);
+            assert!(report.is_clean(), "{report}");
+            return Engine::builder(&self.text())
+                .origin_set("tenants", &set)
+                .build()
+                .unwrap();
+        }
         match self.text().parse() {
             Ok(engine) => engine,
             Err(e) => panic!("{e}"),
@@ -256,7 +281,14 @@ impl Floor {
             Origins::Subdomain => {
                 floor.subdomain = Some(std::iter::once(b"example.com"[..].into()).collect());
             }
-            Origins::Subdomains(n) => {
+            Origins::Set { n, wildcard: false } => {
+                for o in list(*n) {
+                    floor
+                        .exact
+                        .insert(o.as_bytes().into(), prebuilt(Some(&o), config.headers_any));
+                }
+            }
+            Origins::Subdomains(n) | Origins::Set { n, wildcard: true } => {
                 floor.subdomain = Some(
                     (0..*n)
                         .map(|i| format!("tenant{i}.example.com").into_bytes().into())
@@ -460,7 +492,7 @@ fn tower_http_layer(config: &Config) -> tower_http::cors::CorsLayer {
             let re = regex::bytes::Regex::new(&format!("^(?:{re})$")).unwrap();
             AllowOrigin::predicate(move |origin, _| re.is_match(origin.as_bytes()))
         }
-        Origins::Subdomains(_) => unreachable!("only in the scaling group"),
+        Origins::Subdomains(_) | Origins::Set { .. } => unreachable!("only in the scaling group"),
     };
     let headers = if config.headers_any {
         AllowHeaders::mirror_request()
@@ -523,7 +555,7 @@ fn actix_cors(config: &Config) -> ActixCors {
             let re = regex::bytes::Regex::new(&format!("^(?:{re})$")).unwrap();
             cors = cors.allowed_origin_fn(move |origin, _| re.is_match(origin.as_bytes()));
         }
-        Origins::Subdomains(_) => unreachable!("only in the scaling group"),
+        Origins::Subdomains(_) | Origins::Set { .. } => unreachable!("only in the scaling group"),
     }
     cors = cors.allowed_methods(METHODS);
     cors = if config.headers_any {
@@ -863,6 +895,36 @@ fn configs_and_cases(full: bool) -> (Vec<Config>, Vec<Case>) {
             scaling: true,
         });
     }
+
+    // Runtime origin sets: decide on the last of N entries, exact or `*.`,
+    // against the floor's hash map (or suffix set) of the same N.
+    let set_sizes: &[usize] = if full {
+        &[10, 100, 1_000, 10_000, 100_000]
+    } else {
+        &[10, 1_000]
+    };
+    for wildcard in [false, true] {
+        for &n in set_sizes {
+            let c = config(Config {
+                origins: Origins::Set { n, wildcard },
+                headers_any: false,
+            });
+            let (kind, origin) = if wildcard {
+                ("wildcard", format!("https://x.tenant{}.example.com", n - 1))
+            } else {
+                ("exact", format!("https://app{}.example.com", n - 1))
+            };
+            cases.push(Case {
+                name: format!("set: {n} {kind} entries, last"),
+                config: c,
+                preflight: false,
+                origin: origin.into_bytes(),
+                lines: vec![],
+                allowed: true,
+                scaling: true,
+            });
+        }
+    }
     (configs, cases)
 }
 
@@ -1154,7 +1216,12 @@ struct Stats {
 
 fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
-    let (configs, cases) = configs_and_cases(bench);
+    let (configs, mut cases) = configs_and_cases(bench);
+    // `DECIDE_CASES=<prefix>`: only the cases whose name starts with it
+    // (e.g. `set:` for the runtime origin sets).
+    if let Ok(prefix) = std::env::var("DECIDE_CASES") {
+        cases.retain(|c| c.name.starts_with(&prefix));
+    }
     let t = Instant::now();
     let mut built = build(&configs, &cases);
     eprintln!(
@@ -1381,7 +1448,12 @@ fn report(
             .unwrap()
     };
     let mut worst_scaling: f64 = 0.0;
-    for (ci, case) in cases.iter().enumerate().filter(|(_, c)| c.scaling) {
+    let is_set = |c: &Case| c.name.starts_with("set: ");
+    for (ci, case) in cases
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.scaling && !is_set(c))
+    {
         let base = first_of(if case.name.contains("subdomain") {
             "subdomain"
         } else {
@@ -1402,29 +1474,75 @@ fn report(
     }
 
     println!(
+        "\nruntime origin sets (`origins set \"tenants\"`; decide on the last entry; ratios within each round, to the floor's hash map of the same entries and to the 10-entry set):\n"
+    );
+    println!("| set | decide ns | floor ns | decide / floor | / 10 entries | allocations |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut worst_set: f64 = 0.0;
+    for (ci, case) in cases.iter().enumerate().filter(|(_, c)| is_set(c)) {
+        let kind = if case.name.contains("wildcard") {
+            "wildcard"
+        } else {
+            "exact"
+        };
+        let base = cases
+            .iter()
+            .position(|c| is_set(c) && c.name.contains(kind))
+            .unwrap();
+        let floor = per_round(ROUNDS, |r| ns(ci, Imp::Decide, r) / ns(ci, Imp::Floor, r));
+        let growth = per_round(ROUNDS, |r| {
+            ns(ci, Imp::Decide, r) / ns(base, Imp::Decide, r)
+        });
+        worst_set = worst_set.max(growth);
+        println!(
+            "| {} | {:.0} | {:.0} | {:.2}× | {:.2}× | {:.0} |",
+            case.name.trim_start_matches("set: "),
+            med(ci, Imp::Decide),
+            med(ci, Imp::Floor),
+            floor,
+            growth,
+            allocs(ci, Imp::Decide),
+        );
+    }
+
+    println!(
         "\ncompile (policy text → engine) of 10,000 exact origins ({} KiB): {compile_ms:.1} ms (median of 7)",
         text_len / 1024
     );
     println!("\ngoals:");
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
-    println!(
-        "  decide within 1.5× of the floor on every case: worst {worst_floor:.2}× — {}",
-        verdict(worst_floor <= 1.5)
-    );
-    println!(
-        "  tower-http's CORS work ≥ 10× decide on every case: worst {worst_tower_http:.1}× — {}",
-        verdict(worst_tower_http >= 10.0)
-    );
-    println!(
-        "  our tower service ≥ 3× faster than tower-http's end to end: worst {worst_e2e:.2}× — {} (the floor service, the least a middleware does: worst {worst_floor_e2e:.2}×)",
-        verdict(worst_e2e >= 3.0)
-    );
-    println!(
-        "  0 allocations in decide: max {decide_allocs:.2} — {}",
-        verdict(decide_allocs == 0.0)
-    );
-    println!(
-        "  decide flat from 1 to 100,000 origins: worst ratio {worst_scaling:.2}× — {}",
-        verdict(worst_scaling <= 1.5)
-    );
+    // Under `DECIDE_CASES` a group may have no case: no verdict for it.
+    let main_cases = cases.iter().any(|c| !c.scaling);
+    let scaling_cases = cases.iter().any(|c| c.scaling && !is_set(c));
+    let set_cases = cases.iter().any(is_set);
+    if main_cases {
+        println!(
+            "  decide within 1.5× of the floor on every case: worst {worst_floor:.2}× — {}",
+            verdict(worst_floor <= 1.5)
+        );
+        println!(
+            "  tower-http's CORS work ≥ 10× decide on every case: worst {worst_tower_http:.1}× — {}",
+            verdict(worst_tower_http >= 10.0)
+        );
+        println!(
+            "  our tower service ≥ 3× faster than tower-http's end to end: worst {worst_e2e:.2}× — {} (the floor service, the least a middleware does: worst {worst_floor_e2e:.2}×)",
+            verdict(worst_e2e >= 3.0)
+        );
+        println!(
+            "  0 allocations in decide: max {decide_allocs:.2} — {}",
+            verdict(decide_allocs == 0.0)
+        );
+    }
+    if scaling_cases {
+        println!(
+            "  decide flat from 1 to 100,000 origins: worst ratio {worst_scaling:.2}× — {}",
+            verdict(worst_scaling <= 1.5)
+        );
+    }
+    if set_cases {
+        println!(
+            "  a runtime set flat from 10 to 100,000 entries: worst ratio {worst_set:.2}× — {}",
+            verdict(worst_set <= 1.5)
+        );
+    }
 }

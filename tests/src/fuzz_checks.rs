@@ -434,7 +434,7 @@ fn allowed_origins(policies: &[model::Policy]) -> Vec<String> {
                 };
                 out.push(format!("{}://{host}{port}", p.scheme));
             }
-            OriginMatcher::Any | OriginMatcher::Regex(_) => {}
+            OriginMatcher::Any | OriginMatcher::Regex(_) | OriginMatcher::Set(_) => {}
         }
     }
     out

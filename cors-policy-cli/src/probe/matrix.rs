@@ -364,6 +364,15 @@ fn allowed_samples(
                 };
                 format!("{}://{host}{port}", p.scheme)
             }
+            OriginMatcher::Set(_) => {
+                if note_regexes {
+                    notes.push(format!(
+                        "`{}` is supplied at run time: pass one of its origins with --origin",
+                        entry.source
+                    ));
+                }
+                continue;
+            }
             OriginMatcher::Regex(_) => {
                 if !note_regexes {
                     continue;

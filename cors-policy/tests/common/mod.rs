@@ -70,6 +70,7 @@ pub fn policy(name: &str, paths: &[&str], origins: &[&str]) -> Policy {
         max_age: None,
         private_network: false,
         preflight_status: 204,
+        skip: false,
     }
 }
 
