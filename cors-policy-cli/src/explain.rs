@@ -24,7 +24,7 @@ use crate::color::ColorChoice;
 use crate::output;
 use crate::policy::{self, Loaded};
 use crate::request::HttpRequest;
-use crate::request::console::Message;
+use crate::request::console::{Failure, Message};
 use crate::{ExplainArgs, OutputFormat, Status};
 use describe::{Check, Described, Source, capped, describe, shown, shown_message, shown_str};
 use edit::Edit;
@@ -105,7 +105,9 @@ struct Account {
     console: Option<(String, String)>,
     fix: Option<fix::Fix>,
     fix_text: Vec<String>,
-    credentials: Option<&'static str>,
+    /// The page's credentials mode (`include`, `same-origin`, `omit`) and
+    /// where it came from.
+    credentials: Option<(&'static str, &'static str)>,
 }
 
 fn account(loaded: &Loaded, request: &HttpRequest, flag: Option<CredentialsMode>) -> Account {
@@ -182,7 +184,12 @@ fn page_account(
 ) {
     let played = simulate::play(engine, page);
     let method = shown_str(&page.request.method);
-    account.credentials = Some(page.credentials_from);
+    let mode = match page.request.credentials {
+        Mode::Include => "include",
+        Mode::Omit => "omit",
+        _ => "same-origin",
+    };
+    account.credentials = Some((mode, page.credentials_from));
     account.summary.push(format!(
         "Request: {method} {} from origin `{}`",
         display_url(page, &page.request.url()),
@@ -262,6 +269,11 @@ fn page_account(
             None if page.given_preflight.is_some() => account.summary.push(
                 "  note: a browser would send no preflight for this: what it asks for is safelisted \
                  or set by the browser itself"
+                    .into(),
+            ),
+            None if request.console.as_ref().is_some_and(|m| m.preflight) => account.summary.push(
+                "  the console message speaks of a preflight, but does not say what made the page's request \
+                 need one (a method, a header, a JSON body); add it (--method, -H) to see that preflight"
                     .into(),
             ),
             None => account
@@ -443,7 +455,7 @@ fn given_why_not(engine: &Engine, given: &HttpRequest, why_not: &mut Vec<String>
             .take(describe::MAX_ITEMS)
         {
             let name = String::from_utf8_lossy(header.name).to_ascii_lowercase();
-            if let Some(why) = fix::header_why_not(&name)
+            if let Some(why) = fix::header_why_not(&name, trace.credentials == Some(true))
                 && !why_not.contains(&why)
             {
                 why_not.push(why);
@@ -452,15 +464,53 @@ fn given_why_not(engine: &Engine, given: &HttpRequest, why_not: &mut Vec<String>
     }
 }
 
+/// How Chromium starts a message about a failed preflight's CORS check.
+const PREFLIGHT_PREFIX: &str = "Response to preflight request doesn't pass access control check: ";
+
 /// Compares the pasted console message with what this policy makes the
 /// browser say: (verdict, detail).
 fn console_verdict(message: &Message, verdict: &Verdict, played: &Played) -> (String, String) {
     let pasted = message.text.clone();
+    match &message.failure {
+        Failure::MultipleAllowOrigin(_) => {
+            return (
+                "not-cors".into(),
+                "the browser received two `Access-Control-Allow-Origin` values, and the engine \
+                 sends one: another layer adds the second (see \"Not CORS\")"
+                    .into(),
+            );
+        }
+        Failure::LocalNetwork if !matches!(verdict, Verdict::Blocked { .. }) => {
+            return (
+                "not-cors".into(),
+                "the message is about private or local network access, which Chromium now asks \
+                 the user about (Local Network Access), not about this policy's answer"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
     match verdict {
         Verdict::Blocked { why, .. } if *why == pasted => (
             "confirmed".into(),
             "this policy makes Chromium print exactly the message you pasted; the checks above show why".into(),
         ),
+        // The message names a preflight but not what caused it: the check that
+        // failed is the same one.
+        Verdict::Blocked {
+            stage: Stage::Actual,
+            why,
+            ..
+        } if message.preflight
+            && pasted.strip_prefix(PREFLIGHT_PREFIX) == Some(why.as_str()) =>
+        {
+            (
+                "confirmed".into(),
+                "this policy refuses the request on the same check your message names; the message was \
+                 about a preflight, which the request as read from it does not need (see above)"
+                    .into(),
+            )
+        }
         Verdict::Blocked { why, .. } => (
             "different".into(),
             format!(
@@ -644,7 +694,7 @@ impl Account {
                 "different" => "Your console message: not what this policy produces",
                 _ => "Your console message:",
             };
-            out.push_str(&format!("\n{head}\n  {detail}\n"));
+            out.push_str(&format!("\n{head}\n  {}\n", indent(&wrap(detail), "  ")));
         }
         if !self.findings.is_empty() {
             out.push_str("\nNot CORS:\n");
@@ -697,7 +747,7 @@ impl Account {
             })
         });
         json!({
-            "credentials": self.credentials,
+            "credentials": self.credentials.map(|(mode, from)| json!({"mode": mode, "from": from})),
             "preflight": exchange("Preflight").or_else(|| exchange("Preflight (as given)")),
             "actual": exchange("Actual request").or_else(|| exchange("The request")),
             "browser": {

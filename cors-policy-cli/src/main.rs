@@ -52,9 +52,15 @@ enum Command {
     Eval(RequestArgs),
     /// Explain in words how a request is answered and what the browser does with it
     ///
-    /// Which policy answers and why, each check in the engine's order with the closest
-    /// allowed value when one fails, the answer, what the browser then does (in Chromium's
-    /// own console wording) and the line to add to the policy, or why not to.
+    /// The page's request is played through the browser model with the engine as the
+    /// server: the preflight a browser sends first (for a method other than GET, HEAD or
+    /// POST, a custom header, a JSON body), then the actual request. For each: which policy
+    /// answers and why, each check in the engine's order with the closest allowed value when
+    /// one fails, the answer. Then what the browser does (in Chromium's own console wording),
+    /// what is not CORS at all (mixed content, Local Network Access), and the line to add to
+    /// the policy — checked: with it the file passes `check` and the request passes — or why
+    /// no line can help. The request comes from flags, `--url`, `--curl`, `--console` or
+    /// `--raw`.
     Explain(ExplainArgs),
     /// Audit a running server against its policy
     ///
@@ -73,7 +79,8 @@ struct CheckArgs {
     files: Vec<PathBuf>,
 
     /// Output format: `human` renders diagnostics on stderr, `json` prints
-    /// `{"diagnostics":[…]}` on stdout
+    /// `{"diagnostics":[…]}` on stdout: the first 200 of each file, and
+    /// `"omitted":N` after the list when more were left out
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
 

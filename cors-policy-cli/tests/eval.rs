@@ -601,3 +601,45 @@ fn the_path_never_comes_from_the_query_or_fragment() {
         }
     }
 }
+
+/// Issue 13, class 11: policy names and request values that reach the JSON
+/// are escaped there — C0 by JSON itself, DEL, C1 and bidirectional
+/// overrides as `\u00XX` escapes too (`serde_json` leaves those raw) — so no
+/// raw control character reaches a terminal, and the JSON means the same.
+#[test]
+fn policy_names_and_request_values_reach_the_json_escaped() {
+    let dir = common::scratch("eval-escape");
+    let file = dir.join("p.cors");
+    std::fs::write(
+        &file,
+        "policy \"p\\u{1b}]0;owned\\u{7}\\u{9b}2J\\u{7f}\\u{202e}\" { origins \"https://app.example.com\" }\n",
+    )
+    .unwrap();
+    let origin = "https://e.example\u{1b}]0;owned\u{7}\u{9b}2J\u{7f}\u{202e}";
+    let r = run(&[
+        "eval",
+        file.to_str().unwrap(),
+        "-X",
+        "GET",
+        "-H",
+        &format!("Origin: {origin}"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout
+            .chars()
+            .any(|c| cors_policy_grammar::is_unsafe_for_terminal(c) && c != '\n'),
+        "{:?}",
+        r.stdout
+    );
+    let v = json(&r.stdout);
+    assert_eq!(v["policy"], "p\u{1b}]0;owned\u{7}\u{9b}2J\u{7f}\u{202e}");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains(r"https://e.example\x1b]0;owned\x07"),
+        "{}",
+        r.stdout
+    );
+}

@@ -184,7 +184,10 @@ fn a_headers_cookie_temptation_is_answered_with_why() {
         out.contains("the browser sets `cookie` itself and a page cannot"),
         "{out}"
     );
-    assert!(out.contains("enable `credentials`"), "{out}");
+    assert!(
+        out.contains("already allows credentials: have the page use `credentials: 'include'`"),
+        "{out}"
+    );
     assert!(!out.contains("headers cookie\n"), "never suggested: {out}");
     insta::assert_snapshot!("explain_headers_cookie", out);
 }
@@ -620,5 +623,6 @@ fn json_has_the_trace_and_the_browsers_verdict() {
     assert!(v["actual"].is_null(), "the DELETE is never sent");
     assert_eq!(v["fix"]["passes"], true);
     assert_eq!(v["fix"]["edits"][0]["add"], "methods DELETE");
-    assert_eq!(v["credentials"], "`same-origin`, fetch's default");
+    assert_eq!(v["credentials"]["mode"], "same-origin");
+    assert_eq!(v["credentials"]["from"], "`same-origin`, fetch's default");
 }

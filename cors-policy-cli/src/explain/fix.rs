@@ -18,6 +18,10 @@ use crate::policy;
 /// credentials.
 const MAX_ROUNDS: usize = 6;
 
+/// How many policies an uncovered path is offered to (each offer is
+/// checked against the whole file).
+const MAX_PATH_POLICIES: usize = 3;
+
 /// The policy as loaded, to edit and re-check.
 pub(crate) struct Base<'a> {
     /// The file's text.
@@ -77,6 +81,9 @@ pub(crate) fn find(base: &Base<'_>, engine: &Engine, page: &Page, played: &Playe
                             &current.outcome,
                         )
                         && let [one] = other.as_slice()
+                        && !fix.alternatives.contains(one)
+                        && candidate.first() != Some(one)
+                        && same_policy(one, candidate.first())
                     {
                         fix.alternatives.push(one.clone());
                     }
@@ -100,6 +107,15 @@ pub(crate) fn find(base: &Base<'_>, engine: &Engine, page: &Page, played: &Playe
     }
     fix.why_not.dedup();
     fix
+}
+
+/// Whether two edits change the same policy (alternatives are offered in
+/// the policy the fix edits, never in another one).
+fn same_policy(a: &Edit, b: Option<&Edit>) -> bool {
+    let policy = |e: &Edit| match e {
+        Edit::AddLine { policy, .. } | Edit::ReplaceOrigin { policy, .. } => *policy,
+    };
+    b.is_some_and(|b| policy(a) == policy(b))
 }
 
 /// The edited text's policies and engine, when `check` accepts it with no
@@ -217,7 +233,7 @@ fn candidates(
             let name = String::from_utf8_lossy(header.name).to_ascii_lowercase();
             match header.outcome {
                 HeaderOutcome::NotAllowed | HeaderOutcome::AuthorizationNotCovered => {
-                    match header_why_not(&name) {
+                    match header_why_not(&name, policy.credentials) {
                         Some(why) => why_not.push(why),
                         None => lines.push(name),
                     }
@@ -254,12 +270,17 @@ fn candidates(
     }
 }
 
-/// Why `name` must not be added to `headers`, when it must not.
-pub(crate) fn header_why_not(name: &str) -> Option<String> {
+/// Why `name` must not be added to `headers`, when it must not;
+/// `credentials` says whether the policy already allows credentials.
+pub(crate) fn header_why_not(name: &str, credentials: bool) -> Option<String> {
     if name == "cookie" || name == "cookie2" {
+        let how = if credentials {
+            "the policy already allows credentials: have the page use `credentials: 'include'`"
+        } else {
+            "to send cookies, enable `credentials` and have the page use `credentials: 'include'`"
+        };
         return Some(format!(
-            "do not add `headers {name}`: the browser sets `{name}` itself and a page cannot; to \
-             send cookies, enable `credentials` and have the page use `credentials: 'include'`"
+            "do not add `headers {name}`: the browser sets `{name}` itself and a page cannot; {how}"
         ));
     }
     if name.starts_with("access-control-") {
@@ -396,7 +417,9 @@ fn path_candidates(policies: &[Policy], path: &str) -> Vec<Vec<Edit>> {
     } else {
         path.to_owned()
     });
-    let mut order: Vec<(usize, usize)> = policies
+    // Policies that list their origins first (a path added to an `origins *`
+    // policy is open to every site), then the nearest globs first.
+    let mut order: Vec<(bool, usize, usize)> = policies
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -406,13 +429,15 @@ fn path_candidates(policies: &[Policy], path: &str) -> Vec<Vec<Edit>> {
                 .map(|g| strsim::levenshtein(g, path))
                 .min()
                 .unwrap_or(usize::MAX);
-            (distance, i)
+            let open = p.origins.iter().any(|o| o.matcher == OriginMatcher::Any);
+            (open, distance, i)
         })
-        .filter(|(_, i)| policies.get(*i).is_some_and(|p| !p.paths.is_empty()))
+        .filter(|(_, _, i)| policies.get(*i).is_some_and(|p| !p.paths.is_empty()))
         .collect();
     order.sort_unstable();
     let mut out = Vec::new();
-    for (_, index) in order {
+    // Each candidate costs a `check` of the whole file: the nearest few only.
+    for (_, _, index) in order.into_iter().take(MAX_PATH_POLICIES) {
         for glob in &globs {
             out.push(vec![Edit::AddLine {
                 policy: index,
@@ -453,7 +478,7 @@ mod tests {
     #[test]
     fn headers_no_line_can_allow_say_why() {
         for (name, why) in [
-            ("cookie", "the browser sets `cookie` itself"),
+            ("cookie", "enable `credentials`"),
             ("access-control-allow-origin", "is a response header"),
             ("access-control-request-headers", "is a response header"),
             ("host", "forbidden header"),
@@ -462,7 +487,7 @@ mod tests {
             ("accept", "safelisted"),
             ("content-language", "safelisted"),
         ] {
-            let text = header_why_not(name).unwrap_or_default();
+            let text = header_why_not(name, false).unwrap_or_default();
             assert!(text.contains(why), "{name}: {text}");
         }
         for name in [
@@ -471,7 +496,7 @@ mod tests {
             "content-type",
             "x-requested-with",
         ] {
-            assert_eq!(header_why_not(name), None, "{name}");
+            assert_eq!(header_why_not(name, false), None, "{name}");
         }
     }
 

@@ -304,15 +304,13 @@ fn from_browser(http: &browser::HttpRequest) -> HttpRequest {
     request
 }
 
-/// What a server running `engine` answers: a preflight the engine's status
-/// and headers; anything else the handler's 200 with the engine's headers.
+/// What a server running `engine` answers to `request` (the library's
+/// [`browser::engine_answer`], the application answering 200 with no header
+/// of its own).
 pub(crate) fn answer(engine: &Engine, request: &HttpRequest) -> HttpResponse {
-    let mut lines = Vec::new();
-    let engine_request = policy::engine_request(request, &mut lines);
-    let decision = engine.decide(&engine_request);
-    let mut response = HttpResponse::new(decision.status().unwrap_or(200));
-    for header in decision.headers() {
-        response = response.header(header.name, header.value);
+    let mut http = browser::HttpRequest::new(UNKNOWN_TARGET, &request.method, request.path());
+    for (name, value) in &request.headers {
+        http = http.header_line(name, value);
     }
-    response
+    browser::engine_answer(engine, &http, &mut |_| HttpResponse::new(200))
 }

@@ -355,3 +355,21 @@ mod tests {
         assert!(parse("").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Pasted text is never trusted: any text gives a message or an
+        /// error, never a panic; a message's URL comes from the text.
+        #[test]
+        fn any_paste_is_read_or_refused(prefix in ".{0,40}", url in "[ -~]{0,40}", rest in ".{0,80}") {
+            let pasted = format!("{prefix}Access to fetch at '{url}' from origin 'https://a.example' has been blocked by CORS policy: {rest}");
+            if let Ok(m) = super::parse(&pasted) {
+                prop_assert!(pasted.contains(&m.url));
+            }
+            let _ = super::parse(&rest);
+        }
+    }
+}

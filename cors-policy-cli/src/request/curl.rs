@@ -347,3 +347,21 @@ mod tests {
         assert!(parse("curl -H 'bad name: x' https://a.example").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any command line gives a request or an error naming what was
+        /// expected, never a panic, in either quoting.
+        #[test]
+        fn any_command_is_read_or_refused(words in proptest::collection::vec("[ -~\\n^]{0,12}", 0..8)) {
+            let command = format!("curl {}", words.join(" "));
+            match super::parse(&command) {
+                Ok(r) => prop_assert!(r.target.starts_with("http")),
+                Err(e) => prop_assert!(e.starts_with("`--curl`")),
+            }
+        }
+    }
+}
