@@ -14,6 +14,7 @@
 pub mod ast;
 pub mod diag;
 mod format;
+pub mod limits;
 pub mod model;
 mod parse;
 mod render;

@@ -319,6 +319,7 @@ impl PolicyCx {
                     None
                 }
                 Ok(Normalized::Exact(x)) => {
+                    unknown_scheme(&x.scheme, span, d);
                     self.insecure(&x.scheme, &x.host, text, span, d);
                     Some((
                         OriginMatcher::Exact(x.serialized.clone()),
@@ -326,6 +327,7 @@ impl PolicyCx {
                     ))
                 }
                 Ok(Normalized::Pattern(p)) => {
+                    unknown_scheme(&p.scheme, span, d);
                     if let HostPattern::Subdomains(suffix) = &p.host
                         && origin::is_public_suffix(suffix)
                     {
@@ -344,6 +346,7 @@ impl PolicyCx {
                     None
                 }
                 Ok(compiled) => {
+                    self.regex_reach(source, &compiled, span, d);
                     let dots = regexes::loose_dots(source);
                     if !dots.is_empty() {
                         let fixed = regexes::escape_dots(source, &dots);
@@ -370,6 +373,89 @@ impl PolicyCx {
                     ))
                 }
             },
+        }
+    }
+
+    /// What a regex can match: nothing (`invalid-regex`), any site
+    /// (`regex-matches-any`), other sites (`regex-over-broad`), a plain-`http`
+    /// origin with credentials (`insecure-origin`).
+    fn regex_reach(
+        &self,
+        source: &str,
+        compiled: &regex::Regex,
+        span: Span,
+        d: &mut Vec<Diagnostic>,
+    ) {
+        let reach = regexes::reach(source, compiled);
+        let shown = format!("`{source}`");
+        if reach.never {
+            let help = if source.bytes().any(|b| b.is_ascii_uppercase()) {
+                "browsers send origins in lowercase, `scheme://host[:port]`: write the regex in lowercase, e.g. `regex r\"^https://app\\.example\\.com$\"`".to_owned()
+            } else if source.contains("://") {
+                "the engine matches it against the whole origin, `scheme://host[:port]`, with no path or trailing `/`; only the `null` keyword matches `null`".to_owned()
+            } else {
+                format!(
+                    "the engine matches it against the whole origin, `scheme://host[:port]`: write the scheme, e.g. `regex {}`",
+                    crate::format::regex_string(&format!(
+                        "https://{}",
+                        source.trim_start_matches('^')
+                    ))
+                )
+            };
+            d.push(
+                Diagnostic::new(
+                    Kind::InvalidRegex,
+                    span,
+                    format!("regex {shown} never matches an origin a browser sends"),
+                )
+                .with_help(help),
+            );
+            return;
+        }
+        if let Some(probe) = reach.any_site {
+            d.push(self.downgraded(
+                Diagnostic::new(
+                    Kind::RegexMatchesAny,
+                    span,
+                    format!("regex {shown} matches origins of any site, such as `{probe}`"),
+                ),
+                "anchor the host to your own domain, e.g. `regex r\"^https://[a-z0-9-]+\\.example\\.com$\"`",
+            ));
+        } else if let Some((witness, other)) = reach.over_broad {
+            d.push(self.downgraded(
+                Diagnostic::new(
+                    Kind::RegexOverBroad,
+                    span,
+                    format!("regex {shown} matches `{other}` as well as `{witness}`: another site's domain can end with yours"),
+                ),
+                "start the host at a label boundary, e.g. `(?:[a-z0-9-]+\\.)?example\\.com`, and write the scheme",
+            ));
+        }
+        if let Some(http) = reach.insecure
+            && self.credentials
+        {
+            d.push(
+                Diagnostic::new(Kind::InsecureOrigin, span, format!("regex {shown} can match the plain `http` origin `{http}`, and the policy allows `credentials`"))
+                    .with_help("match `https://` only (or loopback): anyone on the network can pose as a plain `http` origin and read credentialed answers"),
+            );
+        }
+    }
+
+    /// An error with credentials; without, a warning that `allow` silences.
+    fn downgraded(&self, diagnostic: Diagnostic, help: &str) -> Diagnostic {
+        if self.credentials {
+            diagnostic.with_help(format!(
+                "{help} (the policy allows `credentials`, so it would read credentialed answers)"
+            ))
+        } else {
+            let name = diagnostic.kind.name();
+            Diagnostic {
+                severity: Severity::Warning,
+                ..diagnostic
+            }
+            .with_help(format!(
+                "{help}, or `allow {name}` if every site may read these answers"
+            ))
         }
     }
 
@@ -442,6 +528,27 @@ impl PolicyCx {
     }
 }
 
+/// `unknown-scheme`: a scheme no page or known app shell has.
+fn unknown_scheme(scheme: &str, span: Span, d: &mut Vec<Diagnostic>) {
+    if origin::is_unknown_scheme(scheme) {
+        let known: Vec<String> = origin::APP_SCHEMES
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect();
+        d.push(
+            Diagnostic::new(
+                Kind::UnknownScheme,
+                span,
+                format!("`{scheme}:` is not a scheme browsers or known app shells send in `Origin`"),
+            )
+            .with_help(format!(
+                "web pages send `http`, `https`, `ws` or `wss`; app shells and extensions send {}; `allow unknown-scheme` if yours sends `{scheme}:`",
+                known.join(", ")
+            )),
+        );
+    }
+}
+
 fn push_unique(names: &mut Vec<String>, name: String) {
     if !names.contains(&name) {
         names.push(name);
@@ -482,6 +589,15 @@ fn check_methods(items: &[&Spanned<Item>], d: &mut Vec<Diagnostic>) -> NameList 
                     format!("`{name}` is a forbidden method: browsers never let a script send it"),
                 )
                 .with_help(format!("remove `{name}`")),
+            );
+        } else if name == "OPTIONS" {
+            d.push(
+                Diagnostic::new(
+                    Kind::OptionsMethod,
+                    item.span,
+                    "`OPTIONS` in `methods` is not needed for preflights",
+                )
+                .with_help("browsers send every preflight as `OPTIONS` whatever `methods` lists: remove `OPTIONS`, unless scripts send `OPTIONS` requests themselves (then `allow options-method`)"),
             );
         } else if name.bytes().any(|b| b.is_ascii_lowercase()) {
             let upper = name.to_ascii_uppercase();
@@ -586,9 +702,10 @@ fn check_status(value: &Spanned<u64>) -> Option<Diagnostic> {
     })
 }
 
-/// The names `allow` accepts: every warning, and `public-suffix-wildcard`.
+/// The names `allow` accepts: every warning, and the errors that are
+/// warnings in some policies.
 fn allowable(kind: Kind) -> bool {
-    kind.default_severity() == Severity::Warning || kind == Kind::PublicSuffixWildcard
+    kind.default_severity() == Severity::Warning || kind.downgradable()
 }
 
 fn check_allow(names: &[&Spanned<String>], d: &mut Vec<Diagnostic>) -> HashSet<Kind> {

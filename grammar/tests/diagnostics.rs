@@ -214,7 +214,7 @@ fn e0006_invalid_origin_userinfo_scheme_port_whitespace() {
     bad_origin(
         "localhost:3000",
         "`localhost:3000` has no scheme",
-        "write `\"https://localhost:3000\"` (an origin starts with its scheme)",
+        "write `\"http://localhost:3000\"` (an origin starts with its scheme)",
     );
     bad_origin(
         "https:a.com",
@@ -664,7 +664,9 @@ fn e0017_unknown_lint() {
         "`zzz` is not a warning name",
     );
     assert!(
-        help(&d).starts_with("`allow` takes one of `public-suffix-wildcard`, `insecure-origin`"),
+        help(&d).starts_with(
+            "`allow` takes one of `public-suffix-wildcard`, `regex-matches-any`, `regex-over-broad`, `insecure-origin`"
+        ),
         "{d:?}"
     );
     let d = expect(
@@ -1073,6 +1075,11 @@ fn every_kind_has_a_trigger() {
         ("E0016", "policy \"p\" { origins \"https://*.com\" }"),
         ("E0017", "policy \"p\" { origins * allow nope }"),
         ("E0018", "policy \"p\" { paths \"api/**\" origins * }"),
+        ("E0021", "policy \"p\" { origins regex \"https://.+\" }"),
+        (
+            "E0022",
+            "policy \"p\" { origins regex \"https://.*example\\\\.com\" }",
+        ),
         (
             "W0001",
             "policy \"p\" { origins \"http://a.com\" credentials }",
@@ -1087,6 +1094,8 @@ fn every_kind_has_a_trigger() {
         ),
         ("W0007", "policy \"p\" { origins * headers accept }"),
         ("W0008", "policy \"p\" { origins *, * }"),
+        ("W0009", "policy \"p\" { origins \"myapp://main\" }"),
+        ("W0010", "policy \"p\" { origins * methods PUT, OPTIONS }"),
     ];
     for kind in Kind::ALL {
         let (_, src) = triggers
