@@ -3,7 +3,7 @@
 //! host lookup for port wildcards, label-suffix lookup for `*.` subdomains,
 //! one regex pass.
 
-use crate::compile::{FastMap, MultiMatcher};
+use crate::compile::{FastMap, Sharded};
 use crate::grammar::limits::{self, MAX_LABEL_LEN};
 use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
 
@@ -257,7 +257,7 @@ pub(crate) struct OriginSet {
     /// The lengths of the suffixes in `subdomains`.
     suffix_lens: Lengths,
     /// The regexes, anchored, in one pass; pattern i → entry `regex_entries[i]`.
-    regex: Option<MultiMatcher>,
+    regex: Option<Sharded>,
     regex_entries: Vec<usize>,
 }
 
@@ -266,7 +266,7 @@ impl OriginSet {
     /// anchored patterns (an error names the pattern that failed).
     pub(crate) fn new(
         entries: &[crate::grammar::model::Origin],
-        regex: impl FnOnce(&[String]) -> Result<MultiMatcher, String>,
+        regex: impl FnOnce(&[String]) -> Result<Sharded, String>,
     ) -> Result<OriginSet, String> {
         let mut set = OriginSet::default();
         let mut patterns = Vec::new();

@@ -16,3 +16,9 @@ pub fn host_fits(host: &[u8]) -> bool {
     let name = host.strip_suffix(b".").unwrap_or(host);
     name.len() <= MAX_HOST_LEN && name.split(|&b| b == b'.').all(|l| l.len() <= MAX_LABEL_LEN)
 }
+
+/// The size limit of one compiled automaton of the engine's fallback regex
+/// (10 MiB of NFA). The engine splits a set of `paths` globs into as many
+/// automata as it takes, so only a single glob over this limit cannot
+/// build; `check` compiles every long glob against it.
+pub const NFA_SIZE_LIMIT: usize = 10 << 20;

@@ -96,16 +96,15 @@ impl Validator<'_> {
 
     /// `shadowed-policy`, reported on the later policy's name.
     fn shadowed(&self, file: &ast::File, validated: &[Validated], out: &mut Vec<Diagnostic>) {
-        for (j, (later, ast)) in validated.iter().zip(&file.policies).enumerate() {
-            if later.allowed.contains(&Kind::ShadowedPolicy) {
-                continue;
-            }
-            let earlier = validated
-                .iter()
-                .take(j)
-                .zip(&file.policies)
-                .find(|(e, _)| lints::paths_cover(&e.model.paths, &later.model.paths));
-            let Some((earlier, earlier_ast)) = earlier else {
+        let mut index = lints::CoverIndex::default();
+        for (later, ast) in validated.iter().zip(&file.policies) {
+            let found = (!later.allowed.contains(&Kind::ShadowedPolicy))
+                .then(|| index.first_cover(&later.model.paths))
+                .flatten();
+            index.push(&later.model.paths);
+            let Some((earlier, earlier_ast)) =
+                found.and_then(|i| validated.get(i).zip(file.policies.get(i)))
+            else {
                 continue;
             };
             let (e, l) = (&earlier.model.name, &later.model.name);
