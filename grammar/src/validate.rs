@@ -388,7 +388,9 @@ impl PolicyCx {
         let reach = regexes::reach(source, compiled);
         let shown = format!("`{source}`");
         if reach.never {
-            let help = if source.bytes().any(|b| b.is_ascii_uppercase()) {
+            let help = if compiled.is_match("null") {
+                "a regex never matches the origin `null`: write the `null` keyword (unquoted) to allow it".to_owned()
+            } else if source.bytes().any(|b| b.is_ascii_uppercase()) {
                 "browsers send origins in lowercase, `scheme://host[:port]`: write the regex in lowercase, e.g. `regex r\"^https://app\\.example\\.com$\"`".to_owned()
             } else if source.contains("://") {
                 "the engine matches it against the whole origin, `scheme://host[:port]`, with no path or trailing `/`; only the `null` keyword matches `null`".to_owned()

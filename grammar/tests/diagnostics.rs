@@ -10,6 +10,11 @@
 use cors_policy_grammar::model::{HostPattern, OriginMatcher, OriginPattern, PortPattern};
 use cors_policy_grammar::{Diagnostic, Kind, Severity, check};
 
+/// Issue 13: regex origins, public suffixes, serialization, host limits,
+/// shadowing, scheme typos, globs the engine cannot build.
+#[path = "diagnostics/trust.rs"]
+mod trust;
+
 /// One diagnostic as the tests compare it.
 #[derive(Debug, PartialEq)]
 struct D {

@@ -84,7 +84,8 @@ pub(crate) fn is_unknown_scheme(scheme: &str) -> bool {
 
 /// The web scheme `scheme` (lowercase) is a typo of: within two edits
 /// (a swap counts as one) of `http`, `https`, `ws` or `wss`, and not itself
-/// a scheme in use. The nearest wins; on a tie, the first listed.
+/// a scheme in use. The nearest wins; on a tie, the one of the typo's
+/// length (`httsp` is `https`, `wws` is `wss`), then the first listed.
 fn web_scheme_typo(scheme: &str) -> Option<&'static str> {
     if SPECIAL.contains(&scheme)
         || APP_SCHEMES.contains(&scheme)
@@ -97,7 +98,7 @@ fn web_scheme_typo(scheme: &str) -> Option<&'static str> {
         .iter()
         .map(|&w| (strsim::damerau_levenshtein(scheme, w), w))
         .filter(|&(d, w)| d <= 2 && d < w.len())
-        .min_by_key(|&(d, _)| d)
+        .min_by_key(|&(d, w)| (d, w.len().abs_diff(scheme.len())))
         .map(|(_, w)| w)
 }
 

@@ -263,8 +263,10 @@ const PROBE: &str = r"[a-z][a-z0-9+.\-]*://(?:[a-z0-9_\-]+\.)+invalid(?::(?:0|[1
 const PROBE_HTTPS: &str = r"https://(?:[a-z0-9_\-]+\.)+invalid";
 /// Plain `http` origins.
 const HTTP: &str = r"http://(?:\[[0-9a-f:]+\]|[a-z0-9._\-]+)(?::(?:0|[1-9][0-9]{0,4}))?";
-/// Plain `http` origins on loopback (as `origin::is_loopback_host` reads hosts).
-const HTTP_LOOPBACK: &str = r"http://(?:localhost\.?|(?:[a-z0-9_\-]+\.)+localhost\.?|127(?:\.[0-9]{1,3}){3}|\[::1\])(?::[0-9]+)?";
+/// Plain `http` origins on loopback (as `origin::is_loopback_host` reads hosts;
+/// `127.` with any digits, a few more than are addresses, so that a host no
+/// browser sends is never the example of an insecure one).
+const HTTP_LOOPBACK: &str = r"http://(?:localhost\.?|(?:[a-z0-9_\-]+\.)+localhost\.?|127(?:\.[0-9]+){3}|\[::1\])(?::[0-9]+)?";
 /// Web origins on a DNS name, `https`.
 const WEB_HTTPS: &str = r"https://[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*(?::[1-9][0-9]{0,4})?";
 /// Web origins on a DNS name, any web scheme.
@@ -322,15 +324,20 @@ static LANGS: LazyLock<Option<Langs>> = LazyLock::new(|| {
     })
 });
 
-/// `scheme://evilHOST[:port]` when `compiled` matches it and its site (the
-/// registrable domain) is not the one of `witness`.
+/// The witness with `evil` glued to the front of its registrable domain
+/// (`https://a.evilexample.com` for `https://a.example.com`), when
+/// `compiled` matches it too: a site anyone can register. Only for hosts
+/// under a suffix the Public Suffix List names (`localhost`, `.internal`
+/// and the like have no registrable sites).
 fn widened(witness: &str, compiled: &Regex) -> Option<String> {
     let (scheme, rest) = witness.split_once("://")?;
     let host = rest.split(':').next().unwrap_or(rest);
     let port = rest.get(host.len()..).unwrap_or_default();
-    let wider = format!("{scheme}://evil{host}{port}");
-    let site = |h: &str| psl::domain(h.as_bytes()).map(|d| d.as_bytes().to_vec());
-    (compiled.is_match(&wider) && site(host) != site(&format!("evil{host}"))).then_some(wider)
+    let domain = psl::domain(host.as_bytes()).filter(|d| d.suffix().is_known())?;
+    let labels = host.get(..host.len().checked_sub(domain.as_bytes().len())?)?;
+    let site = std::str::from_utf8(domain.as_bytes()).ok()?;
+    let wider = format!("{scheme}://{labels}evil{site}{port}");
+    compiled.is_match(&wider).then_some(wider)
 }
 
 /// A language as a lazy DFA anchored at both ends.
@@ -589,7 +596,7 @@ mod reach_tests {
             (r".*example\.com", "https://evilexample.com"),
             (r"https://.*example\.com", "https://evilexample.com"),
             (r"https://[a-z]*example\.com", "https://evilexample.com"),
-            (r"https?://\w*corp\.example", "https://evilcorp.example"),
+            (r"https?://\w*corp\.com", "https://evilcorp.com"),
         ] {
             let r = of(p);
             assert_eq!(r.over_broad.map(|(_, o)| o).as_deref(), Some(other), "{p}");
