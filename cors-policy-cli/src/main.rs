@@ -13,6 +13,7 @@ mod fmt;
 mod input;
 mod output;
 mod policy;
+mod probe;
 mod request;
 
 use std::ffi::OsString;
@@ -55,6 +56,14 @@ enum Command {
     /// allowed value when one fails, the answer, what the browser then does (in Chromium's
     /// own console wording) and the line to add to the policy, or why not to.
     Explain(ExplainArgs),
+    /// Audit a running server against its policy
+    ///
+    /// Sends the preflights and requests the policy covering URL's path implies (allowed
+    /// origins, look-alikes it must deny, each allowed method and header, a denied one, an
+    /// error path) and reports every answer that differs from the engine's, grouped by
+    /// finding, most severe first, each with its fix. Exit 0 when the server agrees with the
+    /// policy, 1 on a difference, 2 when the server cannot be reached or the input is bad.
+    Probe(probe::ProbeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +152,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args, color),
         Command::Eval(args) => eval::run(&args, color),
         Command::Explain(args) => explain::run(&args, color),
+        Command::Probe(args) => probe::run(&args, color),
     };
     ExitCode::from(code as u8)
 }

@@ -86,7 +86,8 @@ fn source_name(path: &std::path::Path) -> String {
     input::display_name(path)
 }
 
-/// The engine's view of `request`: method, path (without query), and the
+/// The engine's view of `request`: method, target (whose path the engine
+/// takes with [`cors_policy::target_path`], as [`HttpRequest::path`] does), and the
 /// CORS request headers, every line of each as given (two `Origin` lines are
 /// a duplicated `Origin`). The `Access-Control-Request-Headers` lines are
 /// gathered in `lines`, which the request borrows.
@@ -94,7 +95,7 @@ pub(crate) fn engine_request<'a>(
     request: &'a HttpRequest,
     lines: &'a mut Vec<&'a [u8]>,
 ) -> Request<'a> {
-    let mut r = Request::new(request.method.as_str(), request.path());
+    let mut r = Request::new(request.method.as_str(), request.target.as_str());
     for value in request.values("origin") {
         r = r.origin(value);
     }

@@ -21,27 +21,20 @@ pub(crate) struct HttpRequest {
 }
 
 impl HttpRequest {
-    /// The path the engine matches: the target without its query string or
-    /// fragment; for a whole URL, its path.
+    /// The path the engine matches: [`cors_policy::target_path`] of the
+    /// target (no query string, no fragment; for a whole URL, its path), so
+    /// that what the command shows is what the engine matched.
     pub(crate) fn path(&self) -> &str {
-        let target = self.target.as_str();
-        let after_authority = match target.find("://") {
-            Some(i) => {
-                let rest = target.get(i + 3..).unwrap_or("");
-                match rest.find(['/', '?', '#']) {
-                    Some(j) => rest.get(j..).unwrap_or(""),
-                    None => "",
-                }
-            }
-            None => target,
-        };
-        let path = after_authority.split(['?', '#']).next().unwrap_or("");
-        if path.is_empty() { "/" } else { path }
+        let path = cors_policy::target_path(self.target.as_bytes());
+        // Cut at ASCII bytes of a `str`, so always UTF-8.
+        std::str::from_utf8(path).unwrap_or_default()
     }
 
     /// The request URL as far as it is known, for the browser's messages.
     pub(crate) fn url(&self) -> String {
-        if self.target.contains("://") {
+        // A whole URL only when the target does not start with `/`: a query
+        // may hold `://` (`/login?next=https://…`).
+        if !self.target.starts_with('/') && self.target.contains("://") {
             return self.target.clone();
         }
         let host = self

@@ -455,3 +455,59 @@ fn usage_and_io_errors_exit_2() {
     assert!(r.stderr.contains(":method"), "{}", r.stderr);
     assert_eq!(run_stdin(&["eval", "-", "--raw", "-"], b"").code, 2);
 }
+
+/// The path is taken from `--path` and `--raw` targets as the engine takes
+/// it (`cors_policy::target_path`): a URL or a path in the query or the
+/// fragment never selects a policy (the command once took the path from the
+/// first `://` anywhere in the target), an absolute-form target gives its
+/// path, `//x` at the start is a path.
+#[test]
+fn the_path_never_comes_from_the_query_or_fragment() {
+    let dir = common::scratch("targets");
+    let file = dir.join("site.cors");
+    std::fs::write(
+        &file,
+        "policy \"static\" { paths \"/static/**\"; origins * }\n\
+         policy \"api\" { paths \"/api/**\"; origins \"https://app.example.com\" }\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    for (target, want) in [
+        ("/api/me?next=https://x.example/static/a.js", "api"),
+        ("/api/me#https://x.example/static/a.js", "api"),
+        ("/api/me?a#/static/b", "api"),
+        ("/?u=https://x.example/static/a.js", ""),
+        (
+            "https://h.example/api/me?u=https://x.example/static/",
+            "api",
+        ),
+        ("https://h.example?u=https://x.example/static/", ""),
+        ("//x.example/static/a.js", ""),
+        ("/static/a.js?u=https://x.example/api/me", "static"),
+    ] {
+        let flags = run(&[
+            "eval",
+            file,
+            "-X",
+            "GET",
+            "--path",
+            target,
+            "-H",
+            "Origin: https://app.example.com",
+        ]);
+        let raw = run_stdin(
+            &["eval", file, "--raw", "-"],
+            format!("GET {target} HTTP/1.1\r\nOrigin: https://app.example.com\r\n\r\n").as_bytes(),
+        );
+        for r in [flags, raw] {
+            assert_eq!(r.code, 0, "{target}: {}", r.stderr);
+            let v = json(&r.stdout);
+            assert_eq!(
+                v["policy"].as_str().unwrap_or(""),
+                want,
+                "{target}: {}",
+                r.stdout
+            );
+        }
+    }
+}

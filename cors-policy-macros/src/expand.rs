@@ -327,3 +327,47 @@ fn warning(message: &str, span: Span) -> TokenStream {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_arg(path: &str) -> FileArg {
+        FileArg {
+            path: path.to_owned(),
+            key_span: Span::call_site(),
+            literal_span: Span::call_site(),
+        }
+    }
+
+    /// A relative path is looked for under the crate's manifest directory,
+    /// and the message says so (the UI test, whose crate lives in the target
+    /// directory, uses an absolute path to stay independent of it).
+    #[test]
+    fn a_missing_relative_file_names_where_it_was_looked_for() {
+        let out = expand_file(&file_arg("cors/does-not-exist.cors")).to_string();
+        let looked = Path::new(env!("CARGO_MANIFEST_DIR")).join("cors/does-not-exist.cors");
+        assert!(
+            out.contains("cannot read the policy file `cors/does-not-exist.cors`"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("looked for `{}`", looked.display())),
+            "{out}"
+        );
+        assert!(
+            out.contains("the path is relative to the directory of the crate's Cargo.toml"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_missing_absolute_file_gets_no_relative_path_help() {
+        let out = expand_file(&file_arg("/nonexistent/does-not-exist.cors")).to_string();
+        assert!(
+            out.contains("looked for `/nonexistent/does-not-exist.cors`"),
+            "{out}"
+        );
+        assert!(!out.contains("relative to the directory"), "{out}");
+    }
+}

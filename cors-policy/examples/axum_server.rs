@@ -17,7 +17,7 @@ use axum::routing::get;
 use cors_policy::Engine;
 use cors_policy::tower::{CorsLayer, ReloadHandle};
 
-/// LANGUAGE.md §1's example, used when the repository's file is missing.
+/// docs/language.md#a-policy-file's example, used when the repository's file is missing.
 const FALLBACK_POLICY: &str = r#"
 policy "public-assets" {
     paths "/static/**", "/favicon.ico"

@@ -12,7 +12,6 @@ use regex_automata::{Anchored, Input, MatchKind, meta};
 use crate::grammar::model::{self, NameList, OriginMatcher};
 use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::origin::OriginSet;
-use crate::request::without_query;
 use crate::request_headers::is_token;
 
 /// The engine's keyed hash for its lookup tables (origins, hosts, suffixes,
@@ -719,9 +718,9 @@ impl PathMatcher {
         }
     }
 
-    /// The first policy (in file order) whose `paths` match the path of
-    /// `target`: a request's path with its query string, which is cut at the
-    /// first `?` (the fast rules need no cutting, see [`PathRule::matches`]).
+    /// The first policy (in file order) whose `paths` match `target`, a
+    /// request's path as [`crate::target_path`] cut it (no query, no
+    /// fragment).
     #[inline]
     pub(crate) fn find(&self, target: &[u8]) -> Option<usize> {
         match self {
@@ -738,16 +737,15 @@ impl PathMatcher {
     }
 }
 
-/// [`PathMatcher::find`] through the literal map and the DFAs, on the path
-/// without its query: the lower of the two owners.
+/// [`PathMatcher::find`] through the literal map and the DFAs: the lower of
+/// the two owners.
 #[inline(never)]
 fn find_by_automaton(
     literals: &FastMap<Box<[u8]>, usize>,
     matcher: Option<&Sharded>,
     owners: &[usize],
-    target: &[u8],
+    path: &[u8],
 ) -> Option<usize> {
-    let path = without_query(target);
     let literal = if literals.is_empty() {
         None
     } else {

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::Reason;
 use crate::reason::Escaped;
 use crate::request::Lines;
-use crate::request_headers::{holds_name, trim_ows};
+use crate::request_headers::{holds_name, next_element, trim_ows};
 
 /// What kind of request the engine saw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,6 +68,9 @@ impl<'a> Header<'a> {
     }
 }
 
+/// The status of an opaque denied preflight.
+pub(crate) const DENIED_PREFLIGHT_STATUS: u16 = 403;
+
 /// The header names, lowercase.
 pub(crate) mod names {
     pub(crate) const ALLOW_ORIGIN: &str = "access-control-allow-origin";
@@ -88,7 +91,8 @@ pub(crate) enum AllowHeaders<'a> {
     None,
     Value(&'a [u8]),
     /// The request's lines (a few inline, or borrowed): those that hold a
-    /// name are sent, trimmed.
+    /// name are sent, trimmed; or, with [`Values::echo_allowed_names`], its
+    /// names.
     Echo(Lines<'a>),
 }
 
@@ -104,6 +108,13 @@ pub(crate) struct Values<'a> {
     pub(crate) allow_private_network: bool,
     pub(crate) expose_headers: Option<&'a [u8]>,
     pub(crate) vary: Option<&'a [u8]>,
+    /// An [`AllowHeaders::Echo`] sends the request's names but
+    /// `authorization` (and a name `*`), one line each: the allowed names of
+    /// an informative denial that refused `authorization` under `headers *`
+    /// — never the refused name, and never a `*`, which Chromium lets cover
+    /// `authorization`. (A flag beside the bools rather than a variant of
+    /// its own, which would make every [`Decision`] a word longer.)
+    pub(crate) echo_allowed_names: bool,
 }
 
 /// The engine's answer to one request. Cheap to copy; borrows from the
@@ -114,7 +125,8 @@ pub(crate) struct Values<'a> {
 /// | `Unhandled` | false | none | true | none |
 /// | `NotCors` | false | none | true | `vary: Origin` when the policy's answer depends on the origin |
 /// | `Preflight`, allowed | true | `preflight-status` | false | allow-* headers and `vary` |
-/// | `Preflight`, denied | false | 403 | false | only `vary` |
+/// | `Preflight`, denied, [informative](Self::informative) | false | `preflight-status` | false | allow-origin, credentials, the policy's own allow-methods and allow-headers (never what was denied), `vary`; no max-age |
+/// | `Preflight`, denied, opaque | false | 403 | false | only `vary` |
 /// | `Actual`, allowed | true | none | true | allow-origin, credentials, expose, `vary` |
 /// | `Actual`, denied | false | none | true | only `vary` (when it depends on the origin) |
 ///
@@ -155,9 +167,25 @@ impl<'a> Decision<'a> {
     }
 
     /// The response status: set for preflights only (the policy's
-    /// `preflight-status` when allowed, 403 when denied).
+    /// `preflight-status` when allowed or [informatively
+    /// denied](Self::informative), 403 when denied opaquely).
     pub fn status(&self) -> Option<u16> {
         self.status
+    }
+
+    /// Whether this is an informative denial: a preflight from an allowed
+    /// origin, one a browser can send (a valid, non-forbidden method; a
+    /// well-formed `Access-Control-Request-Headers` within the caps), whose
+    /// method, a header or private network is not allowed. It is answered
+    /// like an allowed preflight without `access-control-max-age` — status
+    /// `preflight-status`, the origin, credentials, the policy's own method
+    /// and header lists, never what was denied — so that the browser's
+    /// console names the missing method or header instead of blaming the
+    /// origin. Every other denied preflight is opaque: 403, only `vary`.
+    pub fn informative(&self) -> bool {
+        self.kind == Kind::Preflight
+            && !self.allowed()
+            && self.status != Some(DENIED_PREFLIGHT_STATUS)
     }
 
     /// Whether the application handler runs: false for preflights (the
@@ -166,7 +194,8 @@ impl<'a> Decision<'a> {
         self.kind != Kind::Preflight
     }
 
-    /// Why the engine answered so.
+    /// Why the engine answered so: for a denial, the first check that
+    /// failed.
     pub fn reason(&self) -> Reason<'a> {
         self.reason
     }
@@ -177,6 +206,7 @@ impl<'a> Decision<'a> {
             values: self.values,
             step: 0,
             line: 0,
+            offset: 0,
         }
     }
 
@@ -217,6 +247,9 @@ pub struct Headers<'a> {
     values: Values<'a>,
     step: u8,
     line: usize,
+    /// Where in line `line` an echo of [`Values::echo_allowed_names`] goes
+    /// on.
+    offset: usize,
 }
 
 impl<'a> Iterator for Headers<'a> {
@@ -245,7 +278,7 @@ impl<'a> Iterator for Headers<'a> {
                         name: ALLOW_HEADERS,
                         value,
                     }),
-                    AllowHeaders::Echo(ref lines) => {
+                    AllowHeaders::Echo(ref lines) if !v.echo_allowed_names => {
                         for line in lines.iter().skip(self.line) {
                             self.line += 1;
                             if holds_name(line) {
@@ -256,6 +289,25 @@ impl<'a> Iterator for Headers<'a> {
                                 };
                                 return Some(header);
                             }
+                        }
+                        None
+                    }
+                    AllowHeaders::Echo(ref lines) => {
+                        for line in lines.iter().skip(self.line) {
+                            let mut rest = line.get(self.offset..).unwrap_or_default();
+                            while let Some((name, _, after)) = next_element(rest) {
+                                self.offset = line.len() - after.len();
+                                rest = after;
+                                if !(name.eq_ignore_ascii_case(b"authorization") || name == b"*") {
+                                    // Stay on this step for the next name.
+                                    return Some(Header {
+                                        name: ALLOW_HEADERS,
+                                        value: name,
+                                    });
+                                }
+                            }
+                            self.line += 1;
+                            self.offset = 0;
                         }
                         None
                     }

@@ -4,10 +4,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compile::{Answer, CompiledPolicy, PathMatcher, compile_policy};
-use crate::decision::{AllowHeaders, Values};
+use crate::decision::{AllowHeaders, DENIED_PREFLIGHT_STATUS, Values};
 use crate::grammar::{self, model};
 use crate::origin::Found;
-use crate::request_headers::{ListError, Refusal, is_token, scan};
+use crate::request_headers::{ListError, is_token, scan};
+use crate::trace::{HeaderOutcome, ListOutcome, MethodOutcome, Observer, Silent};
 use crate::{Decision, Error, Kind, Reason, Request};
 
 /// A compiled policy set: answers CORS requests without allocating.
@@ -107,6 +108,39 @@ impl Engine {
         })
     }
 
+    /// Validates and compiles policies made in code: a
+    /// [`PolicySetBuilder`](grammar::build::PolicySetBuilder), or one
+    /// [`PolicyBuilder`](grammar::build::PolicyBuilder). The validation is
+    /// the policy text's, so the diagnostics are the same, located by
+    /// statement instead of by line.
+    ///
+    /// ```
+    /// use cors_policy::Engine;
+    /// use cors_policy::grammar::model::Policy;
+    ///
+    /// let engine = Engine::from_builder(
+    ///     Policy::builder("api")
+    ///         .paths(["/api/**"])
+    ///         .origins(["https://app.example.com"])
+    ///         .methods(["GET", "POST", "DELETE"])
+    ///         .credentials(true),
+    /// )?;
+    /// assert_eq!(engine.policies()[0].name, "api");
+    ///
+    /// let error = Engine::from_builder(Policy::builder("api").origins(["*"]).credentials(true))
+    ///     .unwrap_err();
+    /// assert!(error.to_string().starts_with(
+    ///     "error[E0008/credentials-wildcard]: `origins *` cannot be used with `credentials`\n \
+    ///      --> policy `api`, origins[0]\n"
+    /// ));
+    /// # Ok::<(), cors_policy::Error>(())
+    /// ```
+    pub fn from_builder(
+        builder: impl Into<grammar::build::PolicySetBuilder>,
+    ) -> Result<Engine, Error> {
+        Engine::from_policies(&builder.into().build()?)
+    }
+
     /// The policies, in file order, as validated: what
     /// [`Decision::policy_index`] and [`Reason::OriginAllowed`] index into.
     pub fn policies(&self) -> &[model::Policy] {
@@ -114,8 +148,7 @@ impl Engine {
     }
 
     /// The compiled policies, in file order (the `http` adapter builds its
-    /// header values from them once).
-    #[cfg(feature = "http")]
+    /// header values from them once; [`Engine::trace`] matches with them).
     pub(crate) fn compiled(&self) -> &[CompiledPolicy] {
         &self.compiled
     }
@@ -133,8 +166,21 @@ impl Engine {
     }
 
     /// Answers one request. Never allocates, never panics; see the
-    /// "Untrusted input" section above.
+    /// "Untrusted input" section above. [`Engine::trace`] answers the same
+    /// and records every check.
     pub fn decide<'a>(&'a self, request: &Request<'a>) -> Decision<'a> {
+        self.decide_with(request, &mut Silent)
+    }
+
+    /// [`decide`](Self::decide), reporting each check to `seen`: one
+    /// implementation for `decide` (whose observer does nothing and is
+    /// optimized away) and `trace`.
+    #[inline(always)]
+    pub(crate) fn decide_with<'a, O: Observer<'a>>(
+        &'a self,
+        request: &Request<'a>,
+        seen: &mut O,
+    ) -> Decision<'a> {
         let found = self.paths.find(request.path).and_then(|index| {
             let policy = self.compiled.get(index)?;
             let name = self.policies.get(index)?.name.as_str();
@@ -186,7 +232,9 @@ impl Engine {
                 },
             )
         };
-        let origin_reason = match policy.origins.find(origin) {
+        let found = policy.origins.find(origin);
+        seen.origin(found, request.origin_duplicated);
+        let origin_reason = match found {
             _ if request.origin_duplicated => return denied(Reason::OriginDuplicated),
             Found::Any => Reason::AnyOrigin,
             Found::Entry(entry) => Reason::OriginAllowed { entry },
@@ -208,19 +256,20 @@ impl Engine {
             };
             return decision(kind, origin_reason, None, values);
         }
-        match preflight_values(policy, request) {
-            Ok(mut values) => {
-                values.allow_origin = Some(allow_origin);
-                values.vary = vary;
+        let (outcome, mut values) = preflight_values(policy, request, seen);
+        values.allow_origin = Some(allow_origin);
+        values.vary = vary;
+        match outcome {
+            Preflight::Allowed => {
                 decision(kind, origin_reason, Some(policy.preflight_status), values)
             }
-            Err(reason) => denied(reason),
+            Preflight::Informative(reason) => {
+                decision(kind, reason, Some(policy.preflight_status), values)
+            }
+            Preflight::Opaque(reason) => denied(reason),
         }
     }
 }
-
-/// The status of a denied preflight.
-const DENIED_PREFLIGHT_STATUS: u16 = 403;
 
 /// The methods a fetch never sends (compared case-insensitively), refused
 /// even under `methods *`.
@@ -229,77 +278,161 @@ const FORBIDDEN_METHODS: [&[u8]; 3] = [b"CONNECT", b"TRACE", b"TRACK"];
 /// The CORS-safelisted methods (byte for byte), always allowed.
 const SAFELISTED_METHODS: [&[u8]; 3] = [b"GET", b"HEAD", b"POST"];
 
-/// The checks of a preflight after its origin: method, headers, private
-/// network, in that order; the values of an allowed one (origin and `vary`
-/// are the caller's).
-fn preflight_values<'a>(
-    policy: &'a CompiledPolicy,
-    request: &Request<'a>,
-) -> Result<Values<'a>, Reason<'a>> {
-    if request.request_method_duplicated {
-        return Err(Reason::RequestMethodDuplicated);
-    }
-    let method = request.request_method.unwrap_or_default();
+/// How a preflight's checks after its origin came out.
+enum Preflight<'a> {
+    Allowed,
+    /// Denied for this reason, informatively: the method, a header or
+    /// private network is not allowed, and the preflight is one a browser
+    /// can send.
+    Informative(Reason<'a>),
+    /// Denied for this reason, opaquely (403, only `vary`).
+    Opaque(Reason<'a>),
+}
+
+/// The requested method's check.
+#[inline]
+fn check_method(policy: &CompiledPolicy, method: &[u8]) -> MethodOutcome {
     if !is_token(method) {
-        return Err(Reason::InvalidRequestMethod { method });
-    }
-    if FORBIDDEN_METHODS
+        MethodOutcome::Invalid
+    } else if FORBIDDEN_METHODS
         .iter()
         .any(|f| f.eq_ignore_ascii_case(method))
     {
-        return Err(Reason::ForbiddenMethod { method });
+        MethodOutcome::Forbidden
+    } else if SAFELISTED_METHODS.contains(&method) {
+        MethodOutcome::Safelisted
+    } else if policy.methods_any {
+        MethodOutcome::Any
+    } else if policy.methods.contains(method) {
+        MethodOutcome::Listed
+    } else {
+        MethodOutcome::NotAllowed
     }
-    if !(SAFELISTED_METHODS.contains(&method)
-        || policy.methods_any
-        || policy.methods.contains(method))
-    {
-        return Err(Reason::MethodNotAllowed { method });
+}
+
+/// One requested header's check: `authorization` only when listed.
+#[inline]
+fn check_header(policy: &CompiledPolicy, name: &[u8]) -> HeaderOutcome {
+    if name.eq_ignore_ascii_case(b"authorization") {
+        match policy.headers.contains(name) {
+            true => HeaderOutcome::Listed,
+            false if policy.headers_any => HeaderOutcome::AuthorizationNotCovered,
+            false => HeaderOutcome::NotAllowed,
+        }
+    } else if policy.headers_any {
+        HeaderOutcome::Any
+    } else if policy.headers.contains(name) {
+        HeaderOutcome::Listed
+    } else {
+        HeaderOutcome::NotAllowed
     }
+}
+
+/// The checks of a preflight after its origin: method, headers, private
+/// network, in that order — the first that fails is the reason — and the
+/// values of an allowed or informative answer (origin and `vary` are the
+/// caller's; an opaque denial uses none).
+///
+/// The header list is read whole even after a refusal: a denial is
+/// informative only if the list is one a browser can send.
+#[inline(always)]
+fn preflight_values<'a, O: Observer<'a>>(
+    policy: &'a CompiledPolicy,
+    request: &Request<'a>,
+    seen: &mut O,
+) -> (Preflight<'a>, Values<'a>) {
+    let opaque = |reason| (Preflight::Opaque(reason), Values::default());
+    let method = request.request_method.unwrap_or_default();
+    if request.request_method_duplicated {
+        seen.method(method, MethodOutcome::Duplicated);
+        return opaque(Reason::RequestMethodDuplicated);
+    }
+    let method_outcome = check_method(policy, method);
+    seen.method(method, method_outcome);
+    let mut refused = match method_outcome {
+        MethodOutcome::Invalid => return opaque(Reason::InvalidRequestMethod { method }),
+        MethodOutcome::Forbidden => return opaque(Reason::ForbiddenMethod { method }),
+        MethodOutcome::NotAllowed => Some(Reason::MethodNotAllowed { method }),
+        _ => None,
+    };
+    let mut authorization_refused = false;
     let requested = scan(&request.request_headers, |name| {
-        if name.eq_ignore_ascii_case(b"authorization") {
-            return match policy.headers.contains(name) {
-                true => Ok(()),
-                false if policy.headers_any => Err(Refusal::Authorization),
-                false => Err(Refusal::NotAllowed(name)),
+        let outcome = check_header(policy, name);
+        seen.header(name, outcome);
+        match outcome {
+            HeaderOutcome::Listed | HeaderOutcome::Any => {}
+            HeaderOutcome::AuthorizationNotCovered => {
+                authorization_refused = true;
+                refused.get_or_insert(Reason::AuthorizationNotCoveredByWildcard);
+            }
+            HeaderOutcome::NotAllowed => {
+                refused.get_or_insert(Reason::HeaderNotAllowed { name });
+            }
+        }
+    });
+    let requested = match requested {
+        Ok(requested) => {
+            seen.header_list(ListOutcome::Read {
+                names: requested.names,
+            });
+            requested
+        }
+        Err(error) => {
+            let (outcome, reason) = match error {
+                ListError::TooLarge => (ListOutcome::TooLarge, Reason::RequestHeadersTooLarge),
+                ListError::Invalid(element) => (
+                    ListOutcome::Invalid { element },
+                    Reason::InvalidRequestHeaders { element },
+                ),
             };
+            seen.header_list(outcome);
+            // A refusal read before the list went bad comes first.
+            return opaque(refused.unwrap_or(reason));
         }
-        if policy.headers_any || policy.headers.contains(name) {
-            Ok(())
-        } else {
-            Err(Refusal::NotAllowed(name))
-        }
-    })
-    .map_err(|e| match e {
-        ListError::TooLarge => Reason::RequestHeadersTooLarge,
-        ListError::Invalid(element) => Reason::InvalidRequestHeaders { element },
-        ListError::Refused(Refusal::Authorization) => Reason::AuthorizationNotCoveredByWildcard,
-        ListError::Refused(Refusal::NotAllowed(name)) => Reason::HeaderNotAllowed { name },
-    })?;
-    let private_network = request.private_network == Some(b"true");
-    if private_network && !policy.private_network {
-        return Err(Reason::PrivateNetworkNotEnabled);
+    };
+    let asked = request.private_network == Some(b"true");
+    seen.private_network(request.private_network, asked);
+    if asked && !policy.private_network {
+        refused.get_or_insert(Reason::PrivateNetworkNotEnabled);
     }
     let allow_methods = match &policy.allow_methods {
         Answer::Constant(value) => Some(&**value),
-        Answer::Echo => Some(method),
+        // Under `methods *` only an opaque denial refuses the method.
+        Answer::Echo => method_outcome.is_allowed().then_some(method),
         Answer::Nothing => None,
     };
     let allow_headers = match &policy.allow_headers {
         _ if requested.names == 0 => AllowHeaders::None,
+        // `authorization` refused under `headers *`: the requested names
+        // but it, never `*` (Chromium lets a literal `*` cover
+        // `authorization`, so the browser would go ahead) nor an echo of
+        // the refused name.
+        _ if authorization_refused => AllowHeaders::Echo(requested.lines),
         Answer::Constant(value) => AllowHeaders::Value(value),
         Answer::Echo => AllowHeaders::Echo(requested.lines),
         Answer::Nothing => AllowHeaders::None,
     };
-    Ok(Values {
+    let values = Values {
         allow_origin: None,
         allow_credentials: policy.credentials,
         allow_methods,
         allow_headers,
-        max_age: policy.max_age.as_deref(),
-        allow_private_network: private_network,
+        max_age: None,
+        allow_private_network: asked && policy.private_network,
         expose_headers: None,
         vary: None,
-    })
+        echo_allowed_names: authorization_refused,
+    };
+    match refused {
+        None => (
+            Preflight::Allowed,
+            Values {
+                max_age: policy.max_age.as_deref(),
+                ..values
+            },
+        ),
+        Some(reason) => (Preflight::Informative(reason), values),
+    }
 }
 
 impl FromStr for Engine {

@@ -40,6 +40,7 @@ use ::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use ::http::request::Parts;
 use ::http::{Method, Response, StatusCode, Uri};
 
+use crate::adapter::VaryUpdate;
 use crate::compile::{self, CompiledPolicy};
 use crate::decision::AllowHeaders;
 use crate::request_headers::{holds_name, trim_ows};
@@ -80,7 +81,8 @@ const TRUE: HeaderValue = HeaderValue::from_static("true");
 
 impl<'a> Request<'a> {
     /// The engine's view of an [`http::Request`]: borrows
-    /// the method, the path ([`Uri::path`], so never the query) and the CORS
+    /// the method, the path ([`target_path`](crate::target_path) of the
+    /// URI's path and query, so never the query) and the CORS
     /// request headers; allocates nothing.
     ///
     /// Several `Origin` lines make a duplicated origin (always denied);
@@ -106,7 +108,12 @@ impl<'a> Request<'a> {
 /// `Access-Control-Request-Method` lines, kept so that an echo clones them
 /// instead of looking them up again.
 fn read<'a>(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> (Request<'a>, Echoes<'a>) {
-    let mut request = Request::new(method.as_str(), uri.path());
+    // The target's path and query, cut by the one path extractor
+    // (`target_path`) as every other caller's target is.
+    let target = uri
+        .path_and_query()
+        .map_or_else(|| uri.path(), ::http::uri::PathAndQuery::as_str);
+    let mut request = Request::new(method.as_str(), target);
     let mut echoes = Echoes {
         origin: None,
         method: None,
@@ -398,6 +405,16 @@ impl Answer {
             AllowHeaders::Value(value) => {
                 value_of(value, [p.and_then(|p| p.allow_headers.as_ref()), None])
             }
+            AllowHeaders::Echo(_) if v.echo_allowed_names => {
+                // An informative denial's names, one line each: copied.
+                let mut names = decision
+                    .headers()
+                    .filter(|h| h.name == header::ACCESS_CONTROL_ALLOW_HEADERS.as_str())
+                    .filter_map(|h| HeaderValue::from_bytes(h.value).ok());
+                let first = names.next();
+                more_allow_headers.extend(names);
+                first
+            }
             AllowHeaders::Echo(lines) => {
                 // The request's own lines, in the same order as the
                 // decision's when it was read from them.
@@ -578,47 +595,39 @@ impl fmt::Debug for Answer {
     }
 }
 
-/// The field names of a `Vary` value.
-fn vary_names(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    value
-        .split(|&b| b == b',')
-        .map(trim_ows)
-        .filter(|n| !n.is_empty())
-}
-
 /// Adds the names of `ours` that the response's `Vary` lacks; see the
 /// module documentation.
 fn merge_vary(response: &mut HeaderMap, ours: &HeaderValue) {
-    let existing = response.get_all(header::VARY);
-    let listed = |name: &[u8]| {
-        existing
+    let existing = || {
+        response
+            .get_all(header::VARY)
             .iter()
-            .any(|line| vary_names(line.as_bytes()).any(|n| n.eq_ignore_ascii_case(name)))
+            .map(HeaderValue::as_bytes)
     };
-    if existing.iter().next().is_none() {
-        response.insert(header::VARY, ours.clone());
-        return;
-    }
-    if listed(b"*") || vary_names(ours.as_bytes()).all(listed) {
-        return;
-    }
-    let mut merged = Vec::new();
-    let lines = existing.iter().map(|l| trim_ows(l.as_bytes()));
-    let missing = vary_names(ours.as_bytes()).filter(|n| !listed(n));
-    for part in lines.filter(|l| !l.is_empty()).chain(missing) {
-        if !merged.is_empty() {
-            merged.extend_from_slice(b", ");
-        }
-        merged.extend_from_slice(part);
-    }
-    match HeaderValue::try_from(merged) {
-        Ok(value) => {
-            response.insert(header::VARY, value);
-        }
-        // Unreachable (valid values joined by `, ` are valid); a second
-        // line says the same to a cache.
-        Err(_) => {
+    match crate::adapter::merge_vary(existing, ours.as_bytes()) {
+        VaryUpdate::Keep => {}
+        VaryUpdate::Add => {
             response.append(header::VARY, ours.clone());
         }
+        VaryUpdate::Replace(merged) => match HeaderValue::try_from(merged) {
+            Ok(value) => {
+                response.insert(header::VARY, value);
+            }
+            // Unreachable (valid values joined by `, ` are valid); a second
+            // line says the same to a cache.
+            Err(_) => {
+                response.append(header::VARY, ours.clone());
+            }
+        },
+    }
+}
+
+crate::adapter::impl_for_header_map!(HeaderMap, HeaderName, HeaderValue);
+
+impl Answer {
+    /// [`apply`](Self::apply), moving the values into the response instead
+    /// of cloning them: for an answer used once.
+    pub fn write_to(self, response: &mut HeaderMap) {
+        self.apply_owned(response);
     }
 }

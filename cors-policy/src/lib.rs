@@ -1,23 +1,36 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use cors_policy_grammar as grammar;
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
+pub mod adapter;
+pub mod browser;
 mod compile;
 mod decision;
 mod engine;
 mod error;
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http;
+#[cfg(feature = "http02")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http02")))]
+mod http02;
+#[cfg(feature = "tracing")]
+mod log;
 mod origin;
 mod reason;
 #[cfg(any(test, feature = "reference"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "reference")))]
 pub mod reference;
 mod request;
 mod request_headers;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
-#[cfg(feature = "tracing")]
 mod trace;
 
 pub use decision::{Decision, Header, Headers, Kind};
@@ -27,12 +40,18 @@ pub use origin::MAX_ORIGIN_LEN;
 pub use reason::Reason;
 pub use request::{
     HeaderLine, MAX_BUILDER_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_LINES,
-    MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request,
+    MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request, target_path,
+};
+pub use trace::{
+    Candidate, Difference, HeaderCheck, HeaderOutcome, HeadersCheck, ListOutcome, Malformation,
+    MethodCheck, MethodOutcome, OriginCheck, OriginOutcome, PathCheck, PolicyCheck,
+    PrivateNetworkCheck, Trace,
 };
 
 /// Checks a policy at build time and compiles it once, at first use: see the
 /// macro's own documentation.
 #[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use cors_policy_macros::cors_policy;
 
 /// What `cors_policy!` expansions name, so that users need no other

@@ -1,4 +1,4 @@
-//! A naive interpreter of the specification (LANGUAGE.md §3), for tests.
+//! A naive interpreter of the engine's rules (docs/language.md#what-the-engine-answers), for tests.
 //!
 //! It reads the validated model directly — linear scans, strings, one regex
 //! compiled per entry per call, allocations everywhere — and shares no code
@@ -19,7 +19,8 @@ use crate::{Decision, Kind, Reason, Request};
 pub struct RefRequest {
     /// The method.
     pub method: Vec<u8>,
-    /// The path, query string included.
+    /// The request target (query string included); its path is
+    /// [`target_path`](crate::target_path) of it.
     pub path: Vec<u8>,
     /// Every `Origin` header, in order.
     pub origins: Vec<Vec<u8>>,
@@ -101,10 +102,7 @@ const ORIGIN_CAP: usize = 1024;
 
 /// Answers `request` under `policies`, straight from the specification.
 pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
-    let path = match request.path.iter().position(|b| *b == b'?') {
-        Some(q) => request.path[..q].to_vec(),
-        None => request.path.clone(),
-    };
+    let path = crate::target_path(&request.path).to_vec();
     let Some(index) = policies.iter().position(|p| covers(p, &path)) else {
         return Answer {
             kind: Kind::Unhandled,
@@ -215,7 +213,9 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         return answer;
     }
 
-    // Preflight: method.
+    // Preflight: method. A refusal of the method, a header or private
+    // network is informative when the preflight is one a browser can send;
+    // the first refusal in check order is the reason.
     if request.request_methods.len() > 1 {
         answer_reason_reset(&mut answer);
         return deny(answer, "request-method-duplicated");
@@ -234,16 +234,17 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         return deny(answer, "forbidden-method");
     }
     let safelisted = ["GET", "HEAD", "POST"].contains(&method_text.as_str());
+    let mut refusal: Option<&'static str> = None;
     if !(safelisted || policy.methods.any || policy.methods.names.contains(&method_text)) {
-        answer_reason_reset(&mut answer);
-        return deny(answer, "method-not-allowed");
+        refusal = Some("method-not-allowed");
     }
 
-    // Preflight: headers.
+    // Preflight: headers, read whole (a malformed list makes any denial
+    // opaque).
     let total: usize = request.request_headers.iter().map(Vec::len).sum();
     if request.request_headers.len() > LINES_CAP || total > BYTES_CAP {
         answer_reason_reset(&mut answer);
-        return deny(answer, "request-headers-too-large");
+        return deny(answer, refusal.unwrap_or("request-headers-too-large"));
     }
     let joined = request.request_headers.join(&b","[..]);
     let requested: Vec<&[u8]> = joined
@@ -269,14 +270,15 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
             .iter()
             .any(|n| n.to_lowercase() == name)
     };
+    let mut authorization_refused = false;
     for (i, element) in requested.iter().enumerate() {
         if i >= NAMES_CAP {
             answer_reason_reset(&mut answer);
-            return deny(answer, "request-headers-too-large");
+            return deny(answer, refusal.unwrap_or("request-headers-too-large"));
         }
         if !token(element) {
             answer_reason_reset(&mut answer);
-            return deny(answer, "invalid-request-headers");
+            return deny(answer, refusal.unwrap_or("invalid-request-headers"));
         }
         let name = String::from_utf8_lossy(element).to_lowercase();
         let ok = if name == "authorization" {
@@ -285,24 +287,24 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
             policy.headers.any || listed(&name)
         };
         if !ok {
-            answer_reason_reset(&mut answer);
             let reason = if name == "authorization" && policy.headers.any {
+                authorization_refused = true;
                 "authorization-not-covered-by-wildcard"
             } else {
                 "header-not-allowed"
             };
-            return deny(answer, reason);
+            refusal.get_or_insert(reason);
         }
     }
 
     // Preflight: private network.
     let asks_private_network = request.private_network.as_deref() == Some(&b"true"[..]);
     if asks_private_network && !policy.private_network {
-        answer_reason_reset(&mut answer);
-        return deny(answer, "private-network-not-enabled");
+        refusal.get_or_insert("private-network-not-enabled");
     }
 
-    // Allowed preflight.
+    // An allowed preflight, or an informative denial: the same headers but
+    // `Access-Control-Max-Age`, and never what was denied.
     if policy.methods.any && policy.credentials {
         headers.push(("access-control-allow-methods".into(), method.clone()));
     } else if policy.methods.any {
@@ -314,7 +316,13 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         ));
     }
     if !requested.is_empty() {
-        if policy.headers.any && policy.credentials {
+        if authorization_refused {
+            for name in &requested {
+                if !name.eq_ignore_ascii_case(b"authorization") && *name != b"*" {
+                    headers.push(("access-control-allow-headers".into(), name.to_vec()));
+                }
+            }
+        } else if policy.headers.any && policy.credentials {
             for line in &request.request_headers {
                 let has_name = line
                     .split(|b| *b == b',')
@@ -348,6 +356,20 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
             let list = policy.headers.names.join(", ").to_lowercase();
             headers.push(("access-control-allow-headers".into(), list.into_bytes()));
         }
+    }
+    if let Some(reason) = refusal {
+        if asks_private_network && policy.private_network {
+            headers.push((
+                "access-control-allow-private-network".into(),
+                b"true".to_vec(),
+            ));
+        }
+        headers.extend(vary_header);
+        answer_reason_reset(&mut answer);
+        answer.reason = reason;
+        answer.status = Some(policy.preflight_status);
+        answer.headers = headers;
+        return answer;
     }
     if let Some(seconds) = policy.max_age {
         headers.push((

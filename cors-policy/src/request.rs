@@ -17,8 +17,9 @@ pub const MAX_REQUEST_HEADERS_LEN: usize = 8 * 1024;
 pub const MAX_REQUEST_HEADER_NAMES: usize = 64;
 
 /// The CORS-relevant parts of one HTTP request, borrowed from wherever the
-/// server keeps them: the method, the path (its query string, if any, is
-/// ignored) and the raw values of the CORS request headers.
+/// server keeps them: the method, the path (taken from the request target by
+/// [`target_path`]: its query string and fragment, if any, are ignored) and
+/// the raw values of the CORS request headers.
 ///
 /// Values are given as HTTP delivers them (without surrounding spaces or
 /// tabs); the engine does no decoding. Build one with [`Request::new`] and the
@@ -37,6 +38,9 @@ pub const MAX_REQUEST_HEADER_NAMES: usize = 64;
 #[derive(Clone, Copy)]
 pub struct Request<'a> {
     pub(crate) method: &'a [u8],
+    /// The request target as given.
+    pub(crate) target: &'a [u8],
+    /// [`target_path`] of `target`: what `paths` match.
     pub(crate) path: &'a [u8],
     pub(crate) origin: Option<&'a [u8]>,
     pub(crate) origin_duplicated: bool,
@@ -201,17 +205,21 @@ impl HeaderLine for &str {}
 impl HeaderLine for Vec<u8> {}
 
 impl<'a> Request<'a> {
-    /// A request with this method (e.g. `"OPTIONS"`) and path (e.g.
-    /// `"/api/users?page=2"`; everything from the first `?` on is ignored,
-    /// nothing is percent-decoded).
-    pub fn new<M, P>(method: &'a M, path: &'a P) -> Self
+    /// A request with this method (e.g. `"OPTIONS"`) and request target
+    /// (e.g. `"/api/users?page=2"`): its path is [`target_path`] of it —
+    /// everything from the first `?` or `#` on is ignored, an absolute-form
+    /// target gives the path after its authority, nothing is percent-decoded
+    /// or normalized.
+    pub fn new<M, P>(method: &'a M, target: &'a P) -> Self
     where
         M: AsRef<[u8]> + ?Sized,
         P: AsRef<[u8]> + ?Sized,
     {
+        let target = target.as_ref();
         Request {
             method: method.as_ref(),
-            path: path.as_ref(),
+            target,
+            path: target_path(target),
             origin: None,
             origin_duplicated: false,
             request_method: None,
@@ -304,14 +312,22 @@ impl<'a> Request<'a> {
         self.method
     }
 
-    /// The path as given (query string included).
+    /// The path policies' `paths` match: [`target_path`] of the target
+    /// (no query string, no fragment).
     pub fn path(&self) -> &'a [u8] {
         self.path
     }
 
-    /// The path without its query string: what policies' `paths` match.
+    /// The same as [`path`](Self::path), kept for callers of earlier
+    /// versions.
     pub fn path_without_query(&self) -> &'a [u8] {
-        without_query(self.path)
+        self.path
+    }
+
+    /// The request target as given to [`Request::new`] (query string
+    /// included).
+    pub fn target(&self) -> &'a [u8] {
+        self.target
     }
 
     /// The (first) `Origin` header.
@@ -364,6 +380,7 @@ impl fmt::Debug for Request<'_> {
         }
         f.debug_struct("Request")
             .field("method", &Shown(Some(self.method)))
+            .field("target", &Shown(Some(self.target)))
             .field("path", &Shown(Some(self.path)))
             .field("origin", &Shown(self.origin))
             .field("origin_duplicated", &self.origin_duplicated)
@@ -376,10 +393,75 @@ impl fmt::Debug for Request<'_> {
     }
 }
 
-/// A request target's path: everything before the first `?`.
-pub(crate) fn without_query(target: &[u8]) -> &[u8] {
-    match target.iter().position(|&b| b == b'?') {
-        Some(at) => target.get(..at).unwrap_or(target),
-        None => target,
+/// The path of an HTTP request target, as RFC 9112 §3.2 defines it: what
+/// every policy's `paths` are matched against, and the one place the engine
+/// (through [`Request::new`]), its `http`/`tower` adapters, the reference
+/// interpreter and the command line take a path from a target.
+///
+/// - origin-form (`/api/me?next=https://x.example/static/a.js`): the path
+///   ends at the first `?` or `#`; nothing in the query or the fragment ever
+///   matters, whatever it holds (a URL, a `/`, another `?`);
+/// - absolute-form (`https://api.example.com/api/me?x`, what a proxy is
+///   sent): the path after the authority, `/` when it is empty (RFC 9112
+///   §3.2.1: a client sends `/` for an empty path); a target is
+///   absolute-form only when it starts with a scheme and `:` — a target that
+///   starts with `/` is always origin-form, so `//evil.example/x` is a path;
+/// - anything else (`*` of `OPTIONS *`, an empty target) is kept up to its
+///   first `?` or `#`.
+///
+/// The path is the path **as received**: nothing is percent-decoded
+/// (`/api%2Fme` is not `/api/me`), `//` is not collapsed and dot segments
+/// (`/a/../b`) are not resolved. Browsers resolve dot segments, `%2e`
+/// spellings included, before they send a request, and never collapse `//`
+/// or decode `%2F`; a server that rewrites the path before routing must give
+/// the engine the same path it routes on.
+///
+/// ```
+/// use cors_policy::target_path;
+///
+/// assert_eq!(target_path(b"/api/me?next=https://x.example/static/a.js"), b"/api/me");
+/// assert_eq!(target_path(b"/a#/static/b"), b"/a");
+/// assert_eq!(target_path(b"https://api.example.com/x?y"), b"/x");
+/// assert_eq!(target_path(b"https://api.example.com?y"), b"/");
+/// assert_eq!(target_path(b"//x.example/a/../b"), b"//x.example/a/../b");
+/// ```
+pub fn target_path(target: &[u8]) -> &[u8] {
+    let (path, absolute) = match absolute_form_rest(target) {
+        // The authority runs to the first `/`, `?` or `#`.
+        Some(rest) => match rest.strip_prefix(b"//") {
+            Some(authority) => {
+                let end = authority
+                    .iter()
+                    .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+                    .unwrap_or(authority.len());
+                (authority.get(end..).unwrap_or_default(), true)
+            }
+            None => (rest, true),
+        },
+        None => (target, false),
+    };
+    let path = match path.iter().position(|&b| b == b'?' || b == b'#') {
+        Some(end) => path.get(..end).unwrap_or(path),
+        None => path,
+    };
+    if absolute && path.is_empty() {
+        b"/"
+    } else {
+        path
+    }
+}
+
+/// For an absolute-form target (`scheme ":" …`, the scheme a letter then
+/// letters, digits, `+`, `-` or `.`), what follows the `:`.
+fn absolute_form_rest(target: &[u8]) -> Option<&[u8]> {
+    if !target.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let colon = target
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))?;
+    match target.get(colon) {
+        Some(b':') => target.get(colon + 1..),
+        _ => None,
     }
 }

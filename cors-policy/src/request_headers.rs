@@ -68,17 +68,6 @@ pub(crate) enum ListError<'a> {
     TooLarge,
     /// An element that is not a token.
     Invalid(&'a [u8]),
-    /// A name the visitor refused.
-    Refused(Refusal<'a>),
-}
-
-/// What the per-name check says about a name it does not allow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Refusal<'a> {
-    /// `authorization` under `headers *` without it listed.
-    Authorization,
-    /// A name not listed.
-    NotAllowed(&'a [u8]),
 }
 
 /// The outcome of a successful pass.
@@ -91,11 +80,12 @@ pub(crate) struct Requested<'a> {
     pub(crate) names: usize,
 }
 
-/// Reads every line in one pass and asks `allow` about each name, in order;
-/// the first problem ends the pass. Over the line or byte cap nothing is read.
+/// Reads every line in one pass and shows each name to `visit`, in order;
+/// the first element that is not a token, or the first name over the cap,
+/// ends the pass. Over the line or byte cap nothing is read.
 pub(crate) fn scan<'a>(
     lines: &Lines<'a>,
-    mut allow: impl FnMut(&'a [u8]) -> Result<(), Refusal<'a>>,
+    mut visit: impl FnMut(&'a [u8]),
 ) -> Result<Requested<'a>, ListError<'a>> {
     if lines.too_many() || lines.iter().nth(MAX_REQUEST_HEADER_LINES).is_some() {
         return Err(ListError::TooLarge);
@@ -116,7 +106,7 @@ pub(crate) fn scan<'a>(
             if !token {
                 return Err(ListError::Invalid(element));
             }
-            allow(element).map_err(ListError::Refused)?;
+            visit(element);
         }
     }
     Ok(Requested {
@@ -130,7 +120,7 @@ pub(crate) fn scan<'a>(
 /// and whitespace are left. The same as splitting at commas, trimming and
 /// checking [`is_token`], in one pass over a valid element's bytes: its run
 /// of `tchar` must end at whitespace then a comma (or the end).
-fn next_element(line: &[u8]) -> Option<(&[u8], bool, &[u8])> {
+pub(crate) fn next_element(line: &[u8]) -> Option<(&[u8], bool, &[u8])> {
     let start = line.iter().position(|&b| !is_filler(b))?;
     let rest = line.get(start..).unwrap_or_default();
     let run = rest.iter().position(|&b| !tchar(b)).unwrap_or(rest.len());
@@ -175,10 +165,7 @@ mod tests {
 
     fn names<'a>(values: &'a [&'a str]) -> Result<Vec<&'a [u8]>, ListError<'a>> {
         let mut seen = Vec::new();
-        scan(&lines(values), |n| {
-            seen.push(n);
-            Ok(())
-        })?;
+        scan(&lines(values), |n| seen.push(n))?;
         Ok(seen)
     }
 
@@ -196,7 +183,7 @@ mod tests {
     fn rule_8_ows_empty_elements_and_several_lines() {
         let got = names(&["  a ,\tB,, ", "", ",c"]).unwrap();
         assert_eq!(got, vec![&b"a"[..], b"B", b"c"]);
-        let requested = scan(&lines(&["  a ,\tB,, ", "", ",c"]), |_| Ok(())).unwrap();
+        let requested = scan(&lines(&["  a ,\tB,, ", "", ",c"]), |_| {}).unwrap();
         let echoed: Vec<&[u8]> = requested
             .lines
             .iter()
@@ -232,21 +219,15 @@ mod tests {
     }
 
     #[test]
-    fn the_first_refusal_ends_the_pass() {
+    fn the_first_invalid_element_ends_the_pass() {
+        let mut seen = Vec::new();
+        let result = scan(&lines(&["a, b c, d"]), |n| seen.push(n));
+        assert_eq!(result.map(|r| r.names), Err(ListError::Invalid(b"b c")));
+        assert_eq!(seen, [&b"a"[..]]);
         let mut seen = 0;
-        let result = scan(&lines(&["a, b, c"]), |n| {
-            seen += 1;
-            if n == b"b" {
-                Err(Refusal::NotAllowed(n))
-            } else {
-                Ok(())
-            }
-        });
-        assert_eq!(
-            result.map(|r| r.names),
-            Err(ListError::Refused(Refusal::NotAllowed(b"b")))
-        );
-        assert_eq!(seen, 2);
+        let result = scan(&lines(&["a, b, c"]), |_| seen += 1);
+        assert_eq!(result.map(|r| r.names), Ok(3));
+        assert_eq!(seen, 3);
     }
 
     /// The list read as the specification says it: split at commas, trim,

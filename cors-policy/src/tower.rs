@@ -7,7 +7,9 @@
 //! - no policy covers the path: the request goes to the inner service and
 //!   its response comes back untouched;
 //! - a preflight: the service answers it itself (the policy's
-//!   `preflight-status`, or 403 when denied; an empty body of the inner
+//!   `preflight-status` when allowed or informatively denied, 403 when
+//!   denied opaquely — see [`Decision::informative`](crate::Decision::informative);
+//!   an empty body of the inner
 //!   service's body type) and never calls the inner service;
 //! - anything else: the inner service runs and its response, whatever its
 //!   status (a 404 or 500 the handler returned too), gets the decision's
@@ -131,7 +133,7 @@ impl ReloadHandle {
             Err(error) => {
                 #[cfg(feature = "tracing")]
                 tracing::warn!(
-                    target: crate::trace::TARGET,
+                    target: crate::log::TARGET,
                     "policy reload failed, the previous policy stays in place\n{error}"
                 );
                 Err(error)

@@ -1,5 +1,6 @@
 //! The compiled engine against the naive reference interpreter, on generated
-//! policies and adversarial requests; and `decide` on arbitrary bytes.
+//! policies and adversarial requests; `trace` against `decide` on the same;
+//! and `decide` and `trace` on arbitrary bytes.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,7 +13,10 @@ mod common;
 use common::*;
 use cors_policy::grammar::model::{NameList, Policy, PolicySet};
 use cors_policy::reference::{self, Answer, RefRequest};
-use cors_policy::{Engine, Kind};
+use cors_policy::{
+    Decision, Engine, HeaderOutcome, Kind, ListOutcome, MethodOutcome, OriginOutcome, Reason,
+    Request, Trace,
+};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
@@ -289,6 +293,169 @@ proptest! {
     }
 }
 
+/// `trace` answers exactly as `decide`, and what it recorded explains that
+/// answer: the policy that matched, the origin entry, the method, header and
+/// private-network checks, an informative denial exactly when the rules say.
+fn assert_trace_is_decide(engine: &Engine, request: &Request<'_>) -> Result<(), TestCaseError> {
+    let decision = engine.decide(request);
+    let trace = engine.trace(request);
+    prop_assert_eq!(Answer::of(&trace.decision), Answer::of(&decision));
+    prop_assert_eq!(trace.decision.reason(), decision.reason());
+    check_trace(&trace, &decision)
+}
+
+fn check_trace(trace: &Trace<'_>, decision: &Decision<'_>) -> Result<(), TestCaseError> {
+    // Policy selection: every policy before the answering one was tried and
+    // none of its globs matched; the answering one has a glob that matched,
+    // or no `paths`.
+    let selected = decision.policy_index();
+    for check in &trace.policies {
+        prop_assert_eq!(check.matched, Some(check.index) == selected);
+        let any_glob = check.paths.iter().any(|p| p.matched);
+        prop_assert_eq!(check.matched, check.paths.is_empty() || any_glob);
+    }
+    match selected {
+        Some(index) => prop_assert_eq!(trace.policies.len(), index + 1),
+        None => prop_assert!(trace.policies.iter().all(|p| !p.matched)),
+    }
+    // The origin.
+    let cors = matches!(decision.kind(), Kind::Preflight | Kind::Actual);
+    prop_assert_eq!(trace.origin.is_some(), cors);
+    if let Some(origin) = &trace.origin {
+        let agrees = match (&origin.outcome, decision.reason()) {
+            (OriginOutcome::Duplicated, Reason::OriginDuplicated) => true,
+            (OriginOutcome::Malformed { .. }, Reason::MalformedOrigin { .. }) => true,
+            (OriginOutcome::NotAllowed { candidates }, Reason::OriginNotAllowed { .. }) => {
+                candidates.iter().all(|c| !c.differences.is_empty())
+            }
+            (OriginOutcome::Any | OriginOutcome::Matched { .. }, _) => {
+                decision.kind() == Kind::Preflight || decision.allowed()
+            }
+            _ => false,
+        };
+        prop_assert!(agrees, "{:?} for {:?}", origin.outcome, decision.reason());
+        if let (OriginOutcome::Matched { entry, .. }, true) = (&origin.outcome, decision.allowed())
+        {
+            prop_assert_eq!(decision.reason(), Reason::OriginAllowed { entry: *entry });
+        }
+    }
+    // The preflight's checks.
+    if decision.allowed() && decision.kind() == Kind::Preflight {
+        let method = trace
+            .method
+            .expect("an allowed preflight checked its method");
+        prop_assert!(method.outcome.is_allowed());
+        let headers = trace.headers.as_ref().expect("and its headers");
+        let read =
+            matches!(headers.list, ListOutcome::Read { names } if names == headers.names.len());
+        prop_assert!(read, "{:?}", headers);
+        prop_assert!(headers.names.iter().all(|h| h.outcome.is_allowed()));
+        prop_assert!(
+            trace
+                .private_network
+                .expect("and private network")
+                .is_allowed()
+        );
+    }
+    let refused_method = trace
+        .method
+        .is_some_and(|m| m.outcome == MethodOutcome::NotAllowed);
+    let refused_header = trace
+        .headers
+        .as_ref()
+        .is_some_and(|h| h.names.iter().any(|n| !n.outcome.is_allowed()));
+    let refused_pn = trace.private_network.is_some_and(|p| !p.is_allowed());
+    let sendable = trace
+        .headers
+        .as_ref()
+        .is_some_and(|h| matches!(h.list, ListOutcome::Read { .. }));
+    prop_assert_eq!(
+        decision.informative(),
+        sendable && (refused_method || refused_header || refused_pn)
+    );
+    match decision.reason() {
+        Reason::MethodNotAllowed { .. } => prop_assert!(refused_method),
+        Reason::HeaderNotAllowed { name } => {
+            let recorded = trace
+                .headers
+                .iter()
+                .flat_map(|h| &h.names)
+                .any(|n| n.name == name && n.outcome == HeaderOutcome::NotAllowed);
+            prop_assert!(recorded, "{:?} not recorded", name);
+        }
+        Reason::AuthorizationNotCoveredByWildcard => prop_assert!(refused_header),
+        Reason::PrivateNetworkNotEnabled => prop_assert!(refused_pn),
+        _ => {}
+    }
+    // An informative denial never echoes what was denied.
+    if decision.informative() {
+        let denied: Vec<&[u8]> = trace
+            .headers
+            .iter()
+            .flat_map(|h| &h.names)
+            .filter(|n| !n.outcome.is_allowed())
+            .map(|n| n.name)
+            .collect();
+        let authorization_refused = trace
+            .headers
+            .iter()
+            .flat_map(|h| &h.names)
+            .any(|n| n.outcome == HeaderOutcome::AuthorizationNotCovered);
+        for header in decision.headers() {
+            prop_assert!(header.name != "access-control-max-age");
+            // Chromium lets a literal `*` cover authorization.
+            prop_assert!(
+                !(authorization_refused
+                    && header.name == "access-control-allow-headers"
+                    && header.value.starts_with(b"*"))
+            );
+            if header.name == "access-control-allow-headers" {
+                for name in &denied {
+                    prop_assert!(
+                        !header.value.eq_ignore_ascii_case(name)
+                            && !header
+                                .value
+                                .split(|&b| b == b',')
+                                .any(|e| e.trim_ascii().eq_ignore_ascii_case(name)),
+                        "{:?} echoes the denied {:?}",
+                        header,
+                        name
+                    );
+                }
+            }
+            if header.name == "access-control-allow-methods" && refused_method {
+                let method = trace.method.expect("checked").method;
+                prop_assert!(
+                    !header
+                        .value
+                        .split(|&b| b == b',')
+                        .any(|e| e.trim_ascii() == method)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// 256 policy sets × 24 requests: `trace(r).decision == decide(r)`, and
+    /// the trace explains it.
+    #[test]
+    fn trace_answers_as_decide(
+        (policies, requests) in policies_strategy().prop_flat_map(|policies| {
+            let good = allowed_bases(&policies);
+            (Just(policies), prop::collection::vec(request_strategy(good), 24))
+        }),
+    ) {
+        let engine = Engine::from_policies(&PolicySet { policies }).unwrap();
+        for request in &requests {
+            assert_trace_is_decide(&engine, &request.to_request())?;
+        }
+    }
+}
+
 fn hostile_engine() -> &'static (Vec<Policy>, Engine) {
     static ENGINE: std::sync::OnceLock<(Vec<Policy>, Engine)> = std::sync::OnceLock::new();
     ENGINE.get_or_init(build_hostile_engine)
@@ -345,5 +512,6 @@ proptest! {
             prop_assert_eq!(compiled.status.is_some(), true);
         }
         prop_assert_eq!(compiled, reference::decide(policies, &request));
+        assert_trace_is_decide(engine, &request.to_request())?;
     }
 }

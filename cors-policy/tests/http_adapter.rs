@@ -168,6 +168,31 @@ fn echoed_request_header_lines_are_sent_as_several_lines() {
 }
 
 #[test]
+fn an_informative_denial_under_credentialed_wildcard_headers_never_echoes_authorization() {
+    let req = preflight(
+        "/echo/x",
+        "PATCH",
+        &["x-a, Authorization", "x-c", "authorization,  x-d "],
+    );
+    let engine = engine();
+    let decision = engine.decide(&Request::from_http(&req));
+    assert_eq!(decision.reason(), Reason::AuthorizationNotCoveredByWildcard);
+    assert!(decision.informative());
+    // The allowed names, one line each, both through `apply` and through
+    // an `HttpEngine`'s prebuilt answer.
+    let headers = applied(&req, &[]);
+    assert_eq!(all(&headers, ACAH), ["x-a", "x-c", "x-d"]);
+    assert_eq!(all(&headers, "access-control-allow-methods"), ["PATCH"]);
+    assert_eq!(all(&headers, ACAO), [ORIGIN]);
+    let http_engine = HttpEngine::new(engine);
+    let answer = http_engine.answer(&req);
+    assert_eq!(answer.status(), Some(StatusCode::NO_CONTENT));
+    let response: http::Response<()> = answer.preflight_response().unwrap();
+    assert_eq!(all(response.headers(), ACAH), ["x-a", "x-c", "x-d"]);
+    assert!(response.headers().get("access-control-max-age").is_none());
+}
+
+#[test]
 fn request_header_lines_over_the_cap_deny_the_preflight() {
     let engine = engine();
     let at_cap = vec!["x-request-id"; MAX_REQUEST_HEADER_LINES];
@@ -332,7 +357,25 @@ fn preflight_responses_carry_status_headers_and_an_empty_body() {
     assert_eq!(all(h, "access-control-max-age"), ["7200"]);
     assert_eq!(all(h, "vary"), [PREFLIGHT_VARY]);
 
+    // A method the policy does not list, from its origin: an informative
+    // denial, the policy's own list and no max-age.
     let req = preflight("/api/users", "PATCH", &[]);
+    let decision = engine.decide(&Request::from_http(&req));
+    assert!(!decision.allowed() && decision.informative());
+    let response: http::Response<()> = preflight_response(&decision).unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let h = response.headers();
+    assert_eq!(all(h, ACAO), [ORIGIN]);
+    assert_eq!(all(h, ACAC), ["true"]);
+    assert_eq!(
+        all(h, "access-control-allow-methods"),
+        ["GET, POST, PUT, DELETE"]
+    );
+    assert!(h.get("access-control-max-age").is_none());
+    assert_eq!(all(h, "vary"), [PREFLIGHT_VARY]);
+
+    // A forbidden method: opaque, 403 and only `vary`.
+    let req = preflight("/api/users", "TRACE", &[]);
     let decision = engine.decide(&Request::from_http(&req));
     let response: http::Response<()> = preflight_response(&decision).unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

@@ -1,4 +1,4 @@
-//! LANGUAGE.md §3, rule by rule, on hand-built and text policies.
+//! docs/language.md#what-the-engine-answers, rule by rule, on hand-built and text policies.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -204,7 +204,7 @@ fn rule_3_preflight_status_is_the_policys() {
 }
 
 #[test]
-fn rule_3_denied_preflight_is_403_with_only_vary() {
+fn rule_3_opaque_denial_is_403_with_only_vary() {
     let e = api();
     for (r, reason) in [
         (
@@ -212,26 +212,92 @@ fn rule_3_denied_preflight_is_403_with_only_vary() {
             "origin-not-allowed",
         ),
         (
-            preflight("/api/x", "https://app.example.com", "PATCH"),
+            preflight("/api/x", "https://APP.example.com", "PUT"),
+            "malformed-origin",
+        ),
+        (
+            preflight("/api/x", "https://app.example.com", "TRACE"),
+            "forbidden-method",
+        ),
+        (
+            preflight("/api/x", "https://app.example.com", "P UT"),
+            "invalid-request-method",
+        ),
+        (
+            preflight("/api/x", "https://app.example.com", "PUT")
+                .request_headers("content-type, x secret"),
+            "invalid-request-headers",
+        ),
+        // A denied method, but a list no browser sends: opaque.
+        (
+            preflight("/api/x", "https://app.example.com", "PATCH")
+                .request_headers("content-type, x secret"),
             "method-not-allowed",
         ),
         (
             preflight("/api/x", "https://app.example.com", "PUT")
-                .request_headers("content-type, x-secret"),
-            "header-not-allowed",
-        ),
-        (
-            preflight("/api/x", "https://app.example.com", "PUT").private_network("true"),
-            "private-network-not-enabled",
+                .request_headers(&*vec!["content-type"; 65].join(",")),
+            "request-headers-too-large",
         ),
     ] {
         let d = e.decide(&r);
         assert_eq!(d.kind(), Kind::Preflight);
         assert!(!d.allowed(), "{d:?}");
+        assert!(!d.informative(), "{d:?}");
         assert!(!d.forward());
         assert_eq!(d.status(), Some(403));
         assert_eq!(d.reason().code(), reason);
         assert_eq!(headers(&d), vec![("vary", PREFLIGHT_VARY.into())]);
+    }
+}
+
+#[test]
+fn rule_3_informative_denial_answers_with_the_policys_own_lists() {
+    let e = api();
+    let own = |extra: Vec<(&'static str, String)>| {
+        let mut h = vec![
+            (ACAO, "https://app.example.com".to_owned()),
+            (ACAC, "true".to_owned()),
+            (ACAM, "GET, HEAD, POST, PUT, DELETE".to_owned()),
+        ];
+        h.extend(extra);
+        h.push(("vary", PREFLIGHT_VARY.into()));
+        h
+    };
+    let acah = || vec![(ACAH, "content-type, x-request-id".to_owned())];
+    for (r, reason, expected) in [
+        (
+            preflight("/api/x", "https://app.example.com", "PATCH"),
+            "method-not-allowed",
+            own(vec![]),
+        ),
+        (
+            preflight("/api/x", "https://app.example.com", "PUT")
+                .request_headers("content-type, x-secret"),
+            "header-not-allowed",
+            own(acah()),
+        ),
+        // Method and header both refused: the method is the reason.
+        (
+            preflight("/api/x", "https://app.example.com", "PATCH").request_headers("x-secret"),
+            "method-not-allowed",
+            own(acah()),
+        ),
+        (
+            preflight("/api/x", "https://app.example.com", "PUT").private_network("true"),
+            "private-network-not-enabled",
+            own(vec![]),
+        ),
+    ] {
+        let d = e.decide(&r);
+        assert_eq!(d.kind(), Kind::Preflight);
+        assert!(!d.allowed(), "{d:?}");
+        assert!(d.informative(), "{d:?}");
+        assert!(!d.forward());
+        assert_eq!(d.status(), Some(204));
+        assert_eq!(d.reason().code(), reason);
+        // No max-age, no allow-private-network, nothing echoed.
+        assert_eq!(headers(&d), expected);
     }
 }
 
@@ -437,7 +503,27 @@ fn rule_6_star_never_covers_authorization() {
     let d =
         e.decide(&preflight("/", "https://a.example", "GET").request_headers("x-a, Authorization"));
     assert_eq!(d.reason(), Reason::AuthorizationNotCoveredByWildcard);
-    assert_eq!(d.status(), Some(403));
+    // Informative, but never `*`, which Chromium lets cover authorization:
+    // the requested names but authorization, one line each.
+    assert_eq!(d.status(), Some(204));
+    assert_eq!(header(&d, ACAH).as_deref(), Some("x-a"));
+    assert_eq!(d.headers().filter(|h| h.name == ACAH).count(), 1);
+    p.credentials = true;
+    let e = engine(vec![p.clone()]);
+    let d = e.decide(
+        &preflight("/", "https://a.example", "GET").request_headers("x-a, Authorization, x-b"),
+    );
+    assert_eq!(d.reason(), Reason::AuthorizationNotCoveredByWildcard);
+    assert!(d.informative());
+    // With credentials `*` is echoed: every requested name but the refused
+    // one, one line each.
+    let acah: Vec<String> = d
+        .headers()
+        .filter(|h| h.name == ACAH)
+        .map(|h| h.value_str().to_owned())
+        .collect();
+    assert_eq!(acah, ["x-a", "x-b"]);
+    p.credentials = false;
     p.headers = names(&["*", "authorization"]);
     let e = engine(vec![p]);
     let d =
@@ -606,7 +692,20 @@ fn rule_7_origin_independent_policy_never_adds_origin() {
         Some("Access-Control-Request-Method, Access-Control-Request-Headers")
     );
     let d = e.decide(&preflight("/static/x", "https://a.example", "DELETE"));
-    assert!(!d.allowed());
+    assert!(!d.allowed() && d.informative());
+    assert_eq!(
+        headers(&d),
+        vec![
+            (ACAO, "*".into()),
+            (ACAM, "GET, HEAD, POST".into()),
+            (
+                "vary",
+                "Access-Control-Request-Method, Access-Control-Request-Headers".into()
+            )
+        ]
+    );
+    let d = e.decide(&preflight("/static/x", "https://a.example", "TRACE"));
+    assert!(!d.allowed() && !d.informative());
     assert_eq!(
         headers(&d),
         vec![(
@@ -727,7 +826,7 @@ fn rule_9_caps_deny_the_preflight() {
     assert_eq!(e.decide(&r).reason(), Reason::RequestHeadersTooLarge);
 }
 
-// Origins (§2) as the engine matches them.
+// Origins (docs/language.md#origins) as the engine matches them.
 
 #[test]
 fn origins_subdomain_wildcard_is_label_bounded() {
@@ -748,16 +847,11 @@ fn origins_subdomain_wildcard_is_label_bounded() {
     assert!(allowed(&format!("https://{}.example.com", "a".repeat(63))));
 }
 
-/// An origin of exactly `len` bytes under `example.com`, its host made of
-/// 63-byte labels (so that `*.example.com` can match it too).
+/// An origin of exactly `len` bytes on `a.example.com`, the length in its
+/// scheme: a host is at most 253 bytes (DNS), a scheme has no limit.
 fn long_origin(len: usize) -> String {
-    let (prefix, suffix) = ("https://", ".example.com");
-    let mut host = String::new();
-    while host.len() < len - prefix.len() - suffix.len() {
-        host.push(if host.len() % 64 == 63 { '.' } else { 'a' });
-    }
-    assert!(!host.ends_with('.'));
-    let origin = format!("{prefix}{host}{suffix}");
+    let host = "://a.example.com";
+    let origin = format!("{}{host}", "x".repeat(len - host.len()));
     assert_eq!(origin.len(), len);
     origin
 }
@@ -768,12 +862,13 @@ fn origins_over_the_length_cap_are_malformed_whatever_the_strategy() {
     use cors_policy::reference::{self, Answer, RefRequest};
     let at_cap = long_origin(MAX_ORIGIN_LEN);
     let over = long_origin(MAX_ORIGIN_LEN + 1);
+    let wild = at_cap.replace("://a.", "://*.");
     let policies = [
         // Exact entries only (the hash-only path), one of them the long one.
         policy("exact", &[], &["https://app.example.com", &at_cap]),
-        policy("wild", &[], &["https://*.example.com"]),
+        policy("wild", &[], &[&wild]),
         policy("ports", &[], &["https://app.example.com:*", &at_cap]),
-        policy("regex", &[], &[r"regex:https://[a-z.]+\.example\.com"]),
+        policy("regex", &[], &[r"regex:x+://[a-z.]+\.example\.com"]),
         policy("over", &[], &[&over]),
     ];
     for p in policies {

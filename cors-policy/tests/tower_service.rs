@@ -112,8 +112,24 @@ async fn preflights_are_answered_without_calling_the_application() {
         ["Origin, Access-Control-Request-Method, Access-Control-Request-Headers"]
     );
 
+    // A method the policy does not list: an informative denial, answered
+    // with the policy's own list (never `DELETE`) and no max-age.
     let response = service
+        .clone()
         .oneshot(preflight("/api/users", "DELETE"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let h = response.headers();
+    assert_eq!(all(h, ACAO), [ORIGIN]);
+    assert_eq!(all(h, "access-control-allow-credentials"), ["true"]);
+    assert_eq!(all(h, "access-control-allow-methods"), ["GET, POST, PUT"]);
+    assert!(h.get("access-control-max-age").is_none());
+    assert_eq!(response.body(), "");
+
+    // A forbidden method: opaque, 403 and no CORS headers.
+    let response = service
+        .oneshot(preflight("/api/users", "TRACK"))
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

@@ -9,10 +9,13 @@
 //! ```
 //!
 //! [`check`] runs both and returns every diagnostic of the file at once.
+//! [`build`] makes the same policies from code, through the same validation.
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod build;
 pub mod diag;
+mod escape;
 mod format;
 pub mod limits;
 pub mod model;
@@ -22,6 +25,7 @@ pub mod span;
 mod validate;
 
 pub use diag::{Diagnostic, Kind, Severity};
+pub use escape::{escape_for_terminal, is_unsafe_for_terminal};
 pub use format::format;
 pub use parse::parse;
 pub use render::{RenderOptions, render, render_all};
@@ -88,7 +92,7 @@ pub fn check_bytes(src: &[u8]) -> Checked {
     }
 }
 
-/// Parses `src` and prints it in canonical form (see [`format`]); refuses,
+/// Parses `src` and prints it in canonical form (see [`format()`]); refuses,
 /// with an error diagnostic, when the canonical text would not parse back to
 /// the same policies, so that formatting can never change what a file means.
 pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {

@@ -10,7 +10,7 @@
 use cors_policy_grammar::ast::{Item, OriginExpr, StatementKind};
 use cors_policy_grammar::{Diagnostic, Kind, RenderOptions, parse, render, render_all};
 
-/// The example of LANGUAGE.md §1, verbatim.
+/// The example of docs/language.md#a-policy-file, verbatim (also examples/policies/api.cors).
 const SPEC_EXAMPLE: &str = r#"// api.cors — comments run from `//` to the end of the line
 policy "public-assets" {
     paths "/static/**", "/favicon.ico"

@@ -61,7 +61,7 @@ impl Request {
     }
 }
 
-/// An answer in the shape of `cors-policy eval`'s JSON (LANGUAGE.md §5): what
+/// An answer in the shape of `cors-policy eval`'s JSON (docs/language.md#the-command-line-contract): what
 /// every driver produces and what a case expects.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {

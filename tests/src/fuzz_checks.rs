@@ -757,7 +757,7 @@ fn is_token(v: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-/// The invariants of one decision (LANGUAGE.md §3 and the engine's
+/// The invariants of one decision (docs/language.md#what-the-engine-answers and the engine's
 /// documented promises), whatever the policy.
 pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision<'_>) -> Outcome {
     let fail = |what: &str| {

@@ -1,6 +1,5 @@
 //! Test support shared by the cross-crate tests of cors-policy.
 
-pub mod browser;
 pub mod conformance;
 pub mod e2e;
 pub mod fuzz_checks;

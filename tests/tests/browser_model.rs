@@ -1,4 +1,4 @@
-//! Unit tests of the browser model (`cors_policy_tests::browser`) on hand-written requests
+//! Unit tests of the browser model (`cors_policy::browser`) on hand-written requests
 //! and responses: each Fetch rule, each check and each Chromium message. No engine involved.
 #![allow(
     clippy::unwrap_used,
@@ -7,13 +7,14 @@
     clippy::indexing_slicing
 )]
 
-use cors_policy_tests::browser::{
-    BlockReason, BrowserOptions, CredentialsMode, Exposed, Flavor, HttpRequest, HttpResponse,
-    Outcome, PageRequest, Stage, browser_fetch, browser_fetch_traced, browser_fetch_with,
-    chromium_console_message, chromium_message, cors_check, cors_unsafe_request_header_names,
-    exposed_header_names, fields, is_cors_safelisted_method, is_cors_safelisted_request_header,
-    is_forbidden_method, is_forbidden_request_header, message::encode_hint, normalize_method,
-    prepare, request::parse_single_range_header_value,
+use cors_policy::browser::{
+    BlockReason, Body, BrowserOptions, CredentialsMode, Exposed, HttpRequest, HttpResponse,
+    Outcome, PageRequest, Plan, Stage, browser_fetch, browser_fetch_answered, browser_fetch_traced,
+    browser_fetch_with, chromium_console_message, chromium_message, cors_check,
+    cors_unsafe_request_header_names, exposed_header_names, fields, is_cors_safelisted_method,
+    is_cors_safelisted_request_header, is_forbidden_method, is_forbidden_request_header,
+    message::encode_hint, normalize_method, plan, prepare,
+    request::parse_single_range_header_value,
 };
 
 const PAGE: &str = "https://app.example";
@@ -91,7 +92,9 @@ fn get() -> PageRequest {
 
 fn blocked(outcome: &Outcome) -> (Stage, BlockReason, String) {
     match outcome {
-        Outcome::Blocked { stage, reason, why } => (*stage, reason.clone(), why.clone()),
+        Outcome::Blocked {
+            stage, reason, why, ..
+        } => (*stage, reason.clone(), why.clone()),
         other => panic!("expected a block, got {other:?}"),
     }
 }
@@ -145,7 +148,7 @@ fn forbidden_methods_throw_in_any_case_and_send_nothing() {
         assert!(is_forbidden_method(m), "{m}");
         let mut server = Server::permissive();
         let outcome = server.fetch(&PageRequest::new(PAGE, API, m));
-        let Outcome::TypeError { why } = outcome else {
+        let Outcome::TypeError { why, .. } = outcome else {
             panic!("{m}: {outcome:?}")
         };
         assert_eq!(
@@ -610,10 +613,7 @@ fn access_control_request_headers_is_sorted_lowercase_comma_joined_without_space
 
 #[test]
 fn private_network_option_preflights_everything_and_needs_the_allow_header() {
-    let opts = BrowserOptions {
-        private_network: true,
-        ..BrowserOptions::default()
-    };
+    let opts = BrowserOptions::default().private_network(true);
     let mut server = Server::permissive();
     let (stage, reason, why) = blocked(&server.fetch_with(&get(), &opts));
     assert_eq!(server.seen.len(), 1, "only the preflight");
@@ -1364,10 +1364,7 @@ fn browser_fetch_uses_the_default_options() {
 // ---------------------------------------------------------------- the Chromium flavour
 
 fn chromium() -> BrowserOptions {
-    BrowserOptions {
-        flavor: Flavor::Chromium,
-        ..BrowserOptions::default()
-    }
+    BrowserOptions::chromium()
 }
 
 #[test]
@@ -1466,7 +1463,7 @@ fn script_errors_use_chromium_wording() {
         (get().header("x-y", "a\nb"), "Invalid value"),
     ];
     for (req, tail) in cases {
-        let Outcome::TypeError { why } = Server::permissive().fetch(&req) else {
+        let Outcome::TypeError { why, .. } = Server::permissive().fetch(&req) else {
             panic!("{req:?}")
         };
         assert_eq!(
@@ -1474,4 +1471,316 @@ fn script_errors_use_chromium_wording() {
             format!("Failed to execute 'fetch' on 'Window': {tail}")
         );
     }
+}
+
+// ---------------------------------------------------------------- the plan, bodies, answers
+
+#[test]
+fn the_plan_names_the_preflight_a_page_request_implies() {
+    let opts = BrowserOptions::chromium();
+    let req = PageRequest::new(PAGE, API, "post")
+        .path("/items?x=1")
+        .header("X-Api-Key", "k")
+        .header("Content-Type", "application/json");
+    let planned = plan(&req, &opts).unwrap();
+    let pre = planned.preflight.as_ref().expect("a preflight");
+    assert_eq!(pre.method, "OPTIONS");
+    assert_eq!(pre.url(), "https://api.example/items?x=1");
+    assert_eq!(
+        pre.header_str("access-control-request-method").as_deref(),
+        Some("POST")
+    );
+    assert_eq!(
+        pre.header_str("access-control-request-headers").as_deref(),
+        Some("content-type,x-api-key")
+    );
+    assert_eq!(pre.header_str("origin").as_deref(), Some(PAGE));
+    assert_eq!(planned.actual.method, "POST");
+    assert_eq!(planned.actual.target_origin, API);
+    // A simple request has no preflight; a same-origin one neither.
+    assert!(plan_of(get()).preflight.is_none());
+    assert!(
+        plan_of(PageRequest::new(PAGE, PAGE, "PUT").header("x-a", "1"))
+            .preflight
+            .is_none()
+    );
+    // What fetch() refuses never gets a plan.
+    assert!(plan(&PageRequest::new(PAGE, API, "TRACE"), &opts).is_err());
+}
+
+fn plan_of(req: PageRequest) -> Plan {
+    plan(&req, &BrowserOptions::chromium()).unwrap()
+}
+
+#[test]
+fn a_body_adds_its_content_type_unless_the_script_set_one() {
+    let post = || PageRequest::new(PAGE, API, "POST");
+    let content_type = |req: PageRequest| plan_of(req).actual.header_str("content-type");
+    assert_eq!(
+        content_type(post().body(Body::Text)).as_deref(),
+        Some("text/plain;charset=UTF-8")
+    );
+    assert_eq!(
+        content_type(post().body(Body::UrlSearchParams)).as_deref(),
+        Some("application/x-www-form-urlencoded;charset=UTF-8")
+    );
+    assert!(
+        content_type(post().body(Body::FormData))
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
+    assert_eq!(content_type(post().body(Body::Bytes)), None);
+    assert_eq!(content_type(post().body(Body::Blob(String::new()))), None);
+    assert_eq!(
+        content_type(
+            post()
+                .header("content-type", "text/csv")
+                .body(Body::UrlSearchParams)
+        )
+        .as_deref(),
+        Some("text/csv")
+    );
+    // Text, form and multipart bodies stay simple; a JSON blob is preflighted for it.
+    for body in [
+        Body::Text,
+        Body::UrlSearchParams,
+        Body::FormData,
+        Body::Bytes,
+    ] {
+        assert!(
+            plan_of(post().body(body.clone())).preflight.is_none(),
+            "{body:?}"
+        );
+    }
+    let json = plan_of(post().body(Body::Blob("application/json".to_owned())));
+    assert_eq!(
+        json.preflight
+            .unwrap()
+            .header_str("access-control-request-headers")
+            .as_deref(),
+        Some("content-type")
+    );
+}
+
+#[test]
+fn a_get_with_a_body_throws() {
+    let req = get().body(Body::Text);
+    let Outcome::TypeError { why, .. } = Server::permissive().fetch(&req) else {
+        panic!("expected a TypeError")
+    };
+    assert_eq!(
+        why,
+        "Failed to execute 'fetch' on 'Window': Request with GET/HEAD method cannot have body."
+    );
+    assert!(Server::permissive().seen.is_empty());
+}
+
+#[test]
+fn credentials_modes_have_fetch_spellings() {
+    for mode in [
+        CredentialsMode::Omit,
+        CredentialsMode::SameOrigin,
+        CredentialsMode::Include,
+    ] {
+        assert_eq!(CredentialsMode::parse(mode.as_str()), Some(mode));
+    }
+    assert_eq!(
+        CredentialsMode::parse("Include"),
+        Some(CredentialsMode::Include)
+    );
+    assert_eq!(CredentialsMode::parse("always"), None);
+}
+
+#[test]
+fn fixed_answers_give_the_console_line() {
+    let req = PageRequest::new(PAGE, API, "DELETE").path("/a/1");
+    let pre = allow(204).header("Access-Control-Allow-Methods", "GET, PUT");
+    let trace = browser_fetch_answered(&req, &BrowserOptions::chromium(), &pre, &allow(200));
+    assert_eq!(trace.exchanges.len(), 1, "the DELETE is never sent");
+    assert!(trace.preflight().is_some());
+    assert_eq!(
+        trace.outcome.console_message(),
+        Some(
+            "Access to fetch at 'https://api.example/a/1' from origin 'https://app.example' has \
+             been blocked by CORS policy: Method DELETE is not allowed by \
+             Access-Control-Allow-Methods in preflight response."
+        )
+    );
+    // The whole line is chromium_console_message of the reason.
+    let Outcome::Blocked {
+        reason, stage, url, ..
+    } = &trace.outcome
+    else {
+        panic!()
+    };
+    assert_eq!(url, "https://api.example/a/1");
+    assert_eq!(
+        trace.outcome.console_message().unwrap(),
+        chromium_console_message(url, PAGE, reason, *stage)
+    );
+}
+
+// ---------------------------------------------------------------- redirects
+
+/// A server that answers by path: the first answer whose path matches.
+fn by_path(answers: Vec<(&'static str, HttpResponse)>) -> impl FnMut(&HttpRequest) -> HttpResponse {
+    move |r: &HttpRequest| {
+        answers
+            .iter()
+            .find(|(p, _)| r.url().ends_with(p) || r.path == *p)
+            .map_or_else(|| HttpResponse::new(404), |(_, a)| a.clone())
+    }
+}
+
+#[test]
+fn a_preflight_is_never_redirected() {
+    let req = put_with_header();
+    let pre = allow(307).header("Location", "/elsewhere");
+    let outcome = browser_fetch(&req, &mut by_path(vec![("/", pre)]));
+    let (stage, reason, why) = blocked(&outcome);
+    assert_eq!(stage, Stage::Preflight);
+    assert_eq!(reason, BlockReason::PreflightDisallowedRedirect);
+    assert_eq!(
+        why,
+        "Response to preflight request doesn't pass access control check: Redirect is not \
+         allowed for a preflight request."
+    );
+    // A redirect status without Location is an ordinary (not ok) answer.
+    let outcome = browser_fetch(&req, &mut by_path(vec![("/", allow(307))]));
+    assert_eq!(
+        blocked(&outcome).1,
+        BlockReason::PreflightInvalidStatus(307)
+    );
+}
+
+#[test]
+fn a_redirect_must_pass_the_cors_check_and_is_followed() {
+    // Without Access-Control-Allow-Origin on the redirect itself: blocked there.
+    let mut server = by_path(vec![
+        ("/next", allow(200)),
+        ("/", HttpResponse::new(302).header("Location", "/next")),
+    ]);
+    let outcome = browser_fetch(&get(), &mut server);
+    let Outcome::Blocked { url, console, .. } = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(url, "https://api.example/");
+    assert!(!console.contains("redirected from"), "{console}");
+
+    // With it, followed; a failure at the target names both URLs.
+    let mut server = by_path(vec![
+        ("/next", HttpResponse::new(200)),
+        ("/", allow(302).header("Location", "next")),
+    ]);
+    let outcome = browser_fetch(&get(), &mut server);
+    assert_eq!(
+        outcome.console_message(),
+        Some(
+            "Access to fetch at 'https://api.example/next' (redirected from \
+             'https://api.example/') from origin 'https://app.example' has been blocked by CORS \
+             policy: No 'Access-Control-Allow-Origin' header is present on the requested \
+             resource."
+        )
+    );
+    let mut server = by_path(vec![
+        ("/next", allow(200)),
+        (
+            "/",
+            allow(301).header("Location", "https://API.example:443/next#frag"),
+        ),
+    ]);
+    let trace = browser_fetch_traced(&get(), &BrowserOptions::default(), &mut server);
+    assert!(trace.outcome.is_ok(), "{:?}", trace.outcome);
+    assert_eq!(trace.exchanges[1].0.url(), "https://api.example/next");
+}
+
+#[test]
+fn a_cross_origin_hop_taints_the_origin_and_drops_authorization() {
+    let req = get().header("Authorization", "Bearer t");
+    let pre = allow(204).header("Access-Control-Allow-Headers", "authorization");
+    let mut seen = Vec::new();
+    let outcome = browser_fetch(&req, &mut |r: &HttpRequest| {
+        seen.push(r.clone());
+        match (r.target_origin.as_str(), r.is_preflight()) {
+            (API, true) => pre.clone(),
+            (API, false) => allow(307).header("Location", "https://cdn.example/file"),
+            _ => HttpResponse::new(200).header("Access-Control-Allow-Origin", PAGE),
+        }
+    });
+    let last = seen.last().unwrap();
+    assert_eq!(last.target_origin, "https://cdn.example");
+    assert_eq!(last.header_str("origin").as_deref(), Some("null"));
+    assert_eq!(last.header("authorization"), None);
+    assert_eq!(
+        blocked(&outcome).1,
+        BlockReason::AllowOriginMismatch(PAGE.as_bytes().to_vec())
+    );
+}
+
+#[test]
+fn redirect_statuses_change_the_method_as_fetch_says() {
+    let hop = |status: u16, method: &str| -> (String, Option<String>) {
+        let req = PageRequest::new(PAGE, API, method)
+            .header("content-type", "text/plain")
+            .body(Body::Text);
+        let mut last = None;
+        let _ = browser_fetch(&req, &mut |r: &HttpRequest| {
+            if r.path == "/" && !r.is_preflight() {
+                return allow(status).header("Location", "/next");
+            }
+            last = Some(r.clone());
+            allow(200).header("Access-Control-Allow-Methods", "PUT")
+        });
+        let last = last.unwrap();
+        (last.method.clone(), last.header_str("content-type"))
+    };
+    assert_eq!(hop(303, "POST"), ("GET".to_owned(), None));
+    assert_eq!(hop(302, "POST"), ("GET".to_owned(), None));
+    assert_eq!(hop(301, "POST"), ("GET".to_owned(), None));
+    assert_eq!(
+        hop(307, "POST"),
+        ("POST".to_owned(), Some("text/plain".to_owned()))
+    );
+    assert_eq!(
+        hop(308, "PUT"),
+        ("PUT".to_owned(), Some("text/plain".to_owned()))
+    );
+    assert_eq!(hop(303, "PUT"), ("GET".to_owned(), None));
+}
+
+#[test]
+fn redirects_end_after_twenty_and_never_carry_credentials() {
+    let looping = allow(302).header("Location", "/");
+    let trace = browser_fetch_answered(
+        &get(),
+        &BrowserOptions::default(),
+        &HttpResponse::new(204),
+        &looping,
+    );
+    assert_eq!(trace.exchanges.len(), 21);
+    assert_eq!(
+        trace.outcome.block_reason(),
+        Some(&BlockReason::TooManyRedirects)
+    );
+
+    let to_userinfo = allow(302).header("Location", "https://u:p@api.example/x");
+    let outcome = browser_fetch(&get(), &mut |_: &HttpRequest| to_userinfo.clone());
+    assert_eq!(
+        outcome.block_reason(),
+        Some(&BlockReason::RedirectContainsCredentials(
+            "https://u:p@api.example/x".to_owned()
+        ))
+    );
+    assert!(
+        outcome
+            .console_message()
+            .unwrap()
+            .ends_with("Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")
+    );
+    let elsewhere = allow(302).header("Location", "ftp://api.example/x");
+    let outcome = browser_fetch(&get(), &mut |_: &HttpRequest| elsewhere.clone());
+    assert!(matches!(
+        outcome.block_reason(),
+        Some(BlockReason::InvalidRedirect(_))
+    ));
 }

@@ -10,7 +10,7 @@
 //! model ([`browser_fetch`], the Fetch standard and Chromium's flavour of it)
 //! against a server that answers with the engine's plain API, and the
 //! verdict is compared with an oracle written here, plainly, from
-//! LANGUAGE.md and Fetch: "does this policy let this page make this request
+//! docs/language.md and Fetch: "does this policy let this page make this request
 //! in this credentials mode". The oracle works from the generator's own
 //! meaning of each pool entry, never from the engine or the model.
 //!
@@ -28,11 +28,11 @@
 use std::cell::Cell;
 use std::fmt::Write as _;
 
-use cors_policy::{Engine, Request};
-use cors_policy_tests::browser::{
+use cors_policy::browser::{
     BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome, PageRequest,
     browser_fetch, browser_fetch_traced, browser_fetch_with,
 };
+use cors_policy::{Engine, Request};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 
@@ -58,7 +58,7 @@ struct OriginEntry {
     admits: fn(&str) -> bool,
 }
 
-/// One or more labels of 1–63 bytes of `a-z 0-9 - _` (LANGUAGE.md §2).
+/// One or more labels of 1–63 bytes of `a-z 0-9 - _` (docs/language.md#origins).
 fn labels(prefix: &str) -> bool {
     !prefix.is_empty()
         && prefix.split('.').all(|l| {
@@ -362,7 +362,7 @@ struct PolicySpec {
 }
 
 impl PolicySpec {
-    /// Makes the combination valid (LANGUAGE.md §4): no credentials with a
+    /// Makes the combination valid (docs/language.md#diagnostics): no credentials with a
     /// `*` or `null` origin or `expose *`, no private-network with `*`.
     fn sanitized(mut self) -> Self {
         if self.credentials {
@@ -610,7 +610,7 @@ fn normalize(method: &str) -> String {
 }
 
 /// Whether the policy text lets the page make the request and read the
-/// response: LANGUAGE.md §2–§3 for the policy, Fetch for the browser.
+/// response: docs/language.md#origins and #what-the-engine-answers for the policy, Fetch for the browser.
 fn oracle(s: &Scenario) -> Verdict {
     let f = &s.fetch;
     let method = FETCH_METHODS[f.method];
@@ -738,7 +738,7 @@ fn shown(outcome: &Outcome) -> String {
             format!("ok, the script reads {}", names.join(", "))
         }
         Outcome::Blocked { stage, why, .. } => format!("blocked at the {stage:?}: {why}"),
-        Outcome::TypeError { why } => format!("TypeError: {why}"),
+        Outcome::TypeError { why, .. } => format!("TypeError: {why}"),
     }
 }
 
@@ -814,14 +814,9 @@ fn check(s: &Scenario, tally: &Tally) -> Result<(), TestCaseError> {
         preflighted |= http.is_preflight();
         serve(&engine, http)
     });
-    let chromium = browser_fetch_with(
-        &req,
-        &BrowserOptions {
-            flavor: Flavor::Chromium,
-            private_network: false,
-        },
-        &mut |http| serve(&engine, http),
-    );
+    let chromium = browser_fetch_with(&req, &BrowserOptions::chromium(), &mut |http| {
+        serve(&engine, http)
+    });
 
     // Safety first: a response the script gets is one the policy allows.
     if spec.is_ok() && !expected.allowed {
@@ -845,10 +840,9 @@ fn check(s: &Scenario, tally: &Tally) -> Result<(), TestCaseError> {
     }
     // A browser with Private Network Access preflights every cross-origin
     // request and needs `private-network` on top of everything else.
-    let pna = BrowserOptions {
-        flavor: Flavor::Spec,
-        private_network: true,
-    };
+    let pna = BrowserOptions::default()
+        .flavor(Flavor::Spec)
+        .private_network(true);
     let expected_pna = oracle_private_network(s);
     let with_pna = browser_fetch_with(&req, &pna, &mut |http| serve(&engine, http));
     if with_pna.is_ok() != expected_pna.allowed {

@@ -1,4 +1,4 @@
-//! Hostile requests (LANGUAGE.md §3 rule 9): huge or malformed header values
+//! Hostile requests (docs/language.md#what-the-engine-answers rule 9): huge or malformed header values
 //! are answered — denied where they must be — without a panic. The answers
 //! are asserted, not the times (`cors-policy/tests/alloc.rs` shows `decide`
 //! allocates nothing on such input).
@@ -42,7 +42,7 @@ fn headers(d: &Decision<'_>) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// A denied preflight: 403, `reason`, and nothing but `vary`.
+/// An opaque denied preflight: 403, `reason`, and nothing but `vary`.
 fn assert_denied_preflight(d: &Decision<'_>, reason: &str) {
     assert_eq!(d.kind(), Kind::Preflight);
     assert!(!d.allowed());
@@ -182,7 +182,20 @@ fn huge_methods_and_paths_are_answered() {
             .origin(APP)
             .request_method(&method),
     );
-    assert_denied_preflight(&d, "method-not-allowed");
+    // A valid token, from an allowed origin: an informative denial, which
+    // sends the policy's own list, never the mebibyte method.
+    assert!(d.informative() && !d.allowed(), "{d:?}");
+    assert_eq!(d.status(), Some(204));
+    assert_eq!(d.reason().code(), "method-not-allowed");
+    assert_eq!(
+        headers(&d),
+        vec![
+            ("access-control-allow-origin", APP.to_owned()),
+            ("access-control-allow-credentials", "true".to_owned()),
+            ("access-control-allow-methods", "GET, PUT".to_owned()),
+            ("vary", PREFLIGHT_VARY.to_owned()),
+        ]
+    );
     let path = format!("/public/{}", "a/".repeat(MIB / 2));
     let d = engine.decide(
         &Request::new("OPTIONS", &path)

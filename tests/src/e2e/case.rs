@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::browser::{CredentialsMode, PageRequest};
+use cors_policy::browser::{Body, CredentialsMode, HttpResponse, PageRequest};
 
 /// A loopback host name: the page is served from one, the API is fetched at one.
 /// `127.0.0.1` and `localhost` are different sites, so cookies do not cross between them.
@@ -63,6 +63,26 @@ pub struct Expect {
     pub headers: Vec<(String, Option<String>)>,
     /// How many preflights the server must have seen over all runs.
     pub preflights: Option<usize>,
+    /// Text Chromium's console line about the fetch must contain (the part of the message
+    /// that names the problem).
+    pub console: Option<String>,
+}
+
+/// Path prefix of the scripted routes: each case made with [`Case::scripted`] owns
+/// `/s/<name>` and every path under it, answered with the case's own [`Answer`]s.
+pub const SCRIPTED_PREFIX: &str = "/s/";
+
+/// One hand-written answer of a scripted case's server. In header values, `$ORIGIN` stands
+/// for the request's own `Origin` value, `$PAGE_IP`/`$PAGE_LH` for the page's origin on
+/// `127.0.0.1`/`localhost`, `$API_IP`/`$API_LH` for the API's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// Whether it answers the CORS-preflight request (else every other request).
+    pub preflight: bool,
+    /// The path (without query) it answers.
+    pub path: String,
+    /// The response, before substitution.
+    pub response: HttpResponse,
 }
 
 /// One case: the page at `page` runs `fetch(<target origin> + path, {method, headers,
@@ -84,8 +104,10 @@ pub struct Case {
     pub headers: Vec<(String, String)>,
     /// The credentials mode.
     pub credentials: CredentialsMode,
-    /// A request body, if any.
-    pub body: Option<String>,
+    /// A request body, if any: its kind and, for text, its content.
+    pub body: Option<(Body, String)>,
+    /// For a scripted case, what its server answers (empty: the engine answers).
+    pub answers: Vec<Answer>,
     /// `fetch()`'s `cache` option (`"no-store"`, …), when set.
     pub cache: Option<String>,
     /// How many times the fetch runs, one after the other.
@@ -113,6 +135,7 @@ impl Case {
             headers: Vec::new(),
             credentials: CredentialsMode::SameOrigin,
             body: None,
+            answers: Vec::new(),
             cache: None,
             repeat: 1,
             expect: Expect {
@@ -120,6 +143,7 @@ impl Case {
                 cookies: Vec::new(),
                 headers: Vec::new(),
                 preflights: None,
+                console: None,
             },
             spec_differs: false,
             note: String::new(),
@@ -154,10 +178,50 @@ impl Case {
         self
     }
 
-    /// A request body.
+    /// A string request body.
     #[must_use]
     pub fn body(mut self, body: &str) -> Case {
-        self.body = Some(body.to_owned());
+        self.body = Some((Body::Text, body.to_owned()));
+        self
+    }
+
+    /// A request body of another kind (`URLSearchParams`, `FormData`, `Blob`, bytes): the
+    /// page builds one with a little content.
+    #[must_use]
+    pub fn body_of(mut self, kind: Body) -> Case {
+        self.body = Some((kind, "a=1".to_owned()));
+        self
+    }
+
+    /// A case whose server is hand-written (what a misconfigured server or proxy sends):
+    /// `method` at `/s/<name>`, answered by [`Case::preflight_answer`] and
+    /// [`Case::answer`]; expected to be blocked.
+    pub fn scripted(name: &str, method: &str) -> Case {
+        Case::new(name, method, &format!("{SCRIPTED_PREFIX}{name}")).blocked()
+    }
+
+    /// The answer to the preflight at the case's path.
+    #[must_use]
+    pub fn preflight_answer(self, response: HttpResponse) -> Case {
+        let path = self.path_without_query().to_owned();
+        self.answer_at(true, &path, response)
+    }
+
+    /// The answer to the actual request at the case's path.
+    #[must_use]
+    pub fn answer(self, response: HttpResponse) -> Case {
+        let path = self.path_without_query().to_owned();
+        self.answer_at(false, &path, response)
+    }
+
+    /// An answer at another path (a redirect's target: the case's path plus a suffix).
+    #[must_use]
+    pub fn answer_at(mut self, preflight: bool, path: &str, response: HttpResponse) -> Case {
+        self.answers.push(Answer {
+            preflight,
+            path: path.to_owned(),
+            response,
+        });
         self
     }
 
@@ -179,6 +243,20 @@ impl Case {
     #[must_use]
     pub fn blocked(mut self) -> Case {
         self.expect.verdict = Verdict::Blocked;
+        self
+    }
+
+    /// Expects the fetch to succeed with `status`.
+    #[must_use]
+    pub fn ok(mut self, status: u16) -> Case {
+        self.expect.verdict = Verdict::Ok(status);
+        self
+    }
+
+    /// Expects Chromium's console line about the fetch to contain `text`.
+    #[must_use]
+    pub fn says(mut self, text: &str) -> Case {
+        self.expect.console = Some(text.to_owned());
         self
     }
 
@@ -254,6 +332,19 @@ impl Case {
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
+        if let Some((kind, _)) = &self.body {
+            request = request.body(kind.clone());
+        }
         request
+    }
+
+    /// Whether `path` (without query) is this case's: its own path or one under it.
+    pub fn owns(&self, path: &str) -> bool {
+        let own = self.path_without_query();
+        let path = path.split('?').next().unwrap_or(path);
+        path == own
+            || path
+                .strip_prefix(own)
+                .is_some_and(|rest| rest.starts_with('/'))
     }
 }

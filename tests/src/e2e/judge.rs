@@ -5,10 +5,11 @@ use cors_policy::Engine;
 
 use super::case::{Case, Verdict};
 use super::page::{CaseResult, Run};
-use super::server::{Exchange, RAW_PREFIX, app_response, engine_request, raw_response};
-use crate::browser::{
+use super::server::{
+    Exchange, RAW_PREFIX, app_response, engine_request, raw_response, scripted_response,
+};
+use cors_policy::browser::{
     self, BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome,
-    chromium_console_message,
 };
 
 /// The two ports of a run.
@@ -38,6 +39,9 @@ pub struct Row {
     pub spec: String,
     /// What the server saw: e.g. `OPTIONS PUT` (the requests, in order).
     pub wire: String,
+    /// For a fetch the model says is blocked: whether Chromium printed a console line about
+    /// it and every such line is the model's, byte for byte.
+    pub console_matched: Option<bool>,
     /// Everything that disagrees; empty when the case passes.
     pub problems: Vec<String>,
     /// The case's note.
@@ -187,7 +191,8 @@ pub fn judge(
     let mut problems = Vec::new();
     let expected = case.expect.verdict;
     let include = case.credentials == CredentialsMode::Include;
-    let raw = case.path.starts_with(RAW_PREFIX);
+    let scripted = !case.answers.is_empty();
+    let raw = case.path.starts_with(RAW_PREFIX) || scripted;
 
     // The browser.
     let runs: &[Run] = result.map_or(&[], |r| r.runs.as_slice());
@@ -287,12 +292,14 @@ pub fn judge(
     // The browser model, both flavours, against the same engine (or the raw route).
     let page_request = case.page_request(ports.page, ports.api);
     let model_trace = |flavor| {
-        let opts = BrowserOptions {
-            flavor,
-            private_network: false,
-        };
+        let opts = BrowserOptions::default().flavor(flavor);
         browser::browser_fetch_traced(&page_request, &opts, &mut |http: &HttpRequest| {
-            engine_server(engine, http)
+            if scripted {
+                scripted_response(&case.answers, ports, http)
+                    .unwrap_or_else(|| HttpResponse::new(404))
+            } else {
+                engine_server(engine, http)
+            }
         })
     };
     let chromium = model_trace(Flavor::Chromium);
@@ -382,19 +389,18 @@ pub fn judge(
     }
     // The preflight cache: the later runs, a few milliseconds after the first, send no
     // preflight when Chromium's cache answers for them.
-    let model_preflights = match &chromium.outcome {
+    let first_run = chromium
+        .exchanges
+        .iter()
+        .filter(|(r, _)| r.is_preflight())
+        .count();
+    let later_runs = match &chromium.outcome {
         Outcome::Ok {
             preflight: Some(p), ..
-        } if chromium_cache_hit(case, p) => 1,
-        Outcome::Ok {
-            preflight: Some(_), ..
-        } => usize::from(case.repeat),
-        Outcome::Blocked {
-            stage: browser::Stage::Preflight,
-            ..
-        } => usize::from(case.repeat),
-        _ => 0,
+        } if chromium_cache_hit(case, p) => 0,
+        _ => first_run,
     };
+    let model_preflights = first_run + later_runs * usize::from(case.repeat.saturating_sub(1));
     if model_preflights != preflights.len() {
         problems.push(format!(
             "the server saw {} preflights, the model (with Chromium's preflight cache) \
@@ -403,18 +409,28 @@ pub fn judge(
         ));
     }
     // Chromium's console line for a blocked fetch.
-    let url = case.url(ports.api);
-    let prefix = format!("Access to fetch at '{url}' ");
-    let lines: Vec<&String> = console.iter().filter(|l| l.starts_with(&prefix)).collect();
+    // The model's line is the one `explain` prints: the same function, the same answers.
+    let lines = console_lines(console, &case.url(ports.api));
+    let console_matched = match &chromium.outcome {
+        Outcome::Blocked { console: want, .. } => {
+            Some(!lines.is_empty() && lines.iter().all(|l| *l == want))
+        }
+        _ => None,
+    };
+    if let Some(text) = &case.expect.console
+        && !lines.iter().any(|l| l.contains(text.as_str()))
+    {
+        problems.push(format!(
+            "no console line says {text:?}; Chromium printed {lines:?}"
+        ));
+    }
     match &chromium.outcome {
-        Outcome::Blocked { reason, stage, .. } => {
-            let want =
-                chromium_console_message(&url, &case.page_origin(ports.page), reason, *stage);
+        Outcome::Blocked { console: want, .. } => {
             if lines.is_empty() {
                 problems.push(format!("no console message; the model expects: {want}"));
             }
             for line in lines {
-                if *line != want {
+                if *line != *want {
                     problems.push(format!("console: {line}\n      model: {want}"));
                 }
             }
@@ -486,9 +502,20 @@ pub fn judge(
         model: verdict_of(&chromium.outcome).to_string(),
         spec: spec_verdict.to_string(),
         wire,
+        console_matched,
         problems,
         note: case.note.clone(),
     }
+}
+
+/// The console lines about a fetch of `url`: those that name it as the URL fetched or as
+/// the one "redirected from".
+pub fn console_lines<'a>(console: &'a [String], url: &str) -> Vec<&'a String> {
+    let quoted = format!("'{url}'");
+    console
+        .iter()
+        .filter(|l| l.starts_with("Access to fetch at ") && l.contains(&quoted))
+        .collect()
 }
 
 /// The table of all rows, with each row's problems under it.

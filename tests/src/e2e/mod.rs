@@ -9,7 +9,7 @@
 //!
 //! Each case is then judged three ways ([`judge::judge`]): what Chromium did (the page's
 //! report), what the engine's verdicts on the requests Chromium actually sent imply (the
-//! server records them), and what the browser model ([`crate::browser`]) predicts, in
+//! server records them), and what the browser model ([`cors_policy::browser`]) predicts, in
 //! Chromium's flavour and in the standard's.
 
 pub mod case;
@@ -115,7 +115,7 @@ async fn page(State(pages): State<Pages>, uri: http::Uri) -> Response {
     } else {
         (Host::Ip, pages.ip.to_string())
     };
-    let response = crate::browser::HttpResponse::new(200)
+    let response = cors_policy::browser::HttpResponse::new(200)
         .header("content-type", "text/html; charset=utf-8")
         .header("cache-control", "no-store")
         .header(
@@ -155,8 +155,15 @@ pub async fn run(
     let judge_engine = cors.reload_handle().load();
     let engine = judge_engine.engine();
     let _page_server = Server::spawn(bound.page, page_router).map_err(harness)?;
-    let _api_server =
-        Server::spawn(bound.api, server::api_router(cors, recorder.clone())).map_err(harness)?;
+    let answers: Arc<[case::Answer]> = cases
+        .iter()
+        .flat_map(|c| c.answers.iter().cloned())
+        .collect();
+    let _api_server = Server::spawn(
+        bound.api,
+        server::api_router(cors, recorder.clone(), answers, ports),
+    )
+    .map_err(harness)?;
 
     let mut results = Vec::new();
     let mut launches = Vec::new();
@@ -189,7 +196,7 @@ pub async fn run(
                 .map(|(_, r)| r);
             let own: Vec<_> = exchanges
                 .iter()
-                .filter(|e| e.request.path.split('?').next() == Some(case.path_without_query()))
+                .filter(|e| case.owns(&e.request.path))
                 .cloned()
                 .collect();
             let console: &[String] = launches

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::case::{Case, Verdict};
-use crate::browser::CredentialsMode;
+use cors_policy::browser::Body;
 
 const RESULTS_OPEN: &str = "<pre id=\"results\">";
 const RESULTS_CLOSE: &str = "</pre>";
@@ -23,12 +23,8 @@ pub fn html(cases: &[&Case], api_port: u16) -> String {
                 "url": case.url(api_port),
                 "method": case.method,
                 "headers": case.headers.iter().map(|(n, v)| [n, v]).collect::<Vec<_>>(),
-                "credentials": match case.credentials {
-                    CredentialsMode::Omit => "omit",
-                    CredentialsMode::SameOrigin => "same-origin",
-                    CredentialsMode::Include => "include",
-                },
-                "body": case.body,
+                "credentials": case.credentials.as_str(),
+                "body": case.body.as_ref().map(|(kind, text)| body_json(kind, text)),
                 "cache": case.cache,
                 "repeat": case.repeat,
                 "read": case.expect.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -43,6 +39,15 @@ pub fn html(cases: &[&Case], api_port: u16) -> String {
 <script>
 "use strict";
 const CASES = {json};
+const makeBody = (b) => {{
+  switch (b.kind) {{
+    case "params": return new URLSearchParams(b.text);
+    case "form": {{ const f = new FormData(); f.append("a", "1"); return f; }}
+    case "blob": return new Blob([b.text], {{ type: b.type }});
+    case "bytes": return new Uint8Array([97, 61, 49]);
+    default: return b.text;
+  }}
+}};
 const escape = (s) => s.replace(/[<>&]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 (async () => {{
   const results = [];
@@ -51,7 +56,7 @@ const escape = (s) => s.replace(/[<>&]/g, (c) => "\\u" + c.charCodeAt(0).toStrin
     for (let i = 0; i < c.repeat; i++) {{
       const init = {{ method: c.method, headers: c.headers, credentials: c.credentials }};
       if (c.cache !== null) init.cache = c.cache;
-      if (c.body !== null) init.body = c.body;
+      if (c.body !== null) init.body = makeBody(c.body);
       try {{
         const res = await fetch(c.url, init);
         const read = {{}};
@@ -71,6 +76,18 @@ const escape = (s) => s.replace(/[<>&]/g, (c) => "\\u" + c.charCodeAt(0).toStrin
 </script></body></html>
 "#
     )
+}
+
+/// How the page builds a body of this kind (see `makeBody` in the page).
+fn body_json(kind: &Body, text: &str) -> serde_json::Value {
+    let (kind, ty) = match kind {
+        Body::UrlSearchParams => ("params", ""),
+        Body::FormData => ("form", ""),
+        Body::Blob(ty) => ("blob", ty.as_str()),
+        Body::Bytes => ("bytes", ""),
+        _ => ("text", ""),
+    };
+    serde_json::json!({ "kind": kind, "type": ty, "text": text })
 }
 
 /// JSON made safe inside a `<script>` element (no `</script>`, no `<!--`).

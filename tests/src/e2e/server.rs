@@ -15,7 +15,10 @@ use axum::routing::any;
 use cors_policy::tower::CorsLayer;
 use tokio::task::JoinHandle;
 
-use crate::browser::{HttpRequest, HttpResponse};
+use cors_policy::browser::{HttpRequest, HttpResponse};
+
+use super::case::{Answer, Host};
+use super::judge::Ports;
 
 /// Path prefix of the routes answered by [`raw_response`] instead of the engine.
 pub const RAW_PREFIX: &str = "/raw/";
@@ -127,21 +130,52 @@ pub fn raw_response(request: &HttpRequest) -> (HttpResponse, String) {
     (response, body)
 }
 
+/// What a scripted case's server answers to `request` ([`Answer`]; `None` when no answer of
+/// the case fits: the route then says `404` with no CORS header), placeholders substituted.
+pub fn scripted_response(
+    answers: &[Answer],
+    ports: Ports,
+    request: &HttpRequest,
+) -> Option<HttpResponse> {
+    let path = request.path.split('?').next().unwrap_or(&request.path);
+    let preflight = request.is_preflight();
+    let answer = answers
+        .iter()
+        .find(|a| a.preflight == preflight && a.path == path)?;
+    let origin = request.header_str("origin").unwrap_or_default();
+    let substitute = |value: &[u8]| -> Vec<u8> {
+        String::from_utf8_lossy(value)
+            .replace("$ORIGIN", &origin)
+            .replace("$PAGE_IP", &Host::Ip.origin(ports.page))
+            .replace("$PAGE_LH", &Host::Localhost.origin(ports.page))
+            .replace("$API_IP", &Host::Ip.origin(ports.api))
+            .replace("$API_LH", &Host::Localhost.origin(ports.api))
+            .into_bytes()
+    };
+    let mut response = HttpResponse::new(answer.response.status);
+    for (name, value) in &answer.response.headers {
+        response = response.header(name, substitute(value));
+    }
+    Some(response)
+}
+
 /// The request as the browser model's [`HttpRequest`]: method, path and query, every header
 /// line in order.
 pub fn to_http_request(request: &Request) -> HttpRequest {
-    HttpRequest {
-        method: request.method().as_str().to_owned(),
-        path: request.uri().path_and_query().map_or_else(
-            || request.uri().path().to_owned(),
-            |pq| pq.as_str().to_owned(),
-        ),
-        headers: request
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-            .collect(),
+    let host = request
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let path = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
+    let mut out = HttpRequest::new(&format!("http://{host}"), request.method().as_str(), &path);
+    for (name, value) in request.headers() {
+        out = out.header_line(name.as_str(), value.as_bytes());
     }
+    out
 }
 
 /// An [`HttpResponse`] and a body as an axum response; header lines that are not valid
@@ -201,12 +235,26 @@ pub fn recorded(router: Router, recorder: Recorder) -> Router {
 }
 
 /// The API server's router: the application behind the engine's tower adapter
-/// ([`CorsLayer`]), the hand-written routes under [`RAW_PREFIX`] beside it, and the
-/// recorder outside both.
-pub fn api_router(cors: CorsLayer, recorder: Recorder) -> Router {
+/// ([`CorsLayer`]), the hand-written routes under [`RAW_PREFIX`] and the scripted cases'
+/// routes (`/s/…`, `answers`) beside it, and the recorder outside all.
+pub fn api_router(
+    cors: CorsLayer,
+    recorder: Recorder,
+    answers: Arc<[Answer]>,
+    ports: Ports,
+) -> Router {
     let behind_cors = Router::new().fallback(app).layer(cors);
+    let scripted = move |request: Request| {
+        let answers = Arc::clone(&answers);
+        async move {
+            let response = scripted_response(&answers, ports, &to_http_request(&request))
+                .unwrap_or_else(|| HttpResponse::new(404));
+            to_response(response, "{}".to_owned())
+        }
+    };
     let router = Router::new()
         .route("/raw/{*rest}", any(raw))
+        .route("/s/{*rest}", any(scripted))
         .fallback_service(behind_cors);
     recorded(router, recorder)
 }

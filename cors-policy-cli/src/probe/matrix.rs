@@ -1,0 +1,586 @@
+//! The request matrix: what `probe` sends, derived from the policy that
+//! covers the URL's path.
+//!
+//! Every request is a `GET` or an `OPTIONS` preflight, without a body. The
+//! engine is asked about each one; which "role" a request has only labels it
+//! in the report.
+
+use cors_policy::grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
+use cors_policy::{Engine, Request};
+
+/// Why an origin is in the matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// An origin the policy allows: an entry as written, or a sample of a
+    /// pattern (`entry` is the entry as written in the policy).
+    Allowed { entry: String },
+    /// An origin given with `--origin`.
+    Given,
+    /// A look-alike of an allowed entry that the policy denies: the bypass
+    /// classes a careless matcher lets through.
+    LookAlike { class: &'static str, of: String },
+    /// No `Origin` header: not a CORS request (what a cache sees too).
+    NoOrigin,
+}
+
+impl Role {
+    /// A short description for the report.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Role::Allowed { entry } => format!("allowed by `{entry}`"),
+            Role::Given => "given with --origin".to_owned(),
+            Role::LookAlike { class, of } => format!("look-alike ({class}) of `{of}`"),
+            Role::NoOrigin => "no Origin: not a CORS request".to_owned(),
+        }
+    }
+}
+
+/// One request of the matrix.
+#[derive(Clone, Debug)]
+pub(crate) struct Probe {
+    /// Why this origin.
+    pub(crate) role: Role,
+    /// `OPTIONS` for a preflight, else `GET`.
+    pub(crate) method: &'static str,
+    /// Path and query.
+    pub(crate) path: String,
+    /// Whether this is the `--error-path` request.
+    pub(crate) error_path: bool,
+    /// The `Origin` header.
+    pub(crate) origin: Option<String>,
+    /// `Access-Control-Request-Method` (preflights only).
+    pub(crate) request_method: Option<String>,
+    /// `Access-Control-Request-Headers` (preflights only).
+    pub(crate) request_headers: Option<String>,
+    /// `Access-Control-Request-Private-Network: true` (preflights only).
+    pub(crate) private_network: bool,
+    /// The `-H` headers (actual requests only: a browser sends no cookie or
+    /// `Authorization` with a preflight, and that is one of the things a
+    /// probe checks).
+    pub(crate) extra: Vec<(String, String)>,
+}
+
+impl Probe {
+    /// Whether this is a preflight.
+    pub(crate) fn is_preflight(&self) -> bool {
+        self.request_method.is_some()
+    }
+
+    /// The request headers, in the order sent.
+    pub(crate) fn headers(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(origin) = &self.origin {
+            out.push(("Origin".to_owned(), origin.clone()));
+        }
+        if let Some(method) = &self.request_method {
+            out.push(("Access-Control-Request-Method".to_owned(), method.clone()));
+        }
+        if let Some(headers) = &self.request_headers {
+            out.push(("Access-Control-Request-Headers".to_owned(), headers.clone()));
+        }
+        if self.private_network {
+            out.push((
+                "Access-Control-Request-Private-Network".to_owned(),
+                "true".to_owned(),
+            ));
+        }
+        out.extend(self.extra.iter().cloned());
+        out
+    }
+
+    /// The engine's request for this probe.
+    pub(crate) fn engine_request(&self) -> Request<'_> {
+        let mut r = Request::new(self.method, self.path.as_str());
+        if let Some(origin) = &self.origin {
+            r = r.origin(origin.as_str());
+        }
+        if let Some(method) = &self.request_method {
+            r = r.request_method(method.as_str());
+        }
+        if let Some(headers) = &self.request_headers {
+            r = r.request_headers(headers.as_str());
+        }
+        if self.private_network {
+            r = r.private_network("true");
+        }
+        r
+    }
+
+    /// One line: `OPTIONS /api/users (PUT; content-type) from https://a.example`.
+    pub(crate) fn summary(&self) -> String {
+        let mut out = format!("{} {}", self.method, self.path);
+        if let Some(method) = &self.request_method {
+            out.push_str(&format!(" (preflight for {method}"));
+            if let Some(headers) = &self.request_headers {
+                out.push_str(&format!(" with {headers}"));
+            }
+            if self.private_network {
+                out.push_str(", private network");
+            }
+            out.push(')');
+        }
+        match &self.origin {
+            Some(origin) => out.push_str(&format!(" from {origin}")),
+            None => out.push_str(" without Origin"),
+        }
+        out
+    }
+}
+
+/// What the matrix is built from.
+pub(crate) struct Inputs<'a> {
+    /// The compiled policy set (the oracle).
+    pub(crate) engine: &'a Engine,
+    /// The policy covering the URL's path.
+    pub(crate) policy: &'a Policy,
+    /// The URL's path and query.
+    pub(crate) path: &'a str,
+    /// `--error-path`, with the URL's query left off.
+    pub(crate) error_path: Option<&'a str>,
+    /// `--origin` values.
+    pub(crate) given: &'a [String],
+    /// `-H` headers.
+    pub(crate) extra: &'a [(String, String)],
+}
+
+/// The matrix, and notes on what it could not cover.
+pub(crate) struct Plan {
+    /// The requests, in the order they are reported.
+    pub(crate) probes: Vec<Probe>,
+    /// What the matrix leaves out, and why.
+    pub(crate) notes: Vec<String>,
+}
+
+/// Methods tried when the policy says `methods *`, and as denied methods.
+const SAMPLE_METHODS: [&str; 4] = ["PUT", "DELETE", "PATCH", "PROPFIND"];
+
+/// The header tried when the policy says `headers *`.
+const SAMPLE_HEADER: &str = "x-cors-policy-probe";
+
+/// The host the look-alikes are attached to.
+const ATTACKER: &str = "attacker.example";
+
+/// Builds the request matrix.
+pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
+    let policy = inputs.policy;
+    let mut notes = Vec::new();
+    if policy.max_age.is_none() {
+        notes.push(format!(
+            "policy \"{}\" has no `max-age`, so neither does its preflight answer: browsers ask \
+             again after 5 seconds; add e.g. `max-age 2h` to it",
+            policy.name
+        ));
+    }
+    let allowed = allowed_samples(policy, inputs.given.is_empty(), &mut notes);
+    let mut origins: Vec<(String, Role)> = allowed
+        .iter()
+        .map(|(origin, entry)| {
+            let role = Role::Allowed {
+                entry: entry.clone(),
+            };
+            (origin.clone(), role)
+        })
+        .collect();
+    for origin in inputs.given {
+        if !origins.iter().any(|(o, _)| o == origin) {
+            origins.push((origin.clone(), Role::Given));
+        }
+    }
+    for (origin, class, of) in look_alikes(&allowed) {
+        let allowed_too = actual_allowed(inputs.engine, inputs.path, &origin);
+        if !allowed_too && !origins.iter().any(|(o, _)| *o == origin) {
+            origins.push((origin, Role::LookAlike { class, of }));
+        }
+    }
+
+    let methods: Vec<String> = if policy.methods.any {
+        SAMPLE_METHODS
+            .iter()
+            .take(2)
+            .map(|m| (*m).to_owned())
+            .collect()
+    } else {
+        policy.methods.names.clone()
+    };
+    let typical = methods
+        .iter()
+        .find(|m| !matches!(m.as_str(), "GET" | "HEAD" | "POST"))
+        .or(methods.first())
+        .cloned()
+        .unwrap_or_else(|| "GET".to_owned());
+    let headers: Vec<String> = if policy.headers.any {
+        vec![SAMPLE_HEADER.to_owned()]
+    } else {
+        policy.headers.names.clone()
+    };
+
+    let mut b = Builder {
+        path: inputs.path,
+        extra: inputs.extra,
+        probes: Vec::new(),
+    };
+    let primary = origins
+        .iter()
+        .find(|(o, role)| {
+            matches!(role, Role::Allowed { .. } | Role::Given)
+                && actual_allowed(inputs.engine, inputs.path, o)
+        })
+        .cloned();
+    if let Some((origin, role)) = &primary {
+        for method in &methods {
+            b.preflight(role, origin, method, None);
+        }
+        for header in &headers {
+            b.preflight(role, origin, "GET", Some(header));
+        }
+        let denied_method = SAMPLE_METHODS
+            .iter()
+            .find(|m| !preflight_allowed(inputs.engine, inputs.path, origin, m, None));
+        match denied_method {
+            Some(method) => b.preflight(role, origin, method, None),
+            None => notes.push("every method is allowed: no denied method to try".to_owned()),
+        }
+        let denied_header = ["authorization", SAMPLE_HEADER]
+            .into_iter()
+            .find(|h| !preflight_allowed(inputs.engine, inputs.path, origin, "GET", Some(h)));
+        match denied_header {
+            Some(header) => b.preflight(role, origin, "GET", Some(header)),
+            None => notes.push("every header is allowed: no denied header to try".to_owned()),
+        }
+        // Private Network Access: allowed only under `private-network`.
+        b.preflight(role, origin, &typical, None);
+        if let Some(last) = b.probes.last_mut() {
+            last.private_network = true;
+        }
+        b.actual(role, Some(origin));
+    } else {
+        notes.push(
+            "no origin the policy allows could be made up: pass one with --origin".to_owned(),
+        );
+    }
+    for (origin, role) in &origins {
+        if primary.as_ref().is_some_and(|(o, _)| o == origin) {
+            continue;
+        }
+        b.preflight(role, origin, &typical, None);
+        b.actual(role, Some(origin));
+    }
+    b.actual(&Role::NoOrigin, None);
+    if let (Some(path), Some((origin, role))) = (inputs.error_path, &primary) {
+        b.path = path;
+        b.preflight(role, origin, &typical, None);
+        b.actual(role, Some(origin));
+        for probe in b.probes.iter_mut().rev().take(2) {
+            probe.error_path = true;
+        }
+    }
+    Plan {
+        probes: b.probes,
+        notes,
+    }
+}
+
+/// Pushes probes.
+struct Builder<'a> {
+    path: &'a str,
+    extra: &'a [(String, String)],
+    probes: Vec<Probe>,
+}
+
+impl Builder<'_> {
+    fn preflight(&mut self, role: &Role, origin: &str, method: &str, header: Option<&str>) {
+        self.probes.push(Probe {
+            role: role.clone(),
+            method: "OPTIONS",
+            path: self.path.to_owned(),
+            error_path: false,
+            origin: Some(origin.to_owned()),
+            request_method: Some(method.to_owned()),
+            request_headers: header.map(str::to_owned),
+            private_network: false,
+            extra: Vec::new(),
+        });
+    }
+
+    fn actual(&mut self, role: &Role, origin: Option<&str>) {
+        self.probes.push(Probe {
+            role: role.clone(),
+            method: "GET",
+            path: self.path.to_owned(),
+            error_path: false,
+            origin: origin.map(str::to_owned),
+            request_method: None,
+            request_headers: None,
+            private_network: false,
+            extra: self.extra.to_vec(),
+        });
+    }
+}
+
+fn actual_allowed(engine: &Engine, path: &str, origin: &str) -> bool {
+    engine
+        .decide(&Request::new("GET", path).origin(origin))
+        .allowed()
+}
+
+fn preflight_allowed(
+    engine: &Engine,
+    path: &str,
+    origin: &str,
+    method: &str,
+    header: Option<&str>,
+) -> bool {
+    let mut request = Request::new("OPTIONS", path)
+        .origin(origin)
+        .request_method(method);
+    if let Some(header) = header {
+        request = request.request_headers(header);
+    }
+    engine.decide(&request).allowed()
+}
+
+/// One origin for each entry the policy allows, with the entry as written;
+/// regex entries are left to `--origin` (noted).
+fn allowed_samples(
+    policy: &Policy,
+    note_regexes: bool,
+    notes: &mut Vec<String>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for entry in &policy.origins {
+        let sample = match &entry.matcher {
+            OriginMatcher::Any => "https://any-origin.example".to_owned(),
+            OriginMatcher::Null => "null".to_owned(),
+            OriginMatcher::Exact(origin) => origin.clone(),
+            OriginMatcher::Pattern(p) => {
+                let host = match &p.host {
+                    HostPattern::Exact(host) => host.clone(),
+                    HostPattern::Subdomains(suffix) => format!("probe.{suffix}"),
+                };
+                let port = match p.port {
+                    PortPattern::Default => String::new(),
+                    PortPattern::Exact(port) => format!(":{port}"),
+                    PortPattern::Any => ":8080".to_owned(),
+                };
+                format!("{}://{host}{port}", p.scheme)
+            }
+            OriginMatcher::Regex(_) => {
+                if !note_regexes {
+                    continue;
+                }
+                notes.push(format!(
+                    "`{}` is a regex: no origin is made up for it; pass one it matches with --origin",
+                    entry.source
+                ));
+                continue;
+            }
+        };
+        if !out.iter().any(|(o, _)| *o == sample) {
+            out.push((sample, entry.source.clone()));
+        }
+    }
+    out
+}
+
+/// An origin split into scheme, host and `:port` (empty when none).
+fn split_origin(origin: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let host_end = if rest.starts_with('[') {
+        rest.find(']').map(|i| i + 1)?
+    } else {
+        rest.find(':').unwrap_or(rest.len())
+    };
+    let (host, port) = rest.split_at(host_end);
+    Some((scheme, host, port))
+}
+
+/// The look-alikes of each allowed origin: `(origin, class, entry)`.
+fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, String)> {
+    let mut out = Vec::new();
+    for (origin, entry) in allowed {
+        let Some((scheme, host, port)) = split_origin(origin) else {
+            continue;
+        };
+        let mut push = |candidate: String, class: &'static str| {
+            out.push((candidate, class, entry.clone()));
+        };
+        push(format!("{scheme}://{host}.{ATTACKER}{port}"), "suffix");
+        if !host.starts_with('[') {
+            // `*.example.com` → `attackerexample.com`; `app.example.com` → `attackerapp.example.com`.
+            let base = match entry.find("*.") {
+                Some(_) => host.split_once('.').map_or(host, |(_, rest)| rest),
+                None => host,
+            };
+            push(format!("{scheme}://attacker{base}{port}"), "prefix");
+        }
+        let downgrade = match scheme {
+            "https" => Some("http"),
+            "wss" => Some("ws"),
+            _ => None,
+        };
+        if let Some(plain) = downgrade {
+            push(format!("{plain}://{host}{port}"), "scheme downgrade");
+        }
+        if !entry.contains(":*") {
+            let other = if port == ":8443" { ":8444" } else { ":8443" };
+            push(format!("{scheme}://{host}{other}"), "port");
+        }
+        if let Some(at) = host.find(|c: char| c.is_ascii_lowercase()) {
+            let mut upper = host.to_owned();
+            if let Some(letter) = upper.get_mut(at..=at) {
+                letter.make_ascii_uppercase();
+            }
+            push(format!("{scheme}://{upper}{port}"), "case");
+        }
+    }
+    if let Some((_, entry)) = allowed.first() {
+        out.push(("null".to_owned(), "null", entry.clone()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One request: method, origin, request method, request headers (and
+    /// `+pna` for `Access-Control-Request-Private-Network: true`).
+    type Row = (String, String, String, String);
+
+    /// The matrix of the first policy of `text`, and its notes.
+    fn matrix(text: &str) -> (Vec<Row>, Vec<String>) {
+        let engine: Engine = text.parse().unwrap();
+        let policy = engine.policies().first().unwrap().clone();
+        let plan = plan(&Inputs {
+            engine: &engine,
+            policy: &policy,
+            path: "/x",
+            error_path: None,
+            given: &[],
+            extra: &[],
+        });
+        let rows = plan
+            .probes
+            .iter()
+            .map(|p| {
+                (
+                    p.method.to_owned(),
+                    p.origin.clone().unwrap_or_default(),
+                    p.request_method.clone().unwrap_or_default(),
+                    p.request_headers.clone().unwrap_or_default()
+                        + if p.private_network { "+pna" } else { "" },
+                )
+            })
+            .collect();
+        (rows, plan.notes)
+    }
+
+    fn row(method: &str, origin: &str, rm: &str, rh: &str) -> Row {
+        (method.into(), origin.into(), rm.into(), rh.into())
+    }
+
+    #[test]
+    fn any_origin_has_no_look_alikes_and_headers_any_spares_authorization() {
+        let (rows, notes) = matrix(r#"policy "p" { origins * methods * headers * max-age 1m }"#);
+        let any = "https://any-origin.example";
+        assert_eq!(
+            rows,
+            vec![
+                row("OPTIONS", any, "PUT", ""),
+                row("OPTIONS", any, "DELETE", ""),
+                row("OPTIONS", any, "GET", "x-cors-policy-probe"),
+                row("OPTIONS", any, "GET", "authorization"),
+                row("OPTIONS", any, "PUT", "+pna"),
+                row("GET", any, "", ""),
+                row("GET", "", "", ""),
+            ]
+        );
+        assert_eq!(
+            notes,
+            vec!["every method is allowed: no denied method to try".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_port_wildcard_gets_a_port_and_the_default_methods() {
+        let (rows, notes) = matrix(r#"policy "p" { origins "http://localhost:*" }"#);
+        let origin = "http://localhost:8080";
+        // GET, HEAD and POST (the default `methods`), then PUT denied, then
+        // `authorization` denied, then private-network access (GET: no
+        // method of the policy needs a preflight); no port look-alike for `:*`.
+        assert_eq!(
+            rows.get(..7).unwrap(),
+            [
+                row("OPTIONS", origin, "GET", ""),
+                row("OPTIONS", origin, "HEAD", ""),
+                row("OPTIONS", origin, "POST", ""),
+                row("OPTIONS", origin, "PUT", ""),
+                row("OPTIONS", origin, "GET", "authorization"),
+                row("OPTIONS", origin, "GET", "+pna"),
+                row("GET", origin, "", ""),
+            ]
+        );
+        let look_alikes: Vec<&str> = rows
+            .iter()
+            .skip(7)
+            .filter(|r| r.0 == "GET")
+            .map(|r| r.1.as_str())
+            .collect();
+        assert_eq!(
+            look_alikes,
+            [
+                "http://localhost.attacker.example:8080",
+                "http://attackerlocalhost:8080",
+                "http://Localhost:8080",
+                "null",
+                "",
+            ]
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("no `max-age`")),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn origins_split_at_the_host() {
+        assert_eq!(
+            split_origin("http://[::1]:8080"),
+            Some(("http", "[::1]", ":8080"))
+        );
+        assert_eq!(
+            split_origin("https://a.example"),
+            Some(("https", "a.example", ""))
+        );
+        assert_eq!(split_origin("null"), None);
+    }
+
+    #[test]
+    fn look_alikes_cover_each_class() {
+        let allowed = vec![(
+            "https://probe.staging.example.com".to_owned(),
+            "\"https://*.staging.example.com\"".to_owned(),
+        )];
+        let got: Vec<(String, &str)> = look_alikes(&allowed)
+            .into_iter()
+            .map(|(o, class, _)| (o, class))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "https://probe.staging.example.com.attacker.example".to_owned(),
+                    "suffix"
+                ),
+                ("https://attackerstaging.example.com".to_owned(), "prefix"),
+                (
+                    "http://probe.staging.example.com".to_owned(),
+                    "scheme downgrade"
+                ),
+                ("https://probe.staging.example.com:8443".to_owned(), "port"),
+                ("https://Probe.staging.example.com".to_owned(), "case"),
+                ("null".to_owned(), "null"),
+            ]
+        );
+    }
+}
