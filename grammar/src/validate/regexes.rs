@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, MutexGuard};
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::Anchored;
@@ -340,9 +340,12 @@ fn widened(witness: &str, compiled: &Regex) -> Option<String> {
     compiled.is_match(&wider).then_some(wider)
 }
 
-/// A language as a lazy DFA anchored at both ends.
+/// A language as a lazy DFA anchored at both ends, with its cache: kept
+/// from one search to the next (the fixed languages are searched for every
+/// regex of a file, and their few states are built once).
 struct Lang {
     dfa: DFA,
+    cache: Mutex<Cache>,
 }
 
 impl Lang {
@@ -358,7 +361,8 @@ impl Lang {
             .thompson(thompson::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
             .build(&format!("^(?:{pattern})$"))
             .ok()?;
-        Some(Lang { dfa })
+        let cache = Mutex::new(dfa.create_cache());
+        Some(Lang { dfa, cache })
     }
 }
 
@@ -393,13 +397,29 @@ type Node = (Vec<LazyStateID>, Option<(usize, u8)>);
 
 fn search_inner(all: &[&Lang], none: &[&Lang]) -> Option<Search> {
     let langs: Vec<&Lang> = all.iter().chain(none).copied().collect();
-    let mut caches: Vec<Cache> = langs.iter().map(|l| l.dfa.create_cache()).collect();
+    // Locked in the order given: the regex's own first, then fixed ones in
+    // an order every search keeps (`http` before `loopback`).
+    let mut guards: Vec<MutexGuard<'_, Cache>> = langs
+        .iter()
+        .map(|l| l.cache.lock().ok())
+        .collect::<Option<_>>()?;
+    let mut caches: Vec<&mut Cache> = guards.iter_mut().map(|g| &mut **g).collect();
     let start = start::Config::new().anchored(Anchored::Yes);
     let first: Vec<LazyStateID> = langs
         .iter()
         .zip(&mut caches)
         .map(|(l, c)| l.dfa.start_state(c, &start).ok())
         .collect::<Option<_>>()?;
+    // One byte of each class that every automaton treats alike, in
+    // `BYTE_ORDER`: the same answers, far fewer transitions.
+    let mut classes = HashMap::new();
+    let bytes: Vec<u8> = BYTE_ORDER
+        .into_iter()
+        .filter(|&b| {
+            let key: Vec<u8> = langs.iter().map(|l| l.dfa.byte_classes().get(b)).collect();
+            classes.insert(key, ()).is_none()
+        })
+        .collect();
     // Every visited product state, with how it was reached.
     let mut nodes: Vec<Node> = vec![(first.clone(), None)];
     let mut seen: HashMap<Vec<LazyStateID>, ()> = HashMap::new();
@@ -418,7 +438,7 @@ fn search_inner(all: &[&Lang], none: &[&Lang]) -> Option<Search> {
         if accepted {
             return Some(Search::Found(spell(&nodes, next)));
         }
-        'bytes: for b in BYTE_ORDER {
+        'bytes: for &b in &bytes {
             let mut to = Vec::with_capacity(states.len());
             for (i, ((lang, cache), &s)) in langs.iter().zip(&mut caches).zip(&states).enumerate() {
                 let t = lang.dfa.next_state(cache, s, b).ok()?;
