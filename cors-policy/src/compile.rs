@@ -35,8 +35,18 @@ pub(crate) type FastSet<T> = HashSet<T, FastHash>;
 const DFA_SIZE_LIMIT: usize = 4 << 20;
 /// The most memory determinization may use before falling back.
 const DETERMINIZE_SIZE_LIMIT: usize = 8 << 20;
-/// The size limit of the fallback regex's compiled program.
-const NFA_SIZE_LIMIT: usize = 10 << 20;
+/// The size limit of the fallback regex's compiled program: the one `check`
+/// compiles a long `paths` glob with, so that a glob it accepts always
+/// builds here.
+const NFA_SIZE_LIMIT: usize = crate::grammar::limits::NFA_SIZE_LIMIT;
+
+/// Above this many bytes of pattern text, no fully compiled DFA is tried.
+const DENSE_TEXT_LIMIT: usize = 64 << 10;
+
+/// The most pattern text one shard of a [`Sharded`] set is first given: its
+/// automaton then stays well under [`NFA_SIZE_LIMIT`] (the halving in
+/// [`Sharded::build`] is the safety net, not the plan).
+const SHARD_TEXT: usize = 128 << 10;
 
 /// Several anchored patterns matched in one pass; the answer is the lowest
 /// pattern index that matches the whole input.
@@ -71,19 +81,25 @@ impl MultiMatcher {
         if bytes {
             thompson = thompson.utf8(false);
         }
-        let dense = dense::Builder::new()
-            .configure(
-                dense::Config::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .start_kind(StartKind::Anchored)
-                    .unicode_word_boundary(true)
-                    .dfa_size_limit(Some(DFA_SIZE_LIMIT))
-                    .determinize_size_limit(Some(DETERMINIZE_SIZE_LIMIT)),
-            )
-            .syntax(syntax)
-            .thompson(thompson.clone())
-            .build_many(patterns);
-        if let Ok(dfa) = dense {
+        // A fully compiled DFA over this much pattern text would be far over
+        // its size limit anyway: skip the attempt (its cost grows with the text).
+        let text: usize = patterns.iter().map(String::len).sum();
+        let dense = (text <= DENSE_TEXT_LIMIT).then(|| {
+            dense::Builder::new()
+                .configure(
+                    dense::Config::new()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .start_kind(StartKind::Anchored)
+                        .unicode_word_boundary(true)
+                        .dfa_size_limit(Some(DFA_SIZE_LIMIT))
+                        .determinize_size_limit(Some(DETERMINIZE_SIZE_LIMIT)),
+                )
+                .syntax(syntax)
+                .thompson(thompson.clone())
+                .build_many(patterns)
+                .ok()
+        });
+        if let Some(Some(dfa)) = dense {
             let start = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
             let start = dfa.start_state(&start).ok();
             return Ok(MultiMatcher::Dense(Box::new(DenseMatcher { dfa, start })));
@@ -127,6 +143,81 @@ impl MultiMatcher {
                 .filter(|m| m.end() == haystack.len())
                 .map(|m| m.pattern().as_usize()),
         }
+    }
+}
+
+/// Several anchored patterns in as many [`MultiMatcher`]s as it takes: all
+/// in one when they fit, else split in halves, in order, until each part
+/// builds — so a set of any size builds whenever each pattern alone does.
+/// The answer is the lowest pattern index that matches, as for one matcher.
+#[derive(Debug)]
+pub(crate) struct Sharded {
+    /// Each part and the index of its first pattern.
+    shards: Vec<(MultiMatcher, usize)>,
+}
+
+impl Sharded {
+    /// Builds the parts; `Err` names the one pattern that does not build
+    /// even alone.
+    pub(crate) fn build(
+        patterns: &[String],
+        syntax: syntax::Config,
+        bytes: bool,
+    ) -> Result<Sharded, String> {
+        let mut shards = Vec::new();
+        let mut start = 0;
+        let mut text = 0;
+        for (i, p) in patterns.iter().enumerate() {
+            if text + p.len() > SHARD_TEXT && i > start {
+                let chunk = patterns.get(start..i).unwrap_or_default();
+                Self::split(chunk, start, syntax, bytes, &mut shards)?;
+                start = i;
+                text = 0;
+            }
+            text += p.len();
+        }
+        let rest = patterns.get(start..).unwrap_or_default();
+        Self::split(rest, start, syntax, bytes, &mut shards)?;
+        Ok(Sharded { shards })
+    }
+
+    fn split(
+        patterns: &[String],
+        offset: usize,
+        syntax: syntax::Config,
+        bytes: bool,
+        shards: &mut Vec<(MultiMatcher, usize)>,
+    ) -> Result<(), String> {
+        if patterns.is_empty() {
+            return Ok(());
+        }
+        match MultiMatcher::build(patterns, syntax, bytes) {
+            Ok(matcher) => {
+                shards.push((matcher, offset));
+                Ok(())
+            }
+            Err(e) if patterns.len() == 1 => Err(e),
+            Err(_) => {
+                let (left, right) = patterns.split_at(patterns.len() / 2);
+                Self::split(left, offset, syntax, bytes, shards)?;
+                Self::split(right, offset + left.len(), syntax, bytes, shards)
+            }
+        }
+    }
+
+    /// How many parts there are.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// The lowest index of a pattern matching all of `haystack`: the first
+    /// part (in order) with a match has it.
+    #[inline]
+    pub(crate) fn find(&self, haystack: &[u8]) -> Option<usize> {
+        self.shards
+            .iter()
+            .find_map(|(m, offset)| m.find(haystack).map(|i| offset + i))
     }
 }
 
@@ -386,7 +477,7 @@ pub(crate) fn compile_policy(
         }
     }
     let origins = OriginSet::new(&policy.origins, |patterns| {
-        MultiMatcher::build(patterns, syntax::Config::new(), false)
+        Sharded::build(patterns, syntax::Config::new(), false)
     });
     let origins = match origins {
         Ok(origins) => Some(origins),
@@ -479,16 +570,20 @@ fn list_answer(list: &NameList, credentials: bool, headers: bool) -> Answer {
 /// When every glob is a plain literal (`/favicon.ico`), a literal prefix and
 /// a final `/**` (`/api/**`), `**` or an empty `paths` (every path), the
 /// globs are compared byte for byte in order, which is what globset does too
-/// for such globs; otherwise they all go through one DFA.
+/// for such globs; otherwise literal globs are looked up in a hash map and
+/// the others go through as few DFAs as they fit in ([`Sharded`]): no number
+/// or length of globs that `check` accepts fails to build.
 #[derive(Debug)]
 pub(crate) enum PathMatcher {
     /// Every glob byte-compared, in pattern order, with its policy.
     Rules(Vec<(PathRule, usize)>),
-    /// Every glob in one anchored pass: pattern i belongs to policy
-    /// `owners[i]`, and the lowest matching pattern is the first policy.
-    /// `matcher` is `None` when there is no glob, or they did not compile.
+    /// Literal paths hashed (path → first policy), every other glob in one
+    /// anchored pass per shard: pattern i belongs to policy `owners[i]`, and
+    /// the lowest matching pattern is the first policy. `matcher` is `None`
+    /// when there is no such glob, or they did not compile.
     Automaton {
-        matcher: Option<MultiMatcher>,
+        literals: FastMap<Box<[u8]>, usize>,
+        matcher: Option<Sharded>,
         owners: Vec<usize>,
     },
 }
@@ -577,8 +672,9 @@ impl PathMatcher {
         PathMatcher::Rules(fast)
     }
 
-    /// Every glob compiled into one DFA.
+    /// Literal globs into a hash map, every other glob into shards of DFAs.
     fn automaton(policies: &[model::Policy], diagnostics: &mut Vec<Diagnostic>) -> PathMatcher {
+        let mut literals = FastMap::default();
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
         for (index, policy) in policies.iter().enumerate() {
@@ -587,6 +683,10 @@ impl PathMatcher {
                 owners.push(index);
             }
             for glob in &policy.paths {
+                if let Some(PathRule::Exact(path)) = PathRule::of(glob) {
+                    literals.entry(path).or_insert(index);
+                    continue;
+                }
                 match glob_regex(glob) {
                     Ok(re) => {
                         patterns.push(re);
@@ -605,13 +705,15 @@ impl PathMatcher {
         }
         if patterns.is_empty() {
             return PathMatcher::Automaton {
+                literals,
                 matcher: None,
                 owners,
             };
         }
         let syntax = syntax::Config::new().utf8(false).dot_matches_new_line(true);
-        match MultiMatcher::build(&patterns, syntax, true) {
+        match Sharded::build(&patterns, syntax, true) {
             Ok(matcher) => PathMatcher::Automaton {
+                literals,
                 matcher: Some(matcher),
                 owners,
             },
@@ -623,6 +725,7 @@ impl PathMatcher {
                     format!("the path globs do not compile: {message}"),
                 ));
                 PathMatcher::Automaton {
+                    literals,
                     matcher: None,
                     owners,
                 }
@@ -640,18 +743,36 @@ impl PathMatcher {
                 .iter()
                 .find(|(rule, _)| rule.matches(target))
                 .map(|&(_, owner)| owner),
-            PathMatcher::Automaton { matcher, owners } => {
-                find_by_automaton(matcher.as_ref()?, owners, target)
-            }
+            PathMatcher::Automaton {
+                literals,
+                matcher,
+                owners,
+            } => find_by_automaton(literals, matcher.as_ref(), owners, target),
         }
     }
 }
 
-/// [`PathMatcher::find`] through the DFA.
+/// [`PathMatcher::find`] through the literal map and the DFAs: the lower of
+/// the two owners.
 #[inline(never)]
-fn find_by_automaton(matcher: &MultiMatcher, owners: &[usize], target: &[u8]) -> Option<usize> {
-    let pattern = matcher.find(target)?;
-    owners.get(pattern).copied()
+fn find_by_automaton(
+    literals: &FastMap<Box<[u8]>, usize>,
+    matcher: Option<&Sharded>,
+    owners: &[usize],
+    path: &[u8],
+) -> Option<usize> {
+    let literal = if literals.is_empty() {
+        None
+    } else {
+        literals.get(path).copied()
+    };
+    let glob = matcher
+        .and_then(|m| m.find(path))
+        .and_then(|pattern| owners.get(pattern).copied());
+    match (literal, glob) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 #[cfg(test)]
@@ -683,6 +804,24 @@ mod tests {
         let hit = format!("https://{}.example.com", "a".repeat(60));
         assert_eq!(m.find(hit.as_bytes()), Some(0));
         assert_eq!(m.find(b"https://a.example.com"), None);
+    }
+
+    #[test]
+    fn a_set_too_large_for_one_automaton_is_sharded_with_the_same_answers() {
+        // Long literal-and-star patterns: over 128 KiB of pattern text, so
+        // more than one shard; the lowest matching pattern still wins.
+        let long = "x".repeat(300);
+        let patterns: Vec<String> = (0..480)
+            .map(|i| format!(r"(?s-u)^/{long}/{}/[^/]*$", i % 240))
+            .collect();
+        let syntax = syntax::Config::new().utf8(false).dot_matches_new_line(true);
+        let sharded = Sharded::build(&patterns, syntax, true).unwrap();
+        assert!(sharded.len() > 1, "{sharded:?}");
+        for i in [0usize, 1, 150, 239] {
+            // Patterns i and i + 240 are the same: the first wins.
+            assert_eq!(sharded.find(format!("/{long}/{i}/a").as_bytes()), Some(i));
+        }
+        assert_eq!(sharded.find(format!("/{long}/240/a").as_bytes()), None);
     }
 
     #[test]
@@ -805,13 +944,7 @@ mod tests {
                 matches!(fast, PathMatcher::Rules(_)),
                 "{set:?} is not on the fast path"
             );
-            assert!(matches!(
-                dfa,
-                PathMatcher::Automaton {
-                    matcher: Some(_),
-                    ..
-                }
-            ));
+            assert!(matches!(dfa, PathMatcher::Automaton { .. }));
             for path in EDGE_PATHS {
                 // The DFA answers on the path cut at the first `?`.
                 let cut = path.split(|&b| b == b'?').next().unwrap();

@@ -3,7 +3,8 @@
 //! host lookup for port wildcards, label-suffix lookup for `*.` subdomains,
 //! one regex pass.
 
-use crate::compile::{FastMap, MultiMatcher};
+use crate::compile::{FastMap, Sharded};
+use crate::grammar::limits::{self, MAX_LABEL_LEN};
 use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
 
 /// The longest `Origin` value the engine reads; a longer one is denied as
@@ -47,7 +48,8 @@ pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
 /// a host of `[a-z0-9._-]` (or an IPv6 address of `[0-9a-f:]` in brackets),
 /// and an optional port of decimal digits without leading zeros, at most
 /// 65535 and not the scheme's default. Everything else (uppercase,
-/// whitespace, path, trailing slash, userinfo, query, non-ASCII, …) is `None`.
+/// whitespace, path, trailing slash, userinfo, query, non-ASCII, a DNS
+/// label over 63 bytes or a host over 253, …) is `None`.
 pub(crate) fn parse(origin: &[u8]) -> Option<Parsed<'_>> {
     if origin == b"null" {
         return Some(Parsed::Null);
@@ -88,7 +90,7 @@ pub(crate) fn parse(origin: &[u8]) -> Option<Parsed<'_>> {
             .and_then(|t| t.iter().rposition(|&b| b == b':'))
             .map_or(rest.len(), |at| tail + at);
         let (host, after) = rest.split_at(end);
-        if host.is_empty() || !all_host_bytes(host) {
+        if host.is_empty() || !all_host_bytes(host) || !limits::host_fits(host) {
             return None;
         }
         (host, after)
@@ -168,7 +170,7 @@ fn parse_port(digits: &[u8]) -> Option<u16> {
 
 /// A label a `*` may stand for: 1–63 bytes of `a-z 0-9 - _`.
 fn is_wild_label(label: &[u8]) -> bool {
-    (1..=63).contains(&label.len())
+    (1..=MAX_LABEL_LEN).contains(&label.len())
         && label
             .iter()
             .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
@@ -255,7 +257,7 @@ pub(crate) struct OriginSet {
     /// The lengths of the suffixes in `subdomains`.
     suffix_lens: Lengths,
     /// The regexes, anchored, in one pass; pattern i → entry `regex_entries[i]`.
-    regex: Option<MultiMatcher>,
+    regex: Option<Sharded>,
     regex_entries: Vec<usize>,
     /// `set "NAME"` entries, each looked up in its set's current contents.
     sets: Vec<SetSlot>,
@@ -275,7 +277,7 @@ impl OriginSet {
     /// anchored patterns (an error names the pattern that failed).
     pub(crate) fn new(
         entries: &[crate::grammar::model::Origin],
-        regex: impl FnOnce(&[String]) -> Result<MultiMatcher, String>,
+        regex: impl FnOnce(&[String]) -> Result<Sharded, String>,
     ) -> Result<OriginSet, String> {
         let mut set = OriginSet::default();
         let mut patterns = Vec::new();
@@ -445,15 +447,17 @@ impl OriginSet {
                         consider(slot.index);
                     }
                 }
+                // Only a tuple origin goes through the regexes: `null` is
+                // matched by the `null` keyword alone, whatever a regex says.
+                if let Some(index) = self
+                    .regex
+                    .as_ref()
+                    .and_then(|regex| regex.find(origin))
+                    .and_then(|pattern| self.regex_entries.get(pattern))
+                {
+                    consider(*index);
+                }
             }
-        }
-        if let Some(index) = self
-            .regex
-            .as_ref()
-            .and_then(|regex| regex.find(origin))
-            .and_then(|pattern| self.regex_entries.get(pattern))
-        {
-            consider(*index);
         }
         best
     }
@@ -475,7 +479,7 @@ impl OriginSet {
         let mut rest = host;
         while let Some(dot) = rest.iter().position(|&b| b == b'.') {
             let (label, after) = rest.split_at(dot);
-            let wild = (1..=63).contains(&label.len());
+            let wild = (1..=MAX_LABEL_LEN).contains(&label.len());
             debug_assert_eq!(wild, is_wild_label(label));
             if !wild {
                 // Every later split would have this label on its left.

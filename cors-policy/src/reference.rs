@@ -515,6 +515,15 @@ fn canonical_origin(origin: &[u8]) -> Option<Parts> {
         {
             return None;
         }
+        // DNS limits: no page has a longer host or label.
+        let name = host.strip_suffix('.').unwrap_or(host);
+        if name.len() > crate::grammar::limits::MAX_HOST_LEN
+            || name
+                .split('.')
+                .any(|label| label.len() > crate::grammar::limits::MAX_LABEL_LEN)
+        {
+            return None;
+        }
         (host.to_string(), after)
     };
     let port = if after.is_empty() {
@@ -560,9 +569,13 @@ fn origin_matches(matcher: &OriginMatcher, origin: &[u8], parts: &Parts, sets: &
         OriginMatcher::Any => true,
         OriginMatcher::Null => text == "null",
         OriginMatcher::Exact(exact) => *text == **exact,
-        OriginMatcher::Regex(re) => regex::Regex::new(&format!("^(?:{re})$"))
-            .map(|re| re.is_match(&text))
-            .unwrap_or(false),
+        // Only the `null` keyword matches `null`.
+        OriginMatcher::Regex(re) => {
+            text != "null"
+                && regex::Regex::new(&format!("^(?:{re})$"))
+                    .map(|re| re.is_match(&text))
+                    .unwrap_or(false)
+        }
         OriginMatcher::Pattern(pattern) => {
             let Some((scheme, host, port)) = parts else {
                 return false;

@@ -87,6 +87,12 @@ kinds! {
     QuotedWildcard = "E0019", "quoted-wildcard", Error;
     /// A `skip` policy with statements other than `paths` and `allow`.
     SkipConflict = "E0020", "skip-conflict", Error;
+    /// A regex that matches an origin on a host no site has (`….invalid`): an
+    /// error with credentials, a warning without.
+    RegexMatchesAny = "E0021", "regex-matches-any", Error;
+    /// A regex that lets in other sites by leaving the host open on the left
+    /// (`.*example\.com`): an error with credentials, a warning without.
+    RegexOverBroad = "E0022", "regex-over-broad", Error;
     /// A plain `http://` origin other than loopback together with credentials.
     InsecureOrigin = "W0001", "insecure-origin", Warning;
     /// `null` is sent by sandboxed iframes and local files any site can make.
@@ -103,9 +109,22 @@ kinds! {
     SafelistedHeader = "W0007", "safelisted-header", Warning;
     /// An origin already covered by another entry of the same policy.
     RedundantOrigin = "W0008", "redundant-origin", Warning;
+    /// An origin whose scheme is neither a web scheme nor a known app shell's.
+    UnknownScheme = "W0009", "unknown-scheme", Warning;
+    /// `OPTIONS` in `methods`: preflights need no entry.
+    OptionsMethod = "W0010", "options-method", Warning;
 }
 
 impl Kind {
+    /// Whether `allow NAME` may name it although it is an error by default:
+    /// the kinds that are errors only in some policies.
+    pub const fn downgradable(self) -> bool {
+        matches!(
+            self,
+            Kind::PublicSuffixWildcard | Kind::RegexMatchesAny | Kind::RegexOverBroad
+        )
+    }
+
     /// The kind with this stable name.
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.name() == name)

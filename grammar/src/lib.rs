@@ -17,6 +17,7 @@ pub mod build;
 pub mod diag;
 mod escape;
 mod format;
+pub mod limits;
 pub mod model;
 mod parse;
 mod render;

@@ -51,97 +51,6 @@ const CHROMIUM_MAX_AGE: u64 = 7200;
 /// `max-age` above this is capped by Firefox too.
 const FIREFOX_MAX_AGE: u64 = 86_400;
 
-/// Up to this many policies, `shadowed-policy` compares every policy with
-/// every earlier one. Above it, with the earlier ones a [`ShadowIndex`]
-/// names: the lint stays linear in the number of policies (issue: 40,000
-/// policies took 12.7 s), and, as every `shadowed-policy`, never reports a
-/// policy that is reachable — it may miss one in a huge file.
-const EXACT_SHADOWING_UP_TO: usize = 1000;
-
-/// The most earlier policies a [`ShadowIndex`] lookup returns per key.
-const MAX_SHADOW_CANDIDATES: usize = 64;
-
-/// The earlier policies that could cover a later one, by the literal
-/// beginning of their globs. A glob matches only paths that start with its
-/// literal part, so a glob that covers another has a literal part that is a
-/// prefix of the other's (both are prefixes of any path the other matches):
-/// a meta glob is filed under its literal part up to its last `/` (`/api/`
-/// for `/api/v*/**`, `` for `**`), a literal one under itself, and a later
-/// glob looks up itself and each prefix of it that ends in `/`.
-struct ShadowIndex<'v> {
-    by_key: HashMap<&'v str, Vec<usize>>,
-    /// Policies without `paths`, which take every request.
-    unscoped: Vec<usize>,
-}
-
-impl<'v> ShadowIndex<'v> {
-    fn new(validated: &'v [Validated]) -> Self {
-        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut unscoped = Vec::new();
-        for (i, policy) in validated.iter().enumerate() {
-            if policy.model.paths.is_empty() {
-                unscoped.push(i);
-            }
-            for glob in &policy.model.paths {
-                let list = by_key.entry(cover_key(glob)).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
-        ShadowIndex { by_key, unscoped }
-    }
-
-    /// Earlier policies (before `later`) that could cover `paths`, in file
-    /// order: at most [`MAX_SHADOW_CANDIDATES`] for each key looked up.
-    fn candidates(&self, later: usize, paths: &[String]) -> Vec<usize> {
-        let mut out: Vec<usize> = self
-            .unscoped
-            .iter()
-            .copied()
-            .take_while(|&i| i < later)
-            .take(1)
-            .collect();
-        // A policy without `paths` can be covered only by globs filed
-        // under `` or `/`; otherwise any glob of it must be covered.
-        let key = paths.first().map_or("/", |g| cover_key(g));
-        let mut look = |k: &str| {
-            if let Some(list) = self.by_key.get(k) {
-                out.extend(
-                    list.iter()
-                        .copied()
-                        .take_while(|&i| i < later)
-                        .take(MAX_SHADOW_CANDIDATES),
-                );
-            }
-        };
-        // Every path a browser sends starts with `/`: what is filed under
-        // `/` (`/**`) may cover a glob filed under `` (`**`).
-        look("");
-        look("/");
-        for (i, _) in key.match_indices('/').skip_while(|&(i, _)| i == 0) {
-            look(key.get(..=i).unwrap_or(key));
-        }
-        if !key.ends_with('/') {
-            look(key);
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-}
-
-/// The key a glob is filed under in a [`ShadowIndex`].
-fn cover_key(glob: &str) -> &str {
-    match glob.find(['*', '?', '[', ']', '{', '}', '\\']) {
-        None => glob,
-        Some(meta) => glob
-            .get(..meta)
-            .and_then(|lit| lit.rfind('/'))
-            .map_or("", |slash| glob.get(..=slash).unwrap_or("")),
-    }
-}
-
 struct Validator<'s> {
     /// The source and its line index (built once: a message naming a line
     /// costs a lookup, not a count from the start of the file).
@@ -197,25 +106,14 @@ impl Validator<'_> {
 
     /// `shadowed-policy`, reported on the later policy's name.
     fn shadowed(&self, file: &ast::File, validated: &[Validated], out: &mut Vec<Diagnostic>) {
-        let index = (validated.len() > EXACT_SHADOWING_UP_TO).then(|| ShadowIndex::new(validated));
-        for (j, (later, ast)) in validated.iter().zip(&file.policies).enumerate() {
-            if later.allowed.contains(&Kind::ShadowedPolicy) {
-                continue;
-            }
-            let covers = |i: &usize| {
-                validated
-                    .get(*i)
-                    .is_some_and(|e| lints::paths_cover(&e.model.paths, &later.model.paths))
-            };
-            let found = match &index {
-                None => (0..j).find(covers),
-                Some(index) => index
-                    .candidates(j, &later.model.paths)
-                    .into_iter()
-                    .find(covers),
-            };
+        let mut index = lints::CoverIndex::default();
+        for (later, ast) in validated.iter().zip(&file.policies) {
+            let found = (!later.allowed.contains(&Kind::ShadowedPolicy))
+                .then(|| index.first_cover(&later.model.paths))
+                .flatten();
+            index.push(&later.model.paths);
             let Some((earlier, earlier_ast)) =
-                found.and_then(|i| Some((validated.get(i)?, file.policies.get(i)?)))
+                found.and_then(|i| validated.get(i).zip(file.policies.get(i)))
             else {
                 continue;
             };
@@ -448,6 +346,7 @@ impl PolicyCx {
                     return None;
                 }
                 Ok(Normalized::Exact(x)) => {
+                    unknown_scheme(&x.scheme, span, d);
                     self.insecure(&x.scheme, &x.host, text, span, d);
                     (
                         OriginMatcher::Exact(x.serialized.clone()),
@@ -455,6 +354,7 @@ impl PolicyCx {
                     )
                 }
                 Ok(Normalized::Pattern(p)) => {
+                    unknown_scheme(&p.scheme, span, d);
                     if let HostPattern::Subdomains(suffix) = &p.host
                         && origin::is_public_suffix(suffix)
                     {
@@ -473,6 +373,7 @@ impl PolicyCx {
                     return None;
                 }
                 Ok(compiled) => {
+                    self.regex_reach(source, &compiled, span, d);
                     let dots = regexes::loose_dots(source);
                     if !dots.is_empty() {
                         let fixed = regexes::escape_dots(source, &dots);
@@ -501,6 +402,91 @@ impl PolicyCx {
             },
         };
         Some((matcher, Some(what)))
+    }
+
+    /// What a regex can match: nothing (`invalid-regex`), any site
+    /// (`regex-matches-any`), other sites (`regex-over-broad`), a plain-`http`
+    /// origin with credentials (`insecure-origin`).
+    fn regex_reach(
+        &self,
+        source: &str,
+        compiled: &regex::Regex,
+        span: Span,
+        d: &mut Vec<Diagnostic>,
+    ) {
+        let reach = regexes::reach(source, compiled);
+        let shown = format!("`{source}`");
+        if reach.never {
+            let help = if compiled.is_match("null") {
+                "a regex never matches the origin `null`: write the `null` keyword (unquoted) to allow it".to_owned()
+            } else if source.bytes().any(|b| b.is_ascii_uppercase()) {
+                "browsers send origins in lowercase, `scheme://host[:port]`: write the regex in lowercase, e.g. `regex r\"^https://app\\.example\\.com$\"`".to_owned()
+            } else if source.contains("://") {
+                "the engine matches it against the whole origin, `scheme://host[:port]`, with no path or trailing `/`; only the `null` keyword matches `null`".to_owned()
+            } else {
+                format!(
+                    "the engine matches it against the whole origin, `scheme://host[:port]`: write the scheme, e.g. `regex {}`",
+                    crate::format::regex_string(&format!(
+                        "https://{}",
+                        source.trim_start_matches('^')
+                    ))
+                )
+            };
+            d.push(
+                Diagnostic::new(
+                    Kind::InvalidRegex,
+                    span,
+                    format!("regex {shown} never matches an origin a browser sends"),
+                )
+                .with_help(help),
+            );
+            return;
+        }
+        if let Some(probe) = reach.any_site {
+            d.push(self.downgraded(
+                Diagnostic::new(
+                    Kind::RegexMatchesAny,
+                    span,
+                    format!("regex {shown} matches origins of any site, such as `{probe}`"),
+                ),
+                "anchor the host to your own domain, e.g. `regex r\"^https://[a-z0-9-]+\\.example\\.com$\"`",
+            ));
+        } else if let Some((witness, other)) = reach.over_broad {
+            d.push(self.downgraded(
+                Diagnostic::new(
+                    Kind::RegexOverBroad,
+                    span,
+                    format!("regex {shown} matches `{other}` as well as `{witness}`: another site's domain can end with yours"),
+                ),
+                "start the host at a label boundary, e.g. `(?:[a-z0-9-]+\\.)?example\\.com`, and write the scheme",
+            ));
+        }
+        if let Some(http) = reach.insecure
+            && self.credentials
+        {
+            d.push(
+                Diagnostic::new(Kind::InsecureOrigin, span, format!("regex {shown} can match the plain `http` origin `{http}`, and the policy allows `credentials`"))
+                    .with_help("match `https://` only (or loopback): anyone on the network can pose as a plain `http` origin and read credentialed answers"),
+            );
+        }
+    }
+
+    /// An error with credentials; without, a warning that `allow` silences.
+    fn downgraded(&self, diagnostic: Diagnostic, help: &str) -> Diagnostic {
+        if self.credentials {
+            diagnostic.with_help(format!(
+                "{help} (the policy allows `credentials`, so it would read credentialed answers)"
+            ))
+        } else {
+            let name = diagnostic.kind.name();
+            Diagnostic {
+                severity: Severity::Warning,
+                ..diagnostic
+            }
+            .with_help(format!(
+                "{help}, or `allow {name}` if every site may read these answers"
+            ))
+        }
     }
 
     /// `insecure-origin`: plain `http` to a non-loopback host, with credentials.
@@ -574,6 +560,27 @@ impl PolicyCx {
     }
 }
 
+/// `unknown-scheme`: a scheme no page or known app shell has.
+fn unknown_scheme(scheme: &str, span: Span, d: &mut Vec<Diagnostic>) {
+    if origin::is_unknown_scheme(scheme) {
+        let known: Vec<String> = origin::APP_SCHEMES
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect();
+        d.push(
+            Diagnostic::new(
+                Kind::UnknownScheme,
+                span,
+                format!("`{scheme}:` is not a scheme browsers or known app shells send in `Origin`"),
+            )
+            .with_help(format!(
+                "web pages send `http`, `https`, `ws` or `wss`; app shells and extensions send {}; `allow unknown-scheme` if yours sends `{scheme}:`",
+                known.join(", ")
+            )),
+        );
+    }
+}
+
 fn push_unique(names: &mut Vec<String>, name: String) {
     if !names.contains(&name) {
         names.push(name);
@@ -633,6 +640,15 @@ fn check_methods(items: &[&Spanned<Item>], d: &mut Vec<Diagnostic>) -> NameList 
                     format!("`{name}` is a forbidden method: browsers never let a script send it"),
                 )
                 .with_help(format!("remove `{name}`")),
+            );
+        } else if name == "OPTIONS" {
+            d.push(
+                Diagnostic::new(
+                    Kind::OptionsMethod,
+                    item.span,
+                    "`OPTIONS` in `methods` is not needed for preflights",
+                )
+                .with_help("browsers send every preflight as `OPTIONS` whatever `methods` lists: remove `OPTIONS`, unless scripts send `OPTIONS` requests themselves (then `allow options-method`)"),
             );
         } else if name.bytes().any(|b| b.is_ascii_lowercase()) {
             let upper = name.to_ascii_uppercase();
@@ -739,9 +755,10 @@ fn check_status(value: &Spanned<u64>) -> Option<Diagnostic> {
     })
 }
 
-/// The names `allow` accepts: every warning, and `public-suffix-wildcard`.
+/// The names `allow` accepts: every warning, and the errors that are
+/// warnings in some policies.
 fn allowable(kind: Kind) -> bool {
-    kind.default_severity() == Severity::Warning || kind == Kind::PublicSuffixWildcard
+    kind.default_severity() == Severity::Warning || kind.downgradable()
 }
 
 fn check_allow(names: &[&Spanned<String>], d: &mut Vec<Diagnostic>) -> HashSet<Kind> {

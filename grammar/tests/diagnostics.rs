@@ -10,6 +10,11 @@
 use cors_policy_grammar::model::{HostPattern, OriginMatcher, OriginPattern, PortPattern};
 use cors_policy_grammar::{Diagnostic, Kind, Severity, check};
 
+/// Issue 13: regex origins, public suffixes, serialization, host limits,
+/// shadowing, scheme typos, globs the engine cannot build.
+#[path = "diagnostics/trust.rs"]
+mod trust;
+
 /// One diagnostic as the tests compare it.
 #[derive(Debug, PartialEq)]
 struct D {
@@ -214,7 +219,7 @@ fn e0006_invalid_origin_userinfo_scheme_port_whitespace() {
     bad_origin(
         "localhost:3000",
         "`localhost:3000` has no scheme",
-        "write `\"https://localhost:3000\"` (an origin starts with its scheme)",
+        "write `\"http://localhost:3000\"` (an origin starts with its scheme)",
     );
     bad_origin(
         "https:a.com",
@@ -664,7 +669,9 @@ fn e0017_unknown_lint() {
         "`zzz` is not a warning name",
     );
     assert!(
-        help(&d).starts_with("`allow` takes one of `public-suffix-wildcard`, `insecure-origin`"),
+        help(&d).starts_with(
+            "`allow` takes one of `public-suffix-wildcard`, `regex-matches-any`, `regex-over-broad`, `insecure-origin`"
+        ),
         "{d:?}"
     );
     let d = expect(
@@ -1075,6 +1082,11 @@ fn every_kind_has_a_trigger() {
         ("E0018", "policy \"p\" { paths \"api/**\" origins * }"),
         ("E0019", "policy \"p\" { origins * methods \"*\" }"),
         ("E0020", "policy \"p\" { paths \"/hook\" skip max-age 1 }"),
+        ("E0021", "policy \"p\" { origins regex \"https://.+\" }"),
+        (
+            "E0022",
+            "policy \"p\" { origins regex \"https://.*example\\\\.com\" }",
+        ),
         (
             "W0001",
             "policy \"p\" { origins \"http://a.com\" credentials }",
@@ -1089,6 +1101,8 @@ fn every_kind_has_a_trigger() {
         ),
         ("W0007", "policy \"p\" { origins * headers accept }"),
         ("W0008", "policy \"p\" { origins *, * }"),
+        ("W0009", "policy \"p\" { origins \"myapp://main\" }"),
+        ("W0010", "policy \"p\" { origins * methods PUT, OPTIONS }"),
     ];
     for kind in Kind::ALL {
         let (_, src) = triggers
@@ -1108,7 +1122,7 @@ fn every_kind_has_a_trigger() {
 fn the_language_reference_lists_every_diagnostic() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/language.md");
     let doc = std::fs::read_to_string(path).unwrap();
-    let section = &doc[doc.find("## Diagnostics").expect("a Diagnostics section")..];
+    let section = diagnostics_section(&doc);
     for kind in Kind::ALL {
         assert!(
             section.contains(&format!("`{}`", kind.code())),
@@ -1141,18 +1155,21 @@ fn validating_ten_thousand_origins_is_fast() {
     assert!(took < std::time::Duration::from_secs(3), "{took:?}");
 }
 
+/// The `## Diagnostics` section of the reference, up to the next `## `.
+fn diagnostics_section(doc: &str) -> &str {
+    let start = doc.find("## Diagnostics").expect("a Diagnostics section");
+    let rest = &doc[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    &rest[..end]
+}
+
 /// Each `### CODE` entry of the reference shows a policy and the diagnostic it
 /// gets; both must stay true.
 #[test]
 fn the_reference_examples_are_what_check_reports() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/language.md");
     let doc = std::fs::read_to_string(path).unwrap();
-    let section = &doc[doc.find("## Diagnostics").unwrap()..];
-    // Up to the next section: later ones have `###` entries of their own.
-    let section = section
-        .get(3..)
-        .and_then(|rest| rest.find("\n## "))
-        .map_or(section, |end| &section[..end + 3]);
+    let section = diagnostics_section(&doc);
     let mut seen = 0;
     for entry in section.split("\n### ").skip(1) {
         let code = entry.trim_start_matches('`').get(..5).unwrap();

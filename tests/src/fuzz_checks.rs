@@ -641,7 +641,7 @@ pub fn check_parse(data: &[u8]) -> Outcome {
         }
         if d.severity == Severity::Warning
             && d.kind.default_severity() == Severity::Error
-            && d.kind != grammar::Kind::PublicSuffixWildcard
+            && !d.kind.downgradable()
         {
             return Err(format!("an error kind downgraded to a warning: {d:?}"));
         }

@@ -182,19 +182,222 @@ fn is_glob_meta(c: char) -> bool {
     matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\')
 }
 
-/// Whether glob `earlier` matches every path that glob `later` matches:
-/// equal globs, `**` / `/**`, or `prefix/**` over a glob that starts with the
-/// literal `prefix/`.
+/// One piece of a glob, as the coverage check reads it (globset syntax with
+/// the engine's options: `*` and `?` stay within a segment).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    /// One literal character.
+    Lit(char),
+    /// `?`: one character other than `/`.
+    One,
+    /// `*`: any run of characters other than `/`.
+    Star,
+    /// `**` as a whole segment, reduced to "any run of characters".
+    Any,
+    /// A `[…]` class, compared by its text only.
+    Class(String),
+}
+
+/// Which side of the check a glob is on: the later glob is read as a
+/// superset of its paths, the earlier as a subset, so that every doubt
+/// counts against "covers".
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Earlier,
+    Later,
+}
+
+/// How many `{…}` alternatives a glob may expand into before the check
+/// gives up (and says "not covered").
+const MAX_ALTERNATIVES: usize = 64;
+
+/// The alternatives of a glob with its `{a,b}` groups expanded, as token
+/// lists; `None` when there are too many or the glob is not understood.
+fn expand(glob: &str, side: Side) -> Option<Vec<Vec<Tok>>> {
+    let mut texts = vec![String::new()];
+    let mut chars = glob.chars().peekable();
+    let mut plain = String::new();
+    let flush = |texts: &mut Vec<String>, plain: &mut String| {
+        for t in texts.iter_mut() {
+            t.push_str(plain);
+        }
+        plain.clear();
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                plain.push('\\');
+                plain.push(chars.next()?);
+            }
+            '{' => {
+                flush(&mut texts, &mut plain);
+                let mut depth = 1;
+                let mut group = String::new();
+                for c in chars.by_ref() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                    group.push(c);
+                }
+                if depth != 0 || group.contains(['{', '\\', '[']) {
+                    return None;
+                }
+                let mut next = Vec::new();
+                for t in &texts {
+                    for alt in group.split(',') {
+                        next.push(format!("{t}{alt}"));
+                    }
+                }
+                if next.len() > MAX_ALTERNATIVES {
+                    return None;
+                }
+                texts = next;
+            }
+            '}' => return None,
+            _ => plain.push(c),
+        }
+    }
+    flush(&mut texts, &mut plain);
+    texts.iter().map(|t| tokens(t, side)).collect()
+}
+
+/// The tokens of a glob without `{…}` groups.
+fn tokens(glob: &str, side: Side) -> Option<Vec<Tok>> {
+    let chars: Vec<char> = glob.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                out.push(Tok::Lit(*chars.get(i + 1)?));
+                i += 2;
+            }
+            '?' => {
+                out.push(Tok::One);
+                i += 1;
+            }
+            '[' => {
+                let close = (i + 2..chars.len()).find(|&j| chars.get(j) == Some(&']'))?;
+                out.push(Tok::Class(chars.get(i..=close)?.iter().collect()));
+                i = close + 1;
+            }
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                let before = i == 0 || chars.get(i - 1) == Some(&'/');
+                let after = matches!(chars.get(i + 2), None | Some('/'));
+                match (before && after, side) {
+                    // `/**/` is `/` or `/…/`: the earlier side keeps only
+                    // `/…/` (its trailing `/` stays a literal), the later
+                    // side reads `/…` (the `/` after it is dropped).
+                    (true, Side::Later) => {
+                        out.push(Tok::Any);
+                        if i > 0 && chars.get(i + 2) == Some(&'/') {
+                            i += 1;
+                        }
+                    }
+                    // A leading `**/` is `(/?|.*/)`, of which `.*/` is a part.
+                    (true, Side::Earlier) => out.push(Tok::Any),
+                    // A `**` that is not a whole segment: a `*` to be safe
+                    // on the earlier side, anything on the later side.
+                    (false, Side::Earlier) => out.push(Tok::Star),
+                    (false, Side::Later) => out.push(Tok::Any),
+                }
+                i += 2;
+            }
+            '*' => {
+                out.push(Tok::Star);
+                i += 1;
+            }
+            ']' => return None,
+            _ => {
+                out.push(Tok::Lit(c));
+                i += 1;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether every path the tokens `later` stand for is matched by `earlier`:
+/// each piece of `later` is absorbed by a piece of `earlier` that matches all
+/// it can stand for. Sound, not complete: a `false` may be a cover missed.
+fn tokens_cover(earlier: &[Tok], later: &[Tok]) -> bool {
+    // Reachable (i, j): earlier[..i] has absorbed later[..j].
+    let (n, m) = (earlier.len(), later.len());
+    let mut reach = vec![false; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    if let Some(r) = reach.get_mut(0) {
+        *r = true;
+    }
+    for i in 0..=n {
+        for j in 0..=m {
+            if !reach.get(at(i, j)).copied().unwrap_or(false) {
+                continue;
+            }
+            let mut set = |i: usize, j: usize| {
+                if let Some(r) = reach.get_mut(at(i, j)) {
+                    *r = true;
+                }
+            };
+            let (Some(e), l) = (earlier.get(i), later.get(j)) else {
+                continue;
+            };
+            match e {
+                Tok::Star | Tok::Any => {
+                    set(i + 1, j);
+                    let absorbs = match l {
+                        None => false,
+                        Some(_) if *e == Tok::Any => true,
+                        Some(Tok::Lit(c)) => *c != '/',
+                        Some(Tok::One | Tok::Star) => true,
+                        Some(Tok::Any | Tok::Class(_)) => false,
+                    };
+                    if absorbs {
+                        set(i, j + 1);
+                    }
+                }
+                Tok::Lit(c) => {
+                    if l == Some(&Tok::Lit(*c)) {
+                        set(i + 1, j + 1);
+                    }
+                }
+                Tok::One => {
+                    if matches!(l, Some(Tok::One)) || matches!(l, Some(Tok::Lit(c)) if *c != '/') {
+                        set(i + 1, j + 1);
+                    }
+                }
+                Tok::Class(text) => {
+                    if matches!(l, Some(Tok::Class(t)) if t == text) {
+                        set(i + 1, j + 1);
+                    }
+                }
+            }
+        }
+    }
+    reach.get(at(n, m)).copied().unwrap_or(false)
+}
+
+/// Whether glob `earlier` matches every path that glob `later` matches, as
+/// far as can be shown: `/**` or `/*` over `/x`, `/api/**` over
+/// `/api/users/**`, `{a,b}` sets (each alternative of `later` covered by one
+/// of `earlier`). Never a false positive; a doubt is "no".
 fn glob_covers(earlier: &str, later: &str) -> bool {
     if earlier == later || earlier == "**" || earlier == "/**" {
         return true;
     }
-    earlier.strip_suffix("/**").is_some_and(|prefix| {
-        !prefix.chars().any(is_glob_meta)
-            && later
-                .strip_prefix(prefix)
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
+    // Cheap first: the literal start of `earlier` must start `later`.
+    let literal_start = earlier.split(is_glob_meta).next().unwrap_or_default();
+    if !later.starts_with(literal_start) {
+        return false;
+    }
+    let (Some(es), Some(ls)) = (expand(earlier, Side::Earlier), expand(later, Side::Later)) else {
+        return false;
+    };
+    ls.iter().all(|l| es.iter().any(|e| tokens_cover(e, l)))
 }
 
 /// Whether a policy with `earlier` paths takes every request a later policy
@@ -208,6 +411,64 @@ pub(crate) fn paths_cover(earlier: &[String], later: &[String]) -> bool {
         && later
             .iter()
             .all(|g| earlier.iter().any(|h| glob_covers(h, g)))
+}
+
+/// The policies seen so far, indexed so that the earlier policies that may
+/// cover a later one are found without comparing it with every one: a glob
+/// covers another only if its literal start (the text before its first
+/// glob character) starts the other, so only the policies with a glob whose
+/// literal start is a prefix of the later policy's first glob are compared.
+#[derive(Default)]
+pub(crate) struct CoverIndex<'a> {
+    /// Each policy's paths, by index.
+    paths: Vec<&'a [String]>,
+    /// Policies that take every path (no `paths`, `**` or `/**`), in order.
+    every: Vec<usize>,
+    /// Literal start of a glob → the policies with such a glob, in order.
+    by_start: HashMap<&'a str, Vec<usize>>,
+}
+
+/// At most this many candidates are compared for one policy (a file where
+/// every glob starts alike stays linear; a cover past them is not reported).
+const MAX_CANDIDATES: usize = 64;
+
+impl<'a> CoverIndex<'a> {
+    /// The first policy seen so far whose paths cover all of `later`'s.
+    pub(crate) fn first_cover(&self, later: &[String]) -> Option<usize> {
+        let first = later.first().map_or("/**", String::as_str);
+        let mut candidates: Vec<usize> = self.every.iter().take(1).copied().collect();
+        for (end, _) in first
+            .char_indices()
+            .chain(std::iter::once((first.len(), ' ')))
+        {
+            if let Some(v) = first.get(..end).and_then(|p| self.by_start.get(p)) {
+                candidates.extend(v.iter().take(MAX_CANDIDATES));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .take(MAX_CANDIDATES)
+            .find(|&i| self.paths.get(i).is_some_and(|e| paths_cover(e, later)))
+    }
+
+    /// Adds the next policy, with its paths.
+    pub(crate) fn push(&mut self, paths: &'a [String]) {
+        let index = self.paths.len();
+        self.paths.push(paths);
+        if paths.is_empty() || paths.iter().any(|g| g == "**" || g == "/**") {
+            self.every.push(index);
+            return;
+        }
+        for glob in paths {
+            let start = glob.split(is_glob_meta).next().unwrap_or_default();
+            let list = self.by_start.entry(start).or_default();
+            if list.last() != Some(&index) {
+                list.push(index);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -236,10 +497,167 @@ mod tests {
             &paths(&["/api/**"]),
             &paths(&["/api/**", "/other"])
         ));
-        assert!(!paths_cover(&paths(&["/a*/**"]), &paths(&["/ab/x"])));
-        assert!(
-            !paths_cover(&paths(&["/api/*"]), &paths(&["/api/x"])),
-            "`*` semantics depend on options"
-        );
+        assert!(paths_cover(&paths(&["/a*/**"]), &paths(&["/ab/x"])));
+        assert!(paths_cover(&paths(&["/api/*"]), &paths(&["/api/x"])));
+    }
+
+    /// Every glob of a set over a few paths: what the engine's glob options
+    /// match, for a brute-force check that a cover is never claimed wrongly.
+    fn matches(glob: &str, path: &str) -> bool {
+        matcher(glob).is_match(path)
+    }
+
+    fn matcher(glob: &str) -> globset::GlobMatcher {
+        globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .unwrap()
+            .compile_matcher()
+    }
+
+    #[test]
+    fn glob_coverage_is_found() {
+        for (earlier, later) in [
+            ("/*", "/x"),
+            ("/*", "/favicon.ico"),
+            ("/**", "/api/users/**"),
+            ("/api/**", "/api/users/**"),
+            ("/api/**", "/api/users/*"),
+            ("/api/**", "/api/{a,b}/x"),
+            ("/{api,v2}/**", "/api/users"),
+            ("/{api,v2}/**", "/{v2,api}/x/**"),
+            ("/api/*", "/api/{a,b}"),
+            ("/api/*.js", "/api/app.js"),
+            ("/api/*.js", "/api/*.min.js"),
+            ("/a/?", "/a/b"),
+            ("/a/*", "/a/?"),
+            ("/a/*", "/a/*x*"),
+            ("/**/x", "/a/b/x"),
+            ("**/x", "/a/x"),
+            ("/a/**", "/a/**/b"),
+            ("/a/[bc]", "/a/[bc]"),
+            ("/a\\*b", "/a\\*b"),
+            ("/static/**", "/static/{css,js}/*.{css,js}"),
+        ] {
+            assert!(
+                glob_covers(earlier, later),
+                "{earlier} should cover {later}"
+            );
+        }
+    }
+
+    #[test]
+    fn glob_coverage_is_never_claimed_wrongly() {
+        let globs = [
+            "/*",
+            "/**",
+            "/a",
+            "/a/*",
+            "/a/**",
+            "/a/?",
+            "/a/*/b",
+            "/a/**/b",
+            "/*/b",
+            "/a*",
+            "/a/[bc]",
+            "/a/[!b]",
+            "/{a,b}",
+            "/{a,b}/**",
+            "/a/b",
+            "/a/b/c",
+            "**",
+            "**/b",
+            "*",
+            "/a\\*",
+            "/a/*.js",
+            "/a/x.js",
+            "/a/**/*.js",
+            "/ab",
+            "/a/{b,c}/*",
+        ];
+        // Request paths, which always start with `/`.
+        let paths = [
+            "/",
+            "/a",
+            "/b",
+            "/ab",
+            "/a/",
+            "/a/b",
+            "/a/c",
+            "/a/bc",
+            "/a/b/c",
+            "/a/b/b",
+            "/a/x/b",
+            "/a/x/y/b",
+            "/x/b",
+            "/a/x.js",
+            "/a/y.js",
+            "/a/b/x.js",
+            "/a*",
+            "//",
+            "/a//b",
+            "/a/b/",
+            "/a/c/d",
+            "/b/x",
+        ];
+        for earlier in globs {
+            for later in globs {
+                if !glob_covers(earlier, later) {
+                    continue;
+                }
+                for path in paths {
+                    assert!(
+                        !matches(later, path) || matches(earlier, path),
+                        "{earlier} claimed to cover {later}, but {path} is matched only by {later}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// Random globs and paths over a small alphabet: a claimed cover
+        /// holds on every path.
+        #[test]
+        fn a_claimed_cover_holds_on_every_path(
+            earlier in proptest::collection::vec(proptest::sample::select(GLOB_PIECES), 1..5),
+            later in proptest::collection::vec(proptest::sample::select(GLOB_PIECES), 1..5),
+        ) {
+            let (earlier, later) = (format!("/{}", earlier.concat()), format!("/{}", later.concat()));
+            let valid = |g: &str| globset::GlobBuilder::new(g).literal_separator(true).backslash_escape(true).build().is_ok();
+            if valid(&earlier) && valid(&later) && glob_covers(&earlier, &later) {
+                let (e, l) = (matcher(&earlier), matcher(&later));
+                for path in all_paths() {
+                    proptest::prop_assert!(
+                        !l.is_match(&path) || e.is_match(&path),
+                        "{} claimed to cover {}, but {} is matched only by the latter", earlier, later, path
+                    );
+                }
+            }
+        }
+    }
+
+    const GLOB_PIECES: &[&str] = &[
+        "/", "a", "b", ".", "*", "**", "?", "{a,b}", "{a/b,x}", "[ab]", "/**", "/**/",
+    ];
+
+    /// Every path of up to five characters of `/ a b .` after the first `/`.
+    fn all_paths() -> Vec<String> {
+        let mut out = vec!["/".to_owned()];
+        let mut frontier = vec!["/".to_owned()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for p in &frontier {
+                for c in ['/', 'a', 'b', '.'] {
+                    next.push(format!("{p}{c}"));
+                }
+            }
+            out.extend(next.iter().cloned());
+            frontier = next;
+        }
+        out
     }
 }

@@ -8,6 +8,7 @@
 
 use url::{Host, Url};
 
+use crate::limits::{MAX_HOST_LEN, MAX_LABEL_LEN};
 use crate::model::{HostPattern, OriginPattern, PortPattern};
 
 /// What an `origins` string means, once normalized.
@@ -56,6 +57,61 @@ const NULL_SCHEMES: &[&str] = &["file", "data", "about", "javascript"];
 
 /// Schemes whose URLs carry their creator's origin.
 const INNER_ORIGIN_SCHEMES: &[&str] = &["blob", "filesystem"];
+
+/// The schemes of web pages, which a near miss (`htps`) is a typo of.
+const WEB_SCHEMES: &[&str] = &["http", "https", "ws", "wss"];
+
+/// Non-special schemes that browser extensions and app shells really send
+/// as tuple origins; any other is `unknown-scheme`.
+pub(crate) const APP_SCHEMES: &[&str] = &[
+    "chrome-extension",
+    "moz-extension",
+    "safari-web-extension",
+    "ms-browser-extension",
+    "capacitor",
+    "tauri",
+    "ionic",
+    "app",
+    "electron",
+    "vscode-webview",
+];
+
+/// Whether a (lowercase) scheme is neither one the URL standard serializes
+/// nor a known app shell's.
+pub(crate) fn is_unknown_scheme(scheme: &str) -> bool {
+    !SPECIAL.contains(&scheme) && !APP_SCHEMES.contains(&scheme)
+}
+
+/// The web scheme `scheme` (lowercase) is a typo of: within two edits
+/// (a swap counts as one) of `http`, `https`, `ws` or `wss`, and not itself
+/// a scheme in use. The nearest wins; on a tie, the one of the typo's
+/// length (`httsp` is `https`, `wws` is `wss`), then the first listed.
+fn web_scheme_typo(scheme: &str) -> Option<&'static str> {
+    if SPECIAL.contains(&scheme)
+        || APP_SCHEMES.contains(&scheme)
+        || NULL_SCHEMES.contains(&scheme)
+        || INNER_ORIGIN_SCHEMES.contains(&scheme)
+    {
+        return None;
+    }
+    WEB_SCHEMES
+        .iter()
+        .map(|&w| (strsim::damerau_levenshtein(scheme, w), w))
+        .filter(|&(d, w)| d <= 2 && d < w.len())
+        .min_by_key(|&(d, w)| (d, w.len().abs_diff(scheme.len())))
+        .map(|(_, w)| w)
+}
+
+/// The scheme to suggest for a host written without one: `http` on
+/// loopback (a local server rarely has TLS), else `https`.
+fn scheme_for(host: &str) -> &'static str {
+    let bare = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    if is_loopback_host(&bare) {
+        "http"
+    } else {
+        "https"
+    }
+}
 
 /// Normalizes one `origins` string, as written (unescaped).
 pub(crate) fn normalize(text: &str) -> Result<Normalized, OriginError> {
@@ -133,9 +189,40 @@ fn split(text: &str) -> Result<Parts<'_>, OriginError> {
     }
 
     let Some((scheme, rest)) = text.split_once(':').filter(|(s, _)| is_scheme(s)) else {
+        // `https//app.example.com`: a web scheme (or a near miss) and `//`.
+        if let Some((word, after)) = text.split_once("//").filter(|(w, _)| is_scheme(w)) {
+            let lower = word.to_ascii_lowercase();
+            let web = if WEB_SCHEMES.contains(&lower.as_str()) {
+                Some(
+                    WEB_SCHEMES
+                        .iter()
+                        .copied()
+                        .find(|w| *w == lower)
+                        .unwrap_or("https"),
+                )
+            } else {
+                web_scheme_typo(&lower)
+            };
+            if let Some(web) = web {
+                return Err(OriginError::new(
+                    format!("`{text}` lacks `:` after `{word}`"),
+                    write(&suggestion(&format!("{web}://{after}"))),
+                ));
+            }
+        }
         return Err(missing_scheme(text));
     };
     let scheme_lower = scheme.to_ascii_lowercase();
+    if let Some(web) = web_scheme_typo(&scheme_lower) {
+        let after = rest.trim_start_matches(['/', '\\']);
+        return Err(OriginError::new(
+            format!("`{text}` has the scheme `{scheme}`, which is not a web scheme"),
+            format!(
+                "did you mean `\"{}\"`?",
+                suggestion(&format!("{web}://{after}"))
+            ),
+        ));
+    }
     if NULL_SCHEMES.contains(&scheme_lower.as_str()) {
         return Err(OriginError::new(
             format!("`{scheme_lower}:` pages have no origin: they send `Origin: null`"),
@@ -172,6 +259,14 @@ fn split(text: &str) -> Result<Parts<'_>, OriginError> {
     let (authority, tail) = after.split_at(end);
     let fixed = |authority: &str| suggestion(&format!("{scheme_lower}://{authority}"));
 
+    if authority.is_empty() && tail.starts_with('/') && tail.len() > 1 {
+        let host = tail.trim_start_matches('/');
+        let host = host.split(['/', '?', '#']).next().unwrap_or(host);
+        return Err(OriginError::new(
+            format!("`{text}` has too many `/` after `{scheme}:`"),
+            write(&suggestion(&format!("{scheme_lower}://{host}"))),
+        ));
+    }
     if let Some((_, host_port)) = authority.rsplit_once('@') {
         return Err(OriginError::new(
             format!("`{text}` has a user name or password"),
@@ -277,7 +372,7 @@ fn missing_scheme(text: &str) -> OriginError {
         format!("`{text}` has no scheme"),
         format!(
             "{} (an origin starts with its scheme)",
-            write(&suggestion(&format!("https://{host}")))
+            write(&suggestion(&format!("{}://{host}", scheme_for(host))))
         ),
     )
 }
@@ -347,17 +442,22 @@ impl Parts<'_> {
                 "write a serialized origin such as `\"https://app.example.com\"`",
             )
         })?;
-        let host = match url.host() {
-            Some(Host::Domain(d)) => d.to_owned(),
-            Some(Host::Ipv4(_) | Host::Ipv6(_)) if self.wildcard_host => {
+        // The URL standard's own serialization of the host (IPv4 shorthands
+        // and IPv4-mapped IPv6 included: `[::ffff:127.0.0.1]` is
+        // `[::ffff:7f00:1]`), never a second serializer of ours.
+        let host = match (url.host(), url.host_str()) {
+            (Some(Host::Ipv4(_) | Host::Ipv6(_)), _) if self.wildcard_host => {
                 return Err(OriginError::new(
                     format!("`{}` puts a `*` label before an IP address", self.text),
                     "an IP address has no subdomains: write the address itself, or a `regex`",
                 ));
             }
-            Some(Host::Ipv4(a)) => a.to_string(),
-            Some(Host::Ipv6(a)) => format!("[{a}]"),
-            None => {
+            (Some(Host::Domain(_)), Some(h)) => {
+                self.check_length(h)?;
+                h.to_owned()
+            }
+            (Some(_), Some(h)) => h.to_owned(),
+            _ => {
                 return Err(OriginError::new(
                     format!("`{}` has no host", self.text),
                     "write a host, e.g. `\"https://app.example.com\"`",
@@ -365,6 +465,48 @@ impl Parts<'_> {
             }
         };
         Ok((host, url.port()))
+    }
+
+    /// A DNS host within the limits the engine matches (a `*.` suffix leaves
+    /// room for one label and its dot).
+    fn check_length(&self, host: &str) -> Result<(), OriginError> {
+        let name = host.strip_suffix('.').unwrap_or(host);
+        if let Some(label) = name.split('.').find(|l| l.len() > MAX_LABEL_LEN) {
+            return Err(OriginError::new(
+                format!(
+                    "`{}` has a host label of {} bytes, `{}`",
+                    self.text,
+                    label.len(),
+                    shorten(label)
+                ),
+                format!(
+                    "a DNS label is at most {MAX_LABEL_LEN} bytes: no page can have this origin"
+                ),
+            ));
+        }
+        let room = if self.wildcard_host {
+            MAX_HOST_LEN - 2
+        } else {
+            MAX_HOST_LEN
+        };
+        if name.len() > room {
+            return Err(OriginError::new(
+                format!(
+                    "`{}` has a host of {} bytes",
+                    shorten(self.text),
+                    name.len()
+                ),
+                format!(
+                    "a host name is at most {MAX_HOST_LEN} bytes{}: no page can have this origin",
+                    if self.wildcard_host {
+                        ", the `*` label and its dot included"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Other schemes (`chrome-extension`, `capacitor`, …): compared as written,
@@ -387,19 +529,36 @@ impl Parts<'_> {
             PortText::Number(p) => p.parse::<u16>().ok(),
             PortText::None | PortText::Any => None,
         };
-        Ok((self.host.to_ascii_lowercase(), port))
+        let host = self.host.to_ascii_lowercase();
+        self.check_length(&host)?;
+        Ok((host, port))
     }
 }
 
-/// Whether `suffix` (a serialized host) is itself a public suffix, ICANN or
-/// private section (`com`, `co.uk`, `github.io`).
+/// Whether a `*.` wildcard over `suffix` (a serialized host) covers sites
+/// of different owners: `suffix` is itself a public suffix, or its children
+/// are — every rule kind of the Public Suffix List, ICANN and private
+/// sections: plain (`com`, `co.uk`, `github.io`), wildcard (`*.ck` makes
+/// `ck` and every `x.ck` suffixes; `*.kawasaki.jp`, `*.sch.uk`,
+/// `*.compute-1.amazonaws.com`) and exception rules (`!www.ck`: `www.ck` is a
+/// site, so `*.www.ck` is allowed).
 pub(crate) fn is_public_suffix(suffix: &str) -> bool {
     let trimmed = suffix.strip_suffix('.').unwrap_or(suffix);
     if trimmed.is_empty() {
         return false;
     }
-    psl::suffix(trimmed.as_bytes())
-        .is_some_and(|s| s.is_known() && s.trim().as_bytes() == trimmed.as_bytes())
+    // A wildcard rule `*.suffix` makes every child a suffix: ask about one
+    // that no exception rule names.
+    is_listed_suffix(trimmed) || is_listed_suffix(&format!("{CHILD_PROBE}.{trimmed}"))
+}
+
+/// A label no Public Suffix List rule names, to find wildcard rules.
+const CHILD_PROBE: &str = "x--cors-policy-probe";
+
+/// Whether `name` is exactly a suffix the list names (not merely the
+/// implicit `*` rule that makes any unknown TLD a suffix).
+fn is_listed_suffix(name: &str) -> bool {
+    psl::suffix(name.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == name.as_bytes())
 }
 
 /// Whether a serialized host is loopback: `localhost`, `*.localhost`,
@@ -414,6 +573,14 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|a| a.is_loopback())
 }
 
+/// At most 24 characters of `s`, for messages about very long hosts.
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(24) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or(s)),
+        None => s.to_owned(),
+    }
+}
+
 /// Whether `host` (serialized) is one or more valid labels followed by `.suffix`.
 pub(crate) fn is_subdomain_of(host: &str, suffix: &str) -> bool {
     let Some(labels) = host.strip_suffix(suffix).and_then(|h| h.strip_suffix('.')) else {
@@ -421,7 +588,7 @@ pub(crate) fn is_subdomain_of(host: &str, suffix: &str) -> bool {
     };
     !labels.is_empty()
         && labels.split('.').all(|label| {
-            (1..=63).contains(&label.len())
+            (1..=MAX_LABEL_LEN).contains(&label.len())
                 && label
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
@@ -588,8 +755,26 @@ mod tests {
 
     #[test]
     fn public_suffixes() {
-        for s in ["com", "co.uk", "github.io", "de", "xn--p1ai"] {
-            assert!(is_public_suffix(s), "{s}");
+        for s in [
+            "com",
+            "co.uk",
+            "github.io",
+            "de",
+            "xn--p1ai",
+            // Wildcard rules: the parent and every child.
+            "ck",
+            "anything.ck",
+            "np",
+            "jm",
+            "kawasaki.jp",
+            "nakahara.kawasaki.jp",
+            "sch.uk",
+            "school.sch.uk",
+            "compute-1.amazonaws.com",
+            "ec2.compute-1.amazonaws.com",
+            "COM.",
+        ] {
+            assert!(is_public_suffix(&s.to_ascii_lowercase()), "{s}");
         }
         for s in [
             "example.com",
@@ -597,6 +782,10 @@ mod tests {
             "localhost",
             "internal",
             "alice.github.io",
+            // Exception rules: these are sites.
+            "www.ck",
+            "city.kawasaki.jp",
+            "a.school.sch.uk",
         ] {
             assert!(!is_public_suffix(s), "{s}");
         }

@@ -6,6 +6,10 @@
 //! that the front end accepts exactly the globs the engine compiles.
 
 use globset::ErrorKind;
+use regex_automata::util::syntax;
+use regex_automata::{MatchKind, meta};
+
+use crate::limits::NFA_SIZE_LIMIT;
 
 use crate::{Diagnostic, Kind, Spanned};
 
@@ -16,19 +20,36 @@ const ALTERNATIVES_BUDGET: u32 = 256;
 /// The problem with one `paths` glob, if any.
 pub(super) fn check(glob: &Spanned<String>) -> Option<Diagnostic> {
     let text = glob.value.as_str();
-    if let Err(e) = globset::GlobBuilder::new(text)
+    let compiled = match globset::GlobBuilder::new(text)
         .literal_separator(true)
         .backslash_escape(true)
         .build()
     {
-        let (why, help) = words(e.kind());
+        Ok(compiled) => compiled,
+        Err(e) => {
+            let (why, help) = words(e.kind());
+            return Some(
+                Diagnostic::new(
+                    Kind::InvalidPath,
+                    glob.span,
+                    format!("path glob `{text}` is invalid: {why}"),
+                )
+                .with_help(help),
+            );
+        }
+    };
+    if text.len() >= LONG_GLOB && !fits_the_engine(compiled.regex()) {
         return Some(
             Diagnostic::new(
                 Kind::InvalidPath,
                 glob.span,
-                format!("path glob `{text}` is invalid: {why}"),
+                format!(
+                    "path glob `{}` is too large: its automaton is over the engine's {} MiB",
+                    shorten(text),
+                    NFA_SIZE_LIMIT >> 20
+                ),
             )
-            .with_help(help),
+            .with_help("split it into several shorter globs"),
         );
     }
     if text.is_empty() {
@@ -53,6 +74,36 @@ pub(super) fn check(glob: &Spanned<String>) -> Option<Diagnostic> {
         );
     }
     None
+}
+
+/// From this length on, a glob is compiled as the engine compiles it (a
+/// shorter one cannot come near the limit: a glob byte becomes at most a
+/// handful of regex bytes, each a few dozen bytes of automaton).
+const LONG_GLOB: usize = 1024;
+
+/// Whether the engine's fallback matcher of one glob regex builds (a
+/// `meta::Regex` with the same syntax, match kind and limit). The engine
+/// shards a set of globs down to one a shard when it must, so a glob that
+/// builds alone always builds in the set.
+fn fits_the_engine(regex: &str) -> bool {
+    meta::Regex::builder()
+        .syntax(syntax::Config::new().utf8(false).dot_matches_new_line(true))
+        .configure(
+            meta::Config::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .utf8_empty(false)
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+        )
+        .build(regex)
+        .is_ok()
+}
+
+/// At most 60 characters of `s`, for messages about huge globs.
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or(s)),
+        None => s.to_owned(),
+    }
 }
 
 /// What is wrong, and what to write instead, in words.

@@ -1,0 +1,24 @@
+//! Limits shared by the front end and the engine, so that what `check`
+//! accepts is exactly what the engine can match.
+
+/// The longest DNS label, in bytes (RFC 1035): a host with a longer label is
+/// never a page's origin, so `check` refuses it and the engine reads an
+/// `Origin` holding one as malformed. A `*` label stands for 1 to this many
+/// bytes.
+pub const MAX_LABEL_LEN: usize = 63;
+
+/// The longest DNS name, in bytes, without a final `.` (RFC 1035).
+pub const MAX_HOST_LEN: usize = 253;
+
+/// Whether a serialized DNS host (`a.example.com`, maybe with a final `.`)
+/// is within [`MAX_LABEL_LEN`] and [`MAX_HOST_LEN`].
+pub fn host_fits(host: &[u8]) -> bool {
+    let name = host.strip_suffix(b".").unwrap_or(host);
+    name.len() <= MAX_HOST_LEN && name.split(|&b| b == b'.').all(|l| l.len() <= MAX_LABEL_LEN)
+}
+
+/// The size limit of one compiled automaton of the engine's fallback regex
+/// (10 MiB of NFA). The engine splits a set of `paths` globs into as many
+/// automata as it takes, so only a single glob over this limit cannot
+/// build; `check` compiles every long glob against it.
+pub const NFA_SIZE_LIMIT: usize = 10 << 20;
