@@ -60,6 +60,7 @@ pub struct PolicyBuilder {
     private_network: Option<bool>,
     preflight_status: Option<u64>,
     allow: Vec<String>,
+    skip: bool,
 }
 
 /// A `*` in a list of names is the wildcard: no method or header is named `*`.
@@ -106,6 +107,13 @@ impl PolicyBuilder {
     /// engine anchors it).
     pub fn origin_regex(mut self, regex: impl Into<String>) -> Self {
         self.origins.push(OriginExpr::Regex(regex.into()));
+        self
+    }
+
+    /// `origins set "NAME"`: the origins of a named set the application
+    /// supplies at run time.
+    pub fn origin_set(mut self, name: impl Into<String>) -> Self {
+        self.origins.push(OriginExpr::Set(name.into()));
         self
     }
 
@@ -161,6 +169,13 @@ impl PolicyBuilder {
     /// `allow`: warning names silenced for this policy.
     pub fn allow<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.allow.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// `skip`: the policy's paths are left to the application, answered as
+    /// if no policy matched (such a policy holds only `paths` and `allow`).
+    pub fn skip(mut self) -> Self {
+        self.skip = true;
         self
     }
 
@@ -421,11 +436,14 @@ impl Lowering {
         let mut push = |keyword_span: Span, kind: StatementKind| {
             statements.push(ast::Statement::new(kind, keyword_span, keyword_span));
         };
-        // One fixed order, so that diagnostics come back in it (the
-        // property test writes its text in the same order).
+        // One fixed order (`skip` right after `paths`, as it is written),
+        // so that diagnostics come back in it.
         if !p.paths.is_empty() {
             let (k, v) = self.list(name, "paths", &p.paths);
             push(k, StatementKind::Paths(v));
+        }
+        if p.skip {
+            push(self.span(name, Some("skip"), None), StatementKind::Skip);
         }
         if !p.origins.is_empty() {
             let (k, v) = self.list(name, "origins", &p.origins);
@@ -449,8 +467,7 @@ impl Lowering {
                 StatementKind::Credentials(on),
             );
         }
-        // A value has a span after its keyword's, as in text, so that
-        // diagnostics at the keyword and at the value sort as the parser's.
+        // A value has a span after its keyword's, as in text.
         if let Some(seconds) = p.max_age {
             let keyword = self.span(name, Some("max-age"), None);
             let value = self.span(name, Some("max-age"), None);

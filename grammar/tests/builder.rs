@@ -38,6 +38,7 @@ const REGEXES: &[&str] = &[
     r"(",
     r".*",
 ];
+const SETS: &[&str] = &["tenants", "partners.v2", "no spaces", ""];
 const METHODS: &[&str] = &["GET", "PUT", "patch", "CONNECT", "M SEARCH", "*"];
 const HEADERS: &[&str] = &[
     "content-type",
@@ -61,6 +62,7 @@ const NAMES: &[&str] = &["api", "assets", "api"];
 enum Origin {
     Listed(&'static str),
     Regex(&'static str),
+    Set(&'static str),
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +78,7 @@ struct Spec {
     private_network: Option<bool>,
     status: Option<u16>,
     allow: Vec<&'static str>,
+    skip: bool,
 }
 
 fn pick(pool: &'static [&'static str], max: usize) -> impl Strategy<Value = Vec<&'static str>> {
@@ -86,6 +89,7 @@ fn origin() -> impl Strategy<Value = Origin> {
     prop_oneof![
         4 => prop::sample::select(ORIGINS).prop_map(Origin::Listed),
         1 => prop::sample::select(REGEXES).prop_map(Origin::Regex),
+        1 => prop::sample::select(SETS).prop_map(Origin::Set),
     ]
 }
 
@@ -105,10 +109,11 @@ fn spec() -> impl Strategy<Value = Spec> {
             prop::option::of(any::<bool>()),
             prop::option::of(prop::sample::select(vec![200u16, 204, 404])),
             pick(ALLOW, 2),
+            prop::bool::weighted(0.2),
         ),
     )
         .prop_map(
-            |((name, paths, origins, methods, headers, expose), (c, m, p, s, allow))| Spec {
+            |((name, paths, origins, methods, headers, expose), (c, m, p, s, allow, skip))| Spec {
                 name,
                 paths,
                 origins,
@@ -120,16 +125,21 @@ fn spec() -> impl Strategy<Value = Spec> {
                 private_network: p,
                 status: s,
                 allow,
+                skip,
             },
         )
 }
 
 fn builder(spec: &Spec) -> PolicyBuilder {
     let mut b = Policy::builder(spec.name).paths(spec.paths.iter().copied());
+    if spec.skip {
+        b = b.skip();
+    }
     for o in &spec.origins {
         b = match o {
             Origin::Listed(o) => b.origins([*o]),
             Origin::Regex(r) => b.origin_regex(*r),
+            Origin::Set(name) => b.origin_set(*name),
         };
     }
     b = b
@@ -229,6 +239,11 @@ fn text(specs: &[Spec]) -> Text {
         t.src.push_str(" {\n");
         let paths: Vec<String> = s.paths.iter().map(|p| quoted(p)).collect();
         t.list(n, "paths", &paths);
+        if s.skip {
+            t.src.push_str("    ");
+            t.token("skip", n, Some("skip"), None);
+            t.src.push('\n');
+        }
         let origins: Vec<String> = s
             .origins
             .iter()
@@ -236,6 +251,7 @@ fn text(specs: &[Spec]) -> Text {
                 Origin::Listed(o @ ("*" | "null")) => (*o).to_owned(),
                 Origin::Listed(o) => quoted(o),
                 Origin::Regex(r) => format!("regex r#\"{r}\"#"),
+                Origin::Set(name) => format!("set {}", quoted(name)),
             })
             .collect();
         t.list(n, "origins", &origins);
