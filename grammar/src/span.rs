@@ -57,7 +57,7 @@ const CHECKPOINT: usize = 4096;
 
 /// The line starts of one source, computed once, so that each of many
 /// offsets becomes a line and column in logarithmic time (and a column in at
-/// most [`CHECKPOINT`] bytes of counting), however long the file or its
+/// most 4,096 bytes of counting), however long the file or its
 /// lines: what keeps reporting 200,000 diagnostics linear.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
