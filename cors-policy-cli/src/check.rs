@@ -1,6 +1,7 @@
 //! `cors-policy check FILE…`: every diagnostic of every file.
 
-use cors_policy_grammar::{Diagnostic, RenderOptions, Severity};
+use cors_policy_grammar::span::LineIndex;
+use cors_policy_grammar::{Diagnostic, MAX_SHOWN_DIAGNOSTICS, RenderOptions, Severity};
 use serde_json::json;
 
 use crate::color::ColorChoice;
@@ -14,6 +15,7 @@ pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
     };
     let mut status = Status::Ok;
     let mut json_diagnostics = Vec::new();
+    let mut omitted = 0;
     let (mut errors, mut warnings, mut files_with_problems, mut files_checked) = (0, 0, 0, 0);
 
     for path in &args.files {
@@ -46,16 +48,30 @@ pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
                 output::stderr(&separated(&rendered));
             }
             OutputFormat::Json => {
-                json_diagnostics
-                    .extend(diagnostics.iter().map(|d| to_json(d, &text, &source.name)));
+                let lines = LineIndex::new(&text);
+                let shown = diagnostics.len().min(MAX_SHOWN_DIAGNOSTICS);
+                omitted += diagnostics.len() - shown;
+                json_diagnostics.extend(
+                    diagnostics
+                        .iter()
+                        .take(shown)
+                        .map(|d| to_json(d, &text, &lines, &source.name)),
+                );
             }
         }
     }
 
     match args.format {
         OutputFormat::Json => {
+            // `omitted` is added only when diagnostics were left out, so that
+            // the contract's `{"diagnostics":[…]}` is unchanged otherwise.
+            let omitted = if omitted > 0 {
+                format!(",\"omitted\":{omitted}")
+            } else {
+                String::new()
+            };
             output::stdout(&format!(
-                "{{\"diagnostics\":[{}]}}\n",
+                "{{\"diagnostics\":[{}]{omitted}}}\n",
                 json_diagnostics.join(",")
             ));
         }
@@ -116,10 +132,11 @@ fn summary(
 
 /// One diagnostic in the `--format json` shape of the command-line contract:
 /// `file, severity, code, name, line, column, message`, plus `end_line`,
-/// `end_column`, `label` and `help`.
-fn to_json(d: &Diagnostic, src: &str, file: &str) -> String {
-    let (line, column) = d.span.line_col(src);
-    let (end_line, end_column) = cors_policy_grammar::span::line_col(src, d.span.end);
+/// `end_column`, `label` and `help`. Strings are JSON-escaped as they are
+/// (a control byte is `\u001b` in JSON, never raw).
+fn to_json(d: &Diagnostic, src: &str, lines: &LineIndex, file: &str) -> String {
+    let (line, column) = lines.line_col(src, d.span.start);
+    let (end_line, end_column) = lines.line_col(src, d.span.end);
     let severity = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -3,7 +3,7 @@
 use cors_policy_grammar::RenderOptions;
 
 use crate::color::ColorChoice;
-use crate::input::{self, Source};
+use crate::input;
 use crate::output;
 use crate::{FmtArgs, Status};
 
@@ -23,6 +23,13 @@ pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
     let mut status = Status::Ok;
     let mut first = true;
     for path in &args.files {
+        if args.write
+            && let Err((message, help)) = input::check_rewritable(path)
+        {
+            output::error(&message, Some(help));
+            status = status.max(Status::Usage);
+            continue;
+        }
         let source = match input::read(path) {
             Ok(source) => source,
             Err(message) => {
@@ -31,10 +38,28 @@ pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
                 continue;
             }
         };
-        let formatted = match format(&source, &options) {
+        let Ok(text) = std::str::from_utf8(&source.bytes) else {
+            // Not a policy file at all (a wrong path, a binary): a usage
+            // error, as for a file that cannot be read.
+            let checked = cors_policy_grammar::check_bytes(&source.bytes);
+            let at = checked.diagnostics.first().map_or(0, |d| d.span.start);
+            let text = source.text_lossy();
+            let (line, column) = cors_policy_grammar::span::line_col(&text, at);
+            output::error(
+                &format!(
+                    "cannot format `{}`: it is not UTF-8 text (byte 0x{:02X} at line {line}, column {column})",
+                    source.name,
+                    source.bytes.get(at).copied().unwrap_or(0),
+                ),
+                Some("save the policy file as UTF-8; the file was left as it is"),
+            );
+            status = status.max(Status::Usage);
+            continue;
+        };
+        let formatted = match cors_policy_grammar::format_source(text) {
             Ok(formatted) => formatted,
-            Err(rendered) => {
-                output::stderr(&rendered);
+            Err(diagnostics) => {
+                output::stderr(&rendered(&diagnostics, text, &source.name, &options));
                 status = status.max(Status::Failed);
                 continue;
             }
@@ -73,24 +98,6 @@ pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
         }
     }
     status
-}
-
-/// The canonical text of `source`, or its rendered syntax errors.
-fn format(source: &Source, options: &RenderOptions) -> Result<String, String> {
-    let text = match std::str::from_utf8(&source.bytes) {
-        Ok(text) => text,
-        Err(_) => {
-            let checked = cors_policy_grammar::check_bytes(&source.bytes);
-            return Err(rendered(
-                &checked.diagnostics,
-                &source.text_lossy(),
-                &source.name,
-                options,
-            ));
-        }
-    };
-    cors_policy_grammar::format_source(text)
-        .map_err(|diagnostics| rendered(&diagnostics, text, &source.name, options))
 }
 
 fn rendered(

@@ -26,12 +26,13 @@ pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// The path as it is shown to the user.
+/// The path as it is shown to the user: escaped for the terminal (a file
+/// name may hold any byte but `/` and NUL).
 pub(crate) fn display_name(path: &Path) -> String {
     if is_stdin(path) {
         "<stdin>".to_owned()
     } else {
-        path.display().to_string()
+        cors_policy_grammar::escape_for_terminal(&path.display().to_string()).into_owned()
     }
 }
 
@@ -61,6 +62,71 @@ pub(crate) fn os_reason(e: &std::io::Error) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => text,
     }
+}
+
+/// Whether `fmt --write` may rewrite `path`: a regular file (through any
+/// symlink) that is not read-only. Checked before the file is read, so that a
+/// FIFO is never opened (which would wait for a writer) and nothing is
+/// touched. The error is the message and its help line.
+pub(crate) fn check_rewritable(path: &Path) -> Result<(), (String, &'static str)> {
+    let name = display_name(path);
+    let meta = std::fs::metadata(path).map_err(|e| {
+        (
+            format!("cannot read `{name}`: {}", os_reason(&e)),
+            "pass the path of a policy file",
+        )
+    })?;
+    if !meta.is_file() {
+        return Err((
+            format!(
+                "cannot rewrite `{name}`: it is {}, not a regular file",
+                kind(&meta)
+            ),
+            "`--write` rewrites policy files in place; pass a file, or drop `--write` to print the canonical form",
+        ));
+    }
+    if read_only(&meta) {
+        return Err((
+            format!("cannot rewrite `{name}`: the file is read-only"),
+            "make it writable (`chmod u+w`) to rewrite it, or drop `--write` to print the canonical form; the file was left as it is",
+        ));
+    }
+    Ok(())
+}
+
+/// What kind of file `meta` describes, in words, for one that is not regular.
+fn kind(meta: &std::fs::Metadata) -> &'static str {
+    let file_type = meta.file_type();
+    if file_type.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+/// Whether the owner may not write the file: on Unix the owner's write bit,
+/// which is what the user set (even root, who could write anyway, is told).
+#[cfg(unix)]
+fn read_only(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o200 == 0
+}
+
+#[cfg(not(unix))]
+fn read_only(meta: &std::fs::Metadata) -> bool {
+    meta.permissions().readonly()
 }
 
 /// Replaces `path` with `contents` atomically: a temporary file next to it,

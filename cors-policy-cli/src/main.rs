@@ -52,9 +52,15 @@ enum Command {
     Eval(RequestArgs),
     /// Explain in words how a request is answered and what the browser does with it
     ///
-    /// Which policy answers and why, each check in the engine's order with the closest
-    /// allowed value when one fails, the answer, what the browser then does (in Chromium's
-    /// own console wording) and the line to add to the policy, or why not to.
+    /// The page's request is played through the browser model with the engine as the
+    /// server: the preflight a browser sends first (for a method other than GET, HEAD or
+    /// POST, a custom header, a JSON body), then the actual request. For each: which policy
+    /// answers and why, each check in the engine's order with the closest allowed value when
+    /// one fails, the answer. Then what the browser does (in Chromium's own console wording),
+    /// what is not CORS at all (mixed content, Local Network Access), and the line to add to
+    /// the policy — checked: with it the file passes `check` and the request passes — or why
+    /// no line can help. The request comes from flags, `--url`, `--curl`, `--console` or
+    /// `--raw`.
     Explain(ExplainArgs),
     /// Audit a running server against its policy
     ///
@@ -73,7 +79,8 @@ struct CheckArgs {
     files: Vec<PathBuf>,
 
     /// Output format: `human` renders diagnostics on stderr, `json` prints
-    /// `{"diagnostics":[…]}` on stdout
+    /// `{"diagnostics":[…]}` on stdout: the first 200 of each file, and
+    /// `"omitted":N` after the list when more were left out
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
 
@@ -110,13 +117,34 @@ struct RequestArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// The request method, exactly as the browser sends it (`OPTIONS` for a preflight)
-    #[arg(long, short = 'X', required_unless_present = "raw")]
+    /// The request method, exactly as the browser sends it (`OPTIONS` for a
+    /// preflight) [default: GET]
+    #[arg(long, short = 'X')]
     method: Option<String>,
 
     /// The request path; a query string is ignored [default: /]
-    #[arg(long)]
+    #[arg(long, conflicts_with = "url")]
     path: Option<String>,
+
+    /// The URL the page fetches; its path is matched (the query is ignored)
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+
+    /// The page's origin: shorthand for `-H 'Origin: ORIGIN'`
+    #[arg(long, value_name = "ORIGIN")]
+    origin: Option<String>,
+
+    /// A request as DevTools' "Copy as cURL" (bash or cmd) writes it: URL,
+    /// `-X`, `-H`, `-b` (cookies: credentials are sent), `--data*` (a POST
+    /// with a body)
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["raw", "console"])]
+    curl: Option<String>,
+
+    /// The browser's console message, pasted as is ("Access to fetch at … from
+    /// origin … has been blocked by CORS policy: …"): the request is read
+    /// from it, and `explain` confirms or corrects its diagnosis
+    #[arg(long, value_name = "MESSAGE", conflicts_with_all = ["raw", "curl"])]
+    console: Option<String>,
 
     /// A request header, `Name: value`; repeat for several (a repeated name
     /// sends several lines)
@@ -142,6 +170,11 @@ struct ExplainArgs {
     /// it, `include` is assumed when the request carries a `Cookie` header
     #[arg(long, value_enum)]
     credentials: Option<explain::CredentialsMode>,
+
+    /// Output format: `human` words, or `json` (the engine's trace of each
+    /// request sent, the browser's verdict and console message, the fix)
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
 }
 
 fn main() -> ExitCode {

@@ -30,7 +30,8 @@ pub(crate) fn load(
     })?;
     for line in &request.skipped {
         output::stderr(&format!(
-            "note: ignored a line of the raw request that is not a header: `{line}`\n"
+            "note: ignored a line of the raw request that is not a header: `{}`\n",
+            cors_policy_grammar::escape_for_terminal(line)
         ));
     }
     let source = input::read(&args.file).map_err(|message| {

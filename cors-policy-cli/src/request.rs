@@ -1,5 +1,10 @@
-//! The request `eval` and `explain` answer: from `--method`, `--path` and
-//! `-H`, from a raw HTTP request (`--raw`), or both.
+//! The request `eval` and `explain` answer: from `--method`, `--path`/`--url`,
+//! `--origin` and `-H`, from a raw HTTP request (`--raw`), a pasted curl
+//! command (`--curl`) or console message (`--console`), or a mix.
+
+pub(crate) mod console;
+pub(crate) mod curl;
+pub(crate) mod shell;
 
 use std::ffi::OsStr;
 
@@ -18,9 +23,26 @@ pub(crate) struct HttpRequest {
     pub(crate) headers: Vec<(String, Vec<u8>)>,
     /// Lines of a raw request that were skipped, for a note.
     pub(crate) skipped: Vec<String>,
+    /// The page's credentials mode when the input says it (`include` from a
+    /// console message about credentials); `None`: not said.
+    pub(crate) credentials: Option<bool>,
+    /// The console message the request was read from.
+    pub(crate) console: Option<console::Message>,
 }
 
 impl HttpRequest {
+    /// No method, the target `/`, no headers.
+    pub(crate) fn empty() -> HttpRequest {
+        HttpRequest {
+            method: String::new(),
+            target: "/".into(),
+            headers: Vec::new(),
+            skipped: Vec::new(),
+            credentials: None,
+            console: None,
+        }
+    }
+
     /// The path the engine matches: [`cors_policy::target_path`] of the
     /// target (no query string, no fragment; for a whole URL, its path), so
     /// that what the command shows is what the engine matched.
@@ -77,35 +99,61 @@ fn default_scheme(host: &str) -> String {
     }
 }
 
-/// Builds the request from the arguments. The error is a usage message.
+/// Builds the request from the arguments: the base (`--raw`, `--curl` or
+/// `--console`), then `--url`/`--path`, `--method`, `--origin` and `-H` on
+/// top; the method is `GET` when nothing says otherwise. The error is a
+/// usage message.
 pub(crate) fn from_args(args: &RequestArgs) -> Result<HttpRequest, String> {
-    let mut request = match &args.raw {
-        Some(raw) => {
-            if input::is_stdin(raw) && input::is_stdin(&args.file) {
-                return Err("the policy file and `--raw` cannot both be standard input".into());
-            }
-            let source = input::read(raw)?;
-            parse_raw(&source.bytes)
-                .map_err(|e| format!("in the raw request `{}`: {e}", source.name))?
+    let mut request = if let Some(raw) = &args.raw {
+        if input::is_stdin(raw) && input::is_stdin(&args.file) {
+            return Err("the policy file and `--raw` cannot both be standard input".into());
         }
-        None => HttpRequest {
-            method: String::new(),
-            target: "/".into(),
-            headers: Vec::new(),
-            skipped: Vec::new(),
-        },
+        let source = input::read(raw)?;
+        parse_raw(&source.bytes)
+            .map_err(|e| format!("in the raw request `{}`: {e}", source.name))?
+    } else if let Some(command) = &args.curl {
+        curl::parse(command)?
+    } else if let Some(pasted) = &args.console {
+        let message = console::parse(pasted)?;
+        let mut request = message.request();
+        request.console = Some(message);
+        request
+    } else {
+        HttpRequest::empty()
     };
+    if let Some(url) = &args.url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "`--url {}` is not an http or https URL\n  expected a URL such as `https://api.example.com/api/users`",
+                url.escape_debug()
+            ));
+        }
+        request.target = url.clone();
+    }
     if let Some(method) = &args.method {
         request.method = method.clone();
     }
     if let Some(path) = &args.path {
         request.target = path.clone();
     }
+    if let Some(origin) = &args.origin {
+        request.headers.retain(|(name, _)| name != "origin");
+        request
+            .headers
+            .push(parse_header_arg(OsStr::new(&format!("Origin: {origin}")))?);
+    }
     for header in &args.headers {
         request.headers.push(parse_header_arg(header)?);
     }
     if request.method.is_empty() {
-        return Err("the request has no method".into());
+        request.method = "GET".into();
+    }
+    if request.console.as_ref().is_some_and(|m| m.origin.is_none())
+        && !request.headers.iter().any(|(n, _)| n == "origin")
+    {
+        return Err(
+            "`--console`: Firefox's message does not name the page's origin\n  add `--origin ORIGIN` (the page's scheme://host[:port])".into(),
+        );
     }
     Ok(request)
 }
@@ -167,12 +215,8 @@ fn is_tchar(b: u8) -> bool {
 /// (`:method: OPTIONS`, `:path: /api/x`), then headers up to a blank line;
 /// `\r\n` or `\n` line ends; the body, if any, is ignored.
 pub(crate) fn parse_raw(bytes: &[u8]) -> Result<HttpRequest, String> {
-    let mut request = HttpRequest {
-        method: String::new(),
-        target: String::new(),
-        headers: Vec::new(),
-        skipped: Vec::new(),
-    };
+    let mut request = HttpRequest::empty();
+    request.target = String::new();
     let mut lines = bytes
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l));

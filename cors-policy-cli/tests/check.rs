@@ -272,3 +272,84 @@ fn usage_errors_exit_2() {
     }
     assert_eq!(run(&["--version"]).code, 0);
 }
+
+/// Issue 13, class 7: a file with more diagnostics than are shown renders the
+/// first 200 and counts the rest, in words and in JSON (`omitted`).
+#[test]
+fn diagnostics_past_the_cap_are_counted_not_shown() {
+    let origins: Vec<String> = (0..230)
+        .map(|i| format!("\"https://a{i}.example.com/x\""))
+        .collect();
+    let src = format!(
+        "policy \"p\" {{ origins {}; methods patch }}\n",
+        origins.join(", ")
+    );
+    let r = run_stdin(&["check", "-"], src.as_bytes());
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr.matches("error[").count(), 200, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("… and 31 more diagnostics not shown: 30 errors, 1 warning\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.ends_with("230 errors, 1 warning in 1 file\n"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run_stdin(&["check", "--format", "json", "-"], src.as_bytes());
+    let v = json(&r.stdout);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 200);
+    assert_eq!(v["omitted"], 31);
+}
+
+/// Issue 13, class 11: text from the policy file — a policy name with an
+/// OSC title sequence and a screen clear, a raw ESC in a comment, a C1 CSI,
+/// a right-to-left override — reaches neither stderr nor the JSON raw; with
+/// colours on, the only escape sequences are the renderer's own SGR colours.
+#[test]
+fn policy_text_never_reaches_the_terminal_raw() {
+    let src = "// \u{1b}[2J comment\npolicy \"p\\u{1b}]0;owned\\u{7}\\u{1b}[2J\" { origins \"https://a.com/\u{9b}x\" }\n\
+               policy \"p\\u{1b}]0;owned\\u{7}\\u{1b}[2J\" { origins \"https://\u{202e}moc.a\" }\n";
+    for color in ["never", "always"] {
+        let r = run_stdin(&["check", "--color", color, "-"], src.as_bytes());
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains(r"\u{1b}]0;owned\u{7}\u{1b}[2J"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(r"\u{9b}"), "{}", r.stderr);
+        assert!(r.stderr.contains(r"\u{202e}"), "{}", r.stderr);
+        assert_terminal_safe(&r.stderr);
+    }
+    let r = run_stdin(&["check", "--format", "json", "-"], src.as_bytes());
+    assert_terminal_safe(&r.stdout);
+    assert!(json(&r.stdout)["diagnostics"].as_array().unwrap().len() >= 3);
+}
+
+/// No control character but `\n`, and ESC only as the start of an SGR
+/// colour sequence (`ESC [ digits/; m`).
+fn assert_terminal_safe(text: &str) {
+    for (i, c) in text.char_indices() {
+        if c == '\u{1b}' {
+            let rest = &text[i + 1..];
+            let sgr = rest.strip_prefix('[').and_then(|r| {
+                let end = r.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+                r[end..].starts_with('m').then_some(())
+            });
+            assert!(
+                sgr.is_some(),
+                "a non-colour escape at {i}: {:?}",
+                &text[i..]
+            );
+            continue;
+        }
+        assert!(
+            !cors_policy_grammar::is_unsafe_for_terminal(c) || c == '\n',
+            "{c:?} at {i}: {text:?}"
+        );
+    }
+}

@@ -427,10 +427,27 @@ fn usage_and_io_errors_exit_2() {
         r.stderr,
         "error: cannot read `nope.cors`: no such file or directory (os error 2)\n"
     );
+    let r = run(&["eval", API, "--curl", "wget https://a.example/"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("expects a curl command"), "{}", r.stderr);
+    let r = run(&["eval", API, "--console", "TypeError: Failed to fetch"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("is not a browser's CORS message"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["eval", API, "--url", "api.example.com/x"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("not an http or https URL"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
-        run(&["eval", API]).code,
+        run(&["eval", API, "--url", "https://a.example/", "--path", "/x"]).code,
         2,
-        "--method is required without --raw"
+        "--url and --path both give the path"
     );
     assert_eq!(
         run(&["eval", "--method", "GET"]).code,
@@ -454,6 +471,79 @@ fn usage_and_io_errors_exit_2() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains(":method"), "{}", r.stderr);
     assert_eq!(run_stdin(&["eval", "-", "--raw", "-"], b"").code, 2);
+}
+
+#[test]
+fn the_method_defaults_to_get_and_origin_is_a_shorthand() {
+    let short = eval(&[
+        "--path",
+        "/api/users",
+        "--origin",
+        "https://app.example.com",
+    ]);
+    let long = eval(&[
+        "--method",
+        "GET",
+        "--path",
+        "/api/users",
+        "-H",
+        "Origin: https://app.example.com",
+    ]);
+    assert_eq!(short, long);
+    assert_eq!(short["kind"], "actual");
+    assert_eq!(short["allowed"], true);
+}
+
+#[test]
+fn a_url_gives_the_path_and_its_query_is_ignored() {
+    let v = eval(&[
+        "--url",
+        "https://api.example.com/api/users?next=https://x.example/static/a.js",
+        "--origin",
+        "https://app.example.com",
+    ]);
+    assert_eq!(v["policy"], "api");
+    assert_eq!(v["allowed"], true);
+}
+
+#[test]
+fn a_copy_as_curl_is_the_request_it_describes() {
+    // DevTools' "Copy as cURL (bash)" of the preflight and of the actual request.
+    let preflight = eval(&[
+        "--curl",
+        "curl 'https://api.example.com/api/users' \\\n  -X 'OPTIONS' \\\n  \
+         -H 'accept: */*' \\\n  -H 'access-control-request-method: PUT' \\\n  \
+         -H 'origin: https://app.example.com' \\\n  --compressed",
+    ]);
+    assert_eq!(preflight["kind"], "preflight");
+    assert_eq!(preflight["allowed"], true);
+    let actual = eval(&[
+        "--curl",
+        "curl ^\"https://api.example.com/api/users^\" ^\n  -H ^\"origin: https://app.example.com^\" ^\n  \
+         --data-raw ^\"^{^\\^\"a^\\^\":1^}^\"",
+    ]);
+    assert_eq!(actual["kind"], "actual");
+    assert_eq!(actual["allowed"], true);
+    // flags override what the command says
+    let other = eval(&[
+        "--curl",
+        "curl 'https://api.example.com/api/users' -H 'origin: https://app.example.com'",
+        "--origin",
+        "https://evil.example",
+    ]);
+    assert_eq!(other["allowed"], false);
+}
+
+#[test]
+fn a_console_message_is_the_request_it_names() {
+    let v = eval(&[
+        "--console",
+        "Access to fetch at 'https://api.example.com/api/users' from origin 'https://app.example.com' has been \
+         blocked by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.",
+    ]);
+    // eval answers the request the message names: an actual PUT from that origin
+    assert_eq!(v["kind"], "actual");
+    assert_eq!(v["policy"], "api");
 }
 
 /// The path is taken from `--path` and `--raw` targets as the engine takes
@@ -510,4 +600,46 @@ fn the_path_never_comes_from_the_query_or_fragment() {
             );
         }
     }
+}
+
+/// Issue 13, class 11: policy names and request values that reach the JSON
+/// are escaped there — C0 by JSON itself, DEL, C1 and bidirectional
+/// overrides as `\u00XX` escapes too (`serde_json` leaves those raw) — so no
+/// raw control character reaches a terminal, and the JSON means the same.
+#[test]
+fn policy_names_and_request_values_reach_the_json_escaped() {
+    let dir = common::scratch("eval-escape");
+    let file = dir.join("p.cors");
+    std::fs::write(
+        &file,
+        "policy \"p\\u{1b}]0;owned\\u{7}\\u{9b}2J\\u{7f}\\u{202e}\" { origins \"https://app.example.com\" }\n",
+    )
+    .unwrap();
+    let origin = "https://e.example\u{1b}]0;owned\u{7}\u{9b}2J\u{7f}\u{202e}";
+    let r = run(&[
+        "eval",
+        file.to_str().unwrap(),
+        "-X",
+        "GET",
+        "-H",
+        &format!("Origin: {origin}"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout
+            .chars()
+            .any(|c| cors_policy_grammar::is_unsafe_for_terminal(c) && c != '\n'),
+        "{:?}",
+        r.stdout
+    );
+    let v = json(&r.stdout);
+    assert_eq!(v["policy"], "p\u{1b}]0;owned\u{7}\u{9b}2J\u{7f}\u{202e}");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains(r"https://e.example\x1b]0;owned\x07"),
+        "{}",
+        r.stdout
+    );
 }

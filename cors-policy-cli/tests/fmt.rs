@@ -236,3 +236,131 @@ fn write_through_a_symlink_rewrites_its_target() {
         "policy \"p\" {\n    origins *\n}\n"
     );
 }
+
+/// Issue 13, class 12: `--write` replaces the file through a temporary file
+/// and a rename (a new inode), keeping its permissions.
+#[cfg(unix)]
+#[test]
+fn write_goes_through_a_rename_and_keeps_the_permissions() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = scratch("fmt-rename");
+    let file = dir.join("messy.cors");
+    std::fs::copy(common::fixtures().join("unformatted.cors"), &file).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let before = std::fs::metadata(&file).unwrap().ino();
+    let r = common::finish(
+        common::cmd()
+            .current_dir(&dir)
+            .args(["fmt", "--write", "messy.cors"]),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after = std::fs::metadata(&file).unwrap();
+    assert_ne!(after.ino(), before, "a new file renamed over the old one");
+    assert_eq!(after.permissions().mode() & 0o7777, 0o640);
+}
+
+/// Issue 13, class 12: what `--write` cannot rewrite is refused before it is
+/// read — a clear error, exit 2, the original untouched, no temporary left.
+#[cfg(unix)]
+#[test]
+fn write_refuses_read_only_files_directories_fifos_and_non_utf8() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("fmt-refuse");
+    let messy = std::fs::read(common::fixtures().join("unformatted.cors")).unwrap();
+
+    let read_only = dir.join("read-only.cors");
+    std::fs::write(&read_only, &messy).unwrap();
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o444)).unwrap();
+
+    std::fs::create_dir(dir.join("a-directory.cors")).unwrap();
+
+    let fifo = dir.join("a-fifo.cors");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    let latin1 = dir.join("latin1.cors");
+    let mut bytes = b"policy \"caf".to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b"\" {   origins * }\n");
+    std::fs::write(&latin1, &bytes).unwrap();
+
+    for (name, says) in [
+        (
+            "read-only.cors",
+            "cannot rewrite `read-only.cors`: the file is read-only",
+        ),
+        (
+            "a-directory.cors",
+            "cannot rewrite `a-directory.cors`: it is a directory, not a regular file",
+        ),
+        (
+            "a-fifo.cors",
+            "cannot rewrite `a-fifo.cors`: it is a FIFO (named pipe), not a regular file",
+        ),
+        (
+            "latin1.cors",
+            "cannot format `latin1.cors`: it is not UTF-8 text (byte 0xE9 at line 1, column 12)",
+        ),
+    ] {
+        let r = common::finish(
+            common::cmd()
+                .current_dir(&dir)
+                .args(["fmt", "--write", name])
+                .timeout(std::time::Duration::from_secs(20)),
+        );
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!("error: {says}\n")),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("= help: "), "{name}: {}", r.stderr);
+    }
+    assert_eq!(std::fs::read(&read_only).unwrap(), messy);
+    assert_eq!(
+        std::fs::metadata(&read_only).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
+    assert_eq!(std::fs::read(&latin1).unwrap(), bytes);
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "a-directory.cors",
+            "a-fifo.cors",
+            "latin1.cors",
+            "read-only.cors"
+        ]
+    );
+}
+
+/// Issue 13, class 12: a raw control byte in a policy is named, not
+/// formatted through: fmt would print it back to the terminal.
+#[test]
+fn control_bytes_are_named_and_never_formatted_through() {
+    for (src, named) in [
+        (
+            &b"// hi \x1b]0;owned\x07\x1b[2J\npolicy \"a\" { origins * }\n"[..],
+            "U+001B (ESC)",
+        ),
+        (&b"policy \"a\" { origins * }\x00\n"[..], "U+0000 (NUL)"),
+        (&b"policy \"a\x07\" { origins * }\n"[..], "U+0007 (BEL)"),
+    ] {
+        let r = run_stdin(&["fmt", "-"], src);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert_eq!(r.stdout, "");
+        assert!(r.stderr.contains(named), "{}", r.stderr);
+        assert!(
+            !r.stderr.bytes().any(|b| b < 0x20 && b != b'\n'),
+            "raw control bytes on stderr: {:?}",
+            r.stderr
+        );
+    }
+}

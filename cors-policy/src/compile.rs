@@ -362,7 +362,13 @@ pub(crate) fn compile_policy(
     }
     for list in [&policy.methods, &policy.headers, &policy.expose] {
         for n in &list.names {
-            if !is_token(n.as_bytes()) {
+            if n == "*" {
+                error(
+                    DiagKind::QuotedWildcard,
+                    "a name `*` is the wildcard's spelling, never a plain name".to_owned(),
+                    policy.span,
+                );
+            } else if !is_token(n.as_bytes()) {
                 error(
                     DiagKind::InvalidToken,
                     format!("`{n}` is not a valid name"),

@@ -301,13 +301,22 @@ fn check_method(policy: &CompiledPolicy, method: &[u8]) -> MethodOutcome {
         MethodOutcome::Forbidden
     } else if SAFELISTED_METHODS.contains(&method) {
         MethodOutcome::Safelisted
-    } else if policy.methods_any {
+    } else if policy.methods_any && !echoed_star(policy, method) {
         MethodOutcome::Any
     } else if policy.methods.contains(method) {
         MethodOutcome::Listed
     } else {
         MethodOutcome::NotAllowed
     }
+}
+
+/// Whether `name` is a `*` that a credentialed wildcard would echo: with
+/// credentials `*` is answered by echoing the request, and an echoed `*`
+/// would be the wildcard's own spelling, so a method or header literally
+/// named `*` is never covered then — `*` is never sent as a name.
+#[inline]
+fn echoed_star(policy: &CompiledPolicy, name: &[u8]) -> bool {
+    policy.credentials && name == b"*"
 }
 
 /// One requested header's check: `authorization` only when listed.
@@ -319,7 +328,7 @@ fn check_header(policy: &CompiledPolicy, name: &[u8]) -> HeaderOutcome {
             false if policy.headers_any => HeaderOutcome::AuthorizationNotCovered,
             false => HeaderOutcome::NotAllowed,
         }
-    } else if policy.headers_any {
+    } else if policy.headers_any && !echoed_star(policy, name) {
         HeaderOutcome::Any
     } else if policy.headers.contains(name) {
         HeaderOutcome::Listed
@@ -356,6 +365,7 @@ fn preflight_values<'a, O: Observer<'a>>(
         _ => None,
     };
     let mut authorization_refused = false;
+    let mut star_refused = false;
     let requested = scan(&request.request_headers, |name| {
         let outcome = check_header(policy, name);
         seen.header(name, outcome);
@@ -366,6 +376,10 @@ fn preflight_values<'a, O: Observer<'a>>(
                 refused.get_or_insert(Reason::AuthorizationNotCoveredByWildcard);
             }
             HeaderOutcome::NotAllowed => {
+                // A `*` refused by a credentialed `headers *`: the echo of
+                // an informative denial must leave it out, as it leaves out
+                // a refused `authorization`.
+                star_refused |= policy.headers_any && echoed_star(policy, name);
                 refused.get_or_insert(Reason::HeaderNotAllowed { name });
             }
         }
@@ -407,7 +421,7 @@ fn preflight_values<'a, O: Observer<'a>>(
         // but it, never `*` (Chromium lets a literal `*` cover
         // `authorization`, so the browser would go ahead) nor an echo of
         // the refused name.
-        _ if authorization_refused => AllowHeaders::Echo(requested.lines),
+        _ if authorization_refused || star_refused => AllowHeaders::Echo(requested.lines),
         Answer::Constant(value) => AllowHeaders::Value(value),
         Answer::Echo => AllowHeaders::Echo(requested.lines),
         Answer::Nothing => AllowHeaders::None,
@@ -421,7 +435,7 @@ fn preflight_values<'a, O: Observer<'a>>(
         allow_private_network: asked && policy.private_network,
         expose_headers: None,
         vary: None,
-        echo_allowed_names: authorization_refused,
+        echo_allowed_names: authorization_refused || star_refused,
     };
     match refused {
         None => (

@@ -102,13 +102,19 @@ impl Error {
                 "{severity}[{}/{}]: {}",
                 d.code(),
                 d.name(),
-                d.message
+                grammar::escape_for_terminal(&d.message)
             ));
             if let Some(at) = self.locations.get(i) {
-                out.push_str(&format!("\n --> {at}"));
+                out.push_str(&format!(
+                    "\n --> {}",
+                    grammar::escape_for_terminal(&at.to_string())
+                ));
             }
             if let Some(help) = &d.help {
-                out.push_str(&format!("\n  = help: {help}"));
+                out.push_str(&format!(
+                    "\n  = help: {}",
+                    grammar::escape_for_terminal(help)
+                ));
             }
         }
         out

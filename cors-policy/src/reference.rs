@@ -234,8 +234,13 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         return deny(answer, "forbidden-method");
     }
     let safelisted = ["GET", "HEAD", "POST"].contains(&method_text.as_str());
+    // A credentialed `*` never covers a method or header named `*`.
+    let star = |name: &str| policy.credentials && name == "*";
     let mut refusal: Option<&'static str> = None;
-    if !(safelisted || policy.methods.any || policy.methods.names.contains(&method_text)) {
+    if !(safelisted
+        || (policy.methods.any && !star(&method_text))
+        || policy.methods.names.contains(&method_text))
+    {
         refusal = Some("method-not-allowed");
     }
 
@@ -284,9 +289,13 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
         let ok = if name == "authorization" {
             listed(&name)
         } else {
-            policy.headers.any || listed(&name)
+            (policy.headers.any && !star(&name)) || listed(&name)
         };
         if !ok {
+            // A refused `*` is left out of the echo as `authorization` is.
+            if star(&name) && policy.headers.any {
+                authorization_refused = true;
+            }
             let reason = if name == "authorization" && policy.headers.any {
                 authorization_refused = true;
                 "authorization-not-covered-by-wildcard"
@@ -306,7 +315,10 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
     // An allowed preflight, or an informative denial: the same headers but
     // `Access-Control-Max-Age`, and never what was denied.
     if policy.methods.any && policy.credentials {
-        headers.push(("access-control-allow-methods".into(), method.clone()));
+        // The echo, unless the method was the refused `*`.
+        if !star(&method_text) {
+            headers.push(("access-control-allow-methods".into(), method.clone()));
+        }
     } else if policy.methods.any {
         headers.push(("access-control-allow-methods".into(), b"*".to_vec()));
     } else if !policy.methods.names.is_empty() {

@@ -425,12 +425,25 @@ async fn actix_and_the_http_adapter_answer_alike() {
     }
 }
 
-/// A real server on loopback, a real HTTP/1.1 exchange over a socket.
+/// One HTTP/1.1 exchange with a server on loopback: the response, its
+/// header names lowercase.
+fn exchange(addr: std::net::SocketAddr, request: &str) -> String {
+    let mut socket = TcpStream::connect(addr).unwrap();
+    write!(socket, "{request}Host: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    socket.read_to_string(&mut response).unwrap();
+    response.to_ascii_lowercase()
+}
+
+/// A real server on loopback, real HTTP/1.1 over a socket, authentication
+/// inside CORS: the preflight is answered, and the 401 that actix-web makes
+/// of authentication's error carries the CORS headers on the wire.
 #[actix_web::test]
-async fn a_loopback_server_answers_a_preflight() {
+async fn a_loopback_server_answers_preflights_and_decorates_401() {
     let server = HttpServer::new(|| {
         App::new()
             .app_data(web::Data::new(Calls::default()))
+            .wrap(from_fn(auth))
             .wrap(cors())
             .configure(routes)
     })
@@ -443,32 +456,41 @@ async fn a_loopback_server_answers_a_preflight() {
     let handle = server.handle();
     actix_web::rt::spawn(server);
 
-    let response = actix_web::rt::task::spawn_blocking(move || {
-        let mut socket = TcpStream::connect(addr).unwrap();
-        write!(
-            socket,
-            "OPTIONS /api/users HTTP/1.1\r\nHost: {addr}\r\nOrigin: {ORIGIN}\r\n\
-             Access-Control-Request-Method: PUT\r\nConnection: close\r\n\r\n"
+    let (preflight, unauthorized) = actix_web::rt::task::spawn_blocking(move || {
+        let origin = format!("Origin: {ORIGIN}\r\n");
+        (
+            exchange(
+                addr,
+                &format!(
+                    "OPTIONS /api/users HTTP/1.1\r\n{origin}Access-Control-Request-Method: PUT\r\n"
+                ),
+            ),
+            exchange(addr, &format!("GET /api/users HTTP/1.1\r\n{origin}")),
         )
-        .unwrap();
-        let mut response = String::new();
-        socket.read_to_string(&mut response).unwrap();
-        response
     })
     .await
     .unwrap();
     handle.stop(true).await;
 
-    let lower = response.to_ascii_lowercase();
-    assert!(lower.starts_with("http/1.1 204"), "{response}");
+    assert!(preflight.starts_with("http/1.1 204"), "{preflight}");
     assert!(
-        lower.contains(&format!("\r\naccess-control-allow-origin: {ORIGIN}\r\n")),
-        "{response}"
+        preflight.contains(&format!("\r\naccess-control-allow-origin: {ORIGIN}\r\n")),
+        "{preflight}"
     );
     assert!(
-        lower.contains("\r\naccess-control-allow-methods: get, post, put\r\n"),
-        "{response}"
+        preflight.contains("\r\naccess-control-allow-methods: get, post, put\r\n"),
+        "{preflight}"
     );
+    assert!(unauthorized.starts_with("http/1.1 401"), "{unauthorized}");
+    assert!(
+        unauthorized.contains(&format!("\r\naccess-control-allow-origin: {ORIGIN}\r\n")),
+        "{unauthorized}"
+    );
+    assert!(
+        unauthorized.contains("\r\naccess-control-allow-credentials: true\r\n"),
+        "{unauthorized}"
+    );
+    assert!(unauthorized.ends_with("sign in first"), "{unauthorized}");
 }
 
 /// The middleware's response body type is usable by outer middleware.

@@ -421,8 +421,8 @@ impl Lowering {
         let mut push = |keyword_span: Span, kind: StatementKind| {
             statements.push(ast::Statement::new(kind, keyword_span, keyword_span));
         };
-        // The order of the canonical form's statement table, so that
-        // diagnostics come back in it.
+        // One fixed order, so that diagnostics come back in it (the
+        // property test writes its text in the same order).
         if !p.paths.is_empty() {
             let (k, v) = self.list(name, "paths", &p.paths);
             push(k, StatementKind::Paths(v));
@@ -449,9 +449,12 @@ impl Lowering {
                 StatementKind::Credentials(on),
             );
         }
+        // A value has a span after its keyword's, as in text, so that
+        // diagnostics at the keyword and at the value sort as the parser's.
         if let Some(seconds) = p.max_age {
-            let span = self.span(name, Some("max-age"), None);
-            push(span, StatementKind::MaxAge(Spanned::new(seconds, span)));
+            let keyword = self.span(name, Some("max-age"), None);
+            let value = self.span(name, Some("max-age"), None);
+            push(keyword, StatementKind::MaxAge(Spanned::new(seconds, value)));
         }
         if let Some(on) = p.private_network {
             push(
@@ -460,10 +463,11 @@ impl Lowering {
             );
         }
         if let Some(status) = p.preflight_status {
-            let span = self.span(name, Some("preflight-status"), None);
+            let keyword = self.span(name, Some("preflight-status"), None);
+            let value = self.span(name, Some("preflight-status"), None);
             push(
-                span,
-                StatementKind::PreflightStatus(Spanned::new(status, span)),
+                keyword,
+                StatementKind::PreflightStatus(Spanned::new(status, value)),
             );
         }
         if !p.allow.is_empty() {

@@ -82,6 +82,9 @@ kinds! {
     UnknownLint = "E0017", "unknown-lint", Error;
     /// A `paths` glob that does not compile, or can never match a request path.
     InvalidPath = "E0018", "invalid-path", Error;
+    /// `"*"` quoted in `methods`, `headers` or `expose`: browsers read a `*`
+    /// there as the wildcard, so it can never be a plain name.
+    QuotedWildcard = "E0019", "quoted-wildcard", Error;
     /// A plain `http://` origin other than loopback together with credentials.
     InsecureOrigin = "W0001", "insecure-origin", Warning;
     /// `null` is sent by sandboxed iframes and local files any site can make.

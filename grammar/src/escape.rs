@@ -77,6 +77,63 @@ pub(crate) fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// Every character of `src` that has no place in a policy file, as a
+/// `syntax` error naming it (`U+001B (ESC)`): the [`is_unsafe_for_terminal`]
+/// ones, except tab, line feed and the carriage return of a `\r\n` line end.
+/// Written raw, they are invisible in an editor (a NUL, a bidirectional
+/// override that makes a string read as something else) or rewrite the
+/// terminal of whoever prints the file; inside a string, an escape such as
+/// `\u{1b}` says the same thing visibly.
+pub(crate) fn control_characters(src: &str) -> Vec<crate::Diagnostic> {
+    let bytes = src.as_bytes();
+    src.char_indices()
+        .filter(|&(i, c)| {
+            is_unsafe_for_terminal(c)
+                && c != '\t'
+                && c != '\n'
+                && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n'))
+        })
+        .map(|(i, c)| {
+            let code = u32::from(c);
+            let name = control_name(c).map_or(String::new(), |n| format!(" ({n})"));
+            crate::Diagnostic::new(
+                crate::Kind::Syntax,
+                crate::Span::new(i, i + c.len_utf8()),
+                format!("the file holds a control character, U+{code:04X}{name}, that no policy text needs"),
+            )
+            .with_label("here")
+            .with_help(format!(
+                "delete it; inside a string, write it as the escape `\\u{{{code:x}}}`"
+            ))
+        })
+        .collect()
+}
+
+/// The usual name of a control or formatting character.
+fn control_name(c: char) -> Option<&'static str> {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
+        "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
+        "ESC", "FS", "GS", "RS", "US",
+    ];
+    match c {
+        '\u{7f}' => Some("DEL"),
+        '\u{9b}' => Some("CSI"),
+        '\u{9d}' => Some("OSC"),
+        '\u{80}'..='\u{9f}' => Some("a C1 control"),
+        '\u{2028}' => Some("line separator"),
+        '\u{2029}' => Some("paragraph separator"),
+        '\u{061c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => {
+            Some("a bidirectional formatting character, which reorders the text around it")
+        }
+        c => C0.get(usize::try_from(u32::from(c)).ok()?).copied(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{escape_for_terminal, is_unsafe_for_terminal};
@@ -117,6 +174,22 @@ mod tests {
         ] {
             assert!(is_unsafe_for_terminal(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn control_characters_in_a_file_are_named() {
+        let found = super::control_characters("a\0b\u{1b}[2J\t\r\n\rx\u{202e}");
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(messages[0].contains("U+0000 (NUL)"), "{messages:?}");
+        assert!(messages[1].contains("U+001B (ESC)"), "{messages:?}");
+        assert!(messages[2].contains("U+000D (CR)"), "{messages:?}");
+        assert!(
+            messages[3].contains("U+202E (a bidirectional"),
+            "{messages:?}"
+        );
+        assert_eq!(found[1].span, crate::Span::new(3, 4));
+        assert!(super::control_characters("policy \"a\" {\r\n\t}\n").is_empty());
     }
 
     #[test]

@@ -192,14 +192,12 @@ pub(crate) fn quoted(s: &str) -> String {
     out
 }
 
-/// Characters written as `\u{…}`: controls, and the invisible ones Rust
-/// treats as whitespace or that reorder text (so the output reads as it means).
+/// Characters written as `\u{…}`: those that must not reach a terminal
+/// ([`crate::is_unsafe_for_terminal`]: controls, and the invisible ones that
+/// reorder text), and a zero-width no-break space (so the output reads as it
+/// means).
 fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
+    crate::is_unsafe_for_terminal(c) || c == '\u{FEFF}'
 }
 
 /// A regex as a raw string (`r"…"`, or `r#"…"#` with as many `#` as its

@@ -35,6 +35,12 @@ pub use validate::validate;
 /// larger one is a `syntax` error, not an unbounded allocation.
 pub const MAX_SOURCE_LEN: usize = 16 << 20;
 
+/// How many diagnostics of one file are shown, by [`render_all`] and by
+/// `cors-policy check --format json` (200); the rest are counted, not shown.
+/// The first ones are the ones to fix first: a file with 200,000 problems is
+/// reported in the time of 200.
+pub const MAX_SHOWN_DIAGNOSTICS: usize = 200;
+
 /// The outcome of [`check`]: every diagnostic, and the validated policy set
 /// when there was no error.
 #[derive(Clone, Debug)]
@@ -54,17 +60,35 @@ impl Checked {
 
 /// Parses and validates `src`: every problem of the file, and the validated
 /// policies when there is no error.
+///
+/// A control character written raw in the file (a NUL, an ESC, a
+/// bidirectional override…) is an error that names it; when the file does
+/// not parse, those errors are reported instead of the parser's, which would
+/// only say what was expected there.
 pub fn check(src: &str) -> Checked {
+    let controls = escape::control_characters(src);
     match parse(src) {
         Err(diagnostics) => Checked {
-            diagnostics,
+            diagnostics: if controls.is_empty() {
+                diagnostics
+            } else {
+                controls
+            },
             policies: None,
         },
         Ok(file) => {
-            let (policies, diagnostics) = validate::validate_source(&file, src);
+            let (policies, mut diagnostics) = validate::validate_source(&file, src);
+            if controls.is_empty() {
+                return Checked {
+                    diagnostics,
+                    policies,
+                };
+            }
+            diagnostics.extend(controls);
+            diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
             Checked {
                 diagnostics,
-                policies,
+                policies: None,
             }
         }
     }
@@ -94,7 +118,14 @@ pub fn check_bytes(src: &[u8]) -> Checked {
 /// Parses `src` and prints it in canonical form (see [`format()`]); refuses,
 /// with an error diagnostic, when the canonical text would not parse back to
 /// the same policies, so that formatting can never change what a file means.
+///
+/// A file with a raw control character is refused with the errors that name
+/// them (see [`check`]): its canonical form would carry them on.
 pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {
+    let controls = escape::control_characters(src);
+    if !controls.is_empty() {
+        return Err(controls);
+    }
     let file = parse(src)?;
     let out = format(&file);
     match parse(&out) {

@@ -1073,6 +1073,7 @@ fn every_kind_has_a_trigger() {
         ("E0016", "policy \"p\" { origins \"https://*.com\" }"),
         ("E0017", "policy \"p\" { origins * allow nope }"),
         ("E0018", "policy \"p\" { paths \"api/**\" origins * }"),
+        ("E0019", "policy \"p\" { origins * methods \"*\" }"),
         (
             "W0001",
             "policy \"p\" { origins \"http://a.com\" credentials }",
@@ -1146,6 +1147,11 @@ fn the_reference_examples_are_what_check_reports() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/language.md");
     let doc = std::fs::read_to_string(path).unwrap();
     let section = &doc[doc.find("## Diagnostics").unwrap()..];
+    // Up to the next section: later ones have `###` entries of their own.
+    let section = section
+        .get(3..)
+        .and_then(|rest| rest.find("\n## "))
+        .map_or(section, |end| &section[..end + 3]);
     let mut seen = 0;
     for entry in section.split("\n### ").skip(1) {
         let code = entry.trim_start_matches('`').get(..5).unwrap();

@@ -818,8 +818,10 @@ pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision
             return fail("a request without Origin gets more than vary");
         }
         Kind::Preflight => {
+            // Allowed and informatively denied preflights take the
+            // policy's `preflight-status`; opaque denials are 403.
             let ok = match decision.status() {
-                Some(s) if allowed => (200..=299).contains(&s),
+                Some(s) if allowed || decision.informative() => (200..=299).contains(&s),
                 Some(s) => s == 403,
                 None => false,
             };
@@ -833,16 +835,20 @@ pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision
         _ => {}
     }
     if !allowed
+        && !decision.informative()
         && headers
             .iter()
             .any(|(n, _)| n.starts_with("access-control-"))
     {
         return fail("a denied request gets access-control headers");
     }
+    if decision.informative() && headers.iter().any(|(n, _)| *n == "access-control-max-age") {
+        return fail("an informative denial gets access-control-max-age");
+    }
     let vary: Vec<&[u8]> = get("vary").into_iter().flat_map(elements).collect();
     let acao = get("access-control-allow-origin").first().copied();
     let acac = get("access-control-allow-credentials").first().copied();
-    if allowed && acao.is_none() {
+    if (allowed || decision.informative()) && acao.is_none() {
         return fail("allowed without access-control-allow-origin");
     }
     if acac.is_some_and(|v| v != b"true") {
@@ -867,7 +873,7 @@ pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision
         .policy_index()
         .and_then(|i| engine.policies().get(i));
     if let Some(policy) = policy {
-        if allowed && policy.credentials != acac.is_some() {
+        if (allowed || decision.informative()) && policy.credentials != acac.is_some() {
             return fail("access-control-allow-credentials does not follow the policy");
         }
         let depends = policy.credentials

@@ -792,19 +792,30 @@ fn another_origin_is_a_mismatch() {
 
 #[test]
 fn a_value_that_is_not_url_shaped_is_invalid() {
-    for bad in ["foo", "", "https://", "*.example.com"] {
-        let headers = vec![(
-            "Access-Control-Allow-Origin".to_owned(),
-            bad.as_bytes().to_vec(),
-        )];
+    let bad: [&[u8]; 5] = [
+        b"foo",
+        b"",
+        b"https://",
+        b"*.example.com",
+        b"https://caf\xe9.example",
+    ];
+    for bad in bad {
+        let headers = vec![("Access-Control-Allow-Origin".to_owned(), bad.to_vec())];
         assert_eq!(
             cors_check(&headers, PAGE, CredentialsMode::Omit),
-            Err(BlockReason::InvalidAllowOriginValue(
-                bad.as_bytes().to_vec()
-            )),
+            Err(BlockReason::InvalidAllowOriginValue(bad.to_vec())),
             "{bad:?}"
         );
     }
+    // UTF-8 is a URL Chromium can parse: another origin, each byte printed on its own.
+    let utf8 = "https://café.example".as_bytes().to_vec();
+    let headers = vec![("Access-Control-Allow-Origin".to_owned(), utf8.clone())];
+    let reason = cors_check(&headers, PAGE, CredentialsMode::Omit).unwrap_err();
+    assert_eq!(reason, BlockReason::AllowOriginMismatch(utf8));
+    assert!(
+        chromium_message(&reason, Stage::Actual)
+            .contains("has a value 'https://caf\\u00C3\\u00A9.example'")
+    );
     assert_eq!(
         chromium_message(
             &BlockReason::InvalidAllowOriginValue(b"foo".to_vec()),
@@ -1640,6 +1651,13 @@ fn a_preflight_is_never_redirected() {
     let (stage, reason, why) = blocked(&outcome);
     assert_eq!(stage, Stage::Preflight);
     assert_eq!(reason, BlockReason::PreflightDisallowedRedirect);
+    // Whatever its headers: even without Access-Control-Allow-Origin.
+    let bare = HttpResponse::new(308).header("Location", "/x");
+    let outcome = browser_fetch(&req, &mut by_path(vec![("/", bare)]));
+    assert_eq!(
+        blocked(&outcome).1,
+        BlockReason::PreflightDisallowedRedirect
+    );
     assert_eq!(
         why,
         "Response to preflight request doesn't pass access control check: Redirect is not \
@@ -1777,10 +1795,107 @@ fn redirects_end_after_twenty_and_never_carry_credentials() {
             .unwrap()
             .ends_with("Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")
     );
+    // A scheme CORS does not know is a CORS error about the new URL; data: fails quietly.
     let elsewhere = allow(302).header("Location", "ftp://api.example/x");
     let outcome = browser_fetch(&get(), &mut |_: &HttpRequest| elsewhere.clone());
-    assert!(matches!(
-        outcome.block_reason(),
-        Some(BlockReason::InvalidRedirect(_))
-    ));
+    let Outcome::Blocked { url, console, .. } = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(url, "ftp://api.example/x");
+    assert!(
+        console.starts_with(
+            "Access to fetch at 'ftp://api.example/x' (redirected from 'https://api.example/') \
+             from origin 'https://app.example' has been blocked by CORS policy: Cross origin \
+             requests are only supported for protocol schemes: "
+        ),
+        "{console}"
+    );
+    let data = allow(302).header("Location", "data:text/plain,x");
+    let outcome = browser_fetch(&get(), &mut |_: &HttpRequest| data.clone());
+    let reason = outcome.block_reason().unwrap();
+    assert!(matches!(reason, BlockReason::InvalidRedirect(_)));
+    assert!(!reason.is_cors_error());
+    assert_eq!(outcome.console_message(), Some("net::ERR_INVALID_REDIRECT"));
+}
+
+// ---------------------------------------------------------------- any answer
+
+fn any_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..24),
+        proptest::sample::select(vec![
+            b"*".to_vec(),
+            PAGE.as_bytes().to_vec(),
+            b"null".to_vec(),
+            b"true".to_vec(),
+            b"PUT, x-a".to_vec(),
+            b"/next".to_vec(),
+            b"//u:p@api.example/".to_vec(),
+            b"https://api.example:8443/x?y".to_vec(),
+            b"../a/./b".to_vec(),
+        ]),
+    ]
+}
+
+fn any_response() -> impl proptest::strategy::Strategy<Value = HttpResponse> {
+    use proptest::prelude::*;
+    let names = proptest::sample::select(vec![
+        "Access-Control-Allow-Origin",
+        "access-control-allow-credentials",
+        "Access-Control-Allow-Methods",
+        "Access-Control-Allow-Headers",
+        "Access-Control-Expose-Headers",
+        "Access-Control-Max-Age",
+        "Location",
+        "x y",
+    ]);
+    (
+        proptest::sample::select(vec![200u16, 204, 301, 302, 303, 307, 308, 403, 500]),
+        proptest::collection::vec((names, any_bytes()), 0..6),
+    )
+        .prop_map(|(status, headers)| {
+            headers
+                .into_iter()
+                .fold(HttpResponse::new(status), |r, (n, v)| r.header(n, v))
+        })
+}
+
+proptest::proptest! {
+    /// Whatever a server answers, the model ends (no panic, at most 21 hops per fetch), and
+    /// a fetch blocked by CORS has a console line that names the page and a URL it fetched
+    /// (a network error has its `net::ERR_…` code instead).
+    #[test]
+    fn any_answer_gives_an_outcome_and_a_console_line(
+        method in proptest::sample::select(vec!["GET", "POST", "PUT", "patch"]),
+        header in proptest::option::of(proptest::sample::select(vec!["x-a", "authorization", "content-type"])),
+        include in proptest::bool::ANY,
+        pre in any_response(),
+        actual in any_response(),
+    ) {
+        let mut req = PageRequest::new(PAGE, API, method).path("/p/q");
+        if let Some(h) = header {
+            req = req.header(h, "v");
+        }
+        if include {
+            req = req.credentials(CredentialsMode::Include);
+        }
+        for opts in [BrowserOptions::default(), BrowserOptions::chromium()] {
+            let trace = browser_fetch_answered(&req, &opts, &pre, &actual);
+            proptest::prop_assert!(trace.exchanges.len() <= 2 * 21);
+            if let Outcome::Blocked { console, url, reason, .. } = &trace.outcome {
+                if !reason.is_cors_error() {
+                    proptest::prop_assert!(console.starts_with("net::ERR_"), "{}", console);
+                    continue;
+                }
+                let head = format!("Access to fetch at '{url}' ");
+                proptest::prop_assert!(console.starts_with(&head), "{}", console);
+                let from = format!("from origin '{PAGE}'");
+                proptest::prop_assert!(console.contains(&from));
+                let fetched = trace.exchanges.iter().any(|(r, _)| &r.url() == url);
+                let redirected_to = matches!(reason, BlockReason::RedirectDisallowedScheme(_));
+                proptest::prop_assert!(fetched || redirected_to);
+            }
+        }
+    }
 }

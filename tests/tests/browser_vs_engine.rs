@@ -28,11 +28,11 @@
 use std::cell::Cell;
 use std::fmt::Write as _;
 
+use cors_policy::Engine;
 use cors_policy::browser::{
     BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome, PageRequest,
-    browser_fetch, browser_fetch_traced, browser_fetch_with,
+    browser_fetch, browser_fetch_traced, browser_fetch_with, engine_answer,
 };
-use cors_policy::{Engine, Request};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 
@@ -696,36 +696,18 @@ fn readable(p: &PolicySpec, name: &str) -> bool {
 // The server: the engine's plain API.
 // ---------------------------------------------------------------------------
 
-/// Answers one request on the wire with the engine: the decision's status
-/// (a preflight's) or 200, its headers, and — when the application runs —
-/// the application's own headers.
+/// Answers one request on the wire with the engine, as the crate documents
+/// applying a decision (`engine_answer`): the decision's status (a
+/// preflight's) or the application's 200 with its own headers, and the
+/// decision's headers.
 fn serve(engine: &Engine, http: &HttpRequest) -> HttpResponse {
-    let mut request = Request::new(http.method.as_str(), http.path.as_str());
-    let mut acrh: Vec<&[u8]> = Vec::new();
-    for (name, value) in &http.headers {
-        request = match name.to_ascii_lowercase().as_str() {
-            "origin" => request.origin(value),
-            "access-control-request-method" => request.request_method(value),
-            "access-control-request-headers" => {
-                acrh.push(AsRef::<[u8]>::as_ref(value));
-                request
-            }
-            "access-control-request-private-network" => request.private_network(value),
-            _ => request,
-        };
-    }
-    request = request.request_header_lines(&acrh);
-    let decision = engine.decide(&request);
-    let mut response = HttpResponse::new(decision.status().unwrap_or(200));
-    for h in decision.headers() {
-        response = response.header(h.name, h.value);
-    }
-    if decision.forward() {
-        for (name, value) in APP_HEADERS {
-            response = response.header(name, value);
-        }
-    }
-    response
+    engine_answer(engine, http, &mut |_: &HttpRequest| {
+        APP_HEADERS
+            .iter()
+            .fold(HttpResponse::new(200), |r, (name, value)| {
+                r.header(name, value)
+            })
+    })
 }
 
 /// An outcome in a line.

@@ -125,9 +125,13 @@ pub fn cors_check(
 }
 
 /// A rough stand-in for Chromium's `GURL::is_valid()`, which only decides between two error
-/// messages: a scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`) and `:`, and for the
-/// special schemes something after the slashes.
+/// messages: UTF-8 (a Latin-1 byte makes it invalid), a scheme
+/// (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`) and `:`, and for the special schemes
+/// something after the slashes.
 fn looks_like_url(v: &[u8]) -> bool {
+    if std::str::from_utf8(v).is_err() {
+        return false;
+    }
     let Some(colon) = v.iter().position(|&b| b == b':') else {
         return false;
     };
@@ -157,6 +161,8 @@ fn looks_like_url(v: &[u8]) -> bool {
 
 /// Fetch §4.9 "CORS-preflight fetch", step 7 onwards, in Chromium's order
 /// (`PreflightController`, `PreflightResult`):
+/// 0. a redirect (a redirect status with `Location`) is refused, whatever its headers
+///    ([`BlockReason::PreflightDisallowedRedirect`]);
 /// 1. the response must be a well-formed HTTP response ([`receive`]);
 /// 2. the CORS check ([`cors_check`], with the actual request's credentials mode);
 /// 3. an ok status (200–299) — [`BlockReason::PreflightInvalidStatus`];
@@ -179,6 +185,9 @@ pub fn check_preflight_response(
     response: &HttpResponse,
     opts: &BrowserOptions,
 ) -> Result<PreflightResult, BlockReason> {
+    if response.redirect_location().is_some() {
+        return Err(BlockReason::PreflightDisallowedRedirect);
+    }
     let headers = receive(response)?;
     cors_check(&headers, &req.origin, req.credentials)?;
     if !(200..=299).contains(&response.status) {

@@ -8,7 +8,8 @@
 //!   actual request;
 //! - given the server's answers (status and header lines, a name may repeat), whether the
 //!   script gets the response, which headers it can read, and — if not — the exact console
-//!   line Chromium prints ([`browser_fetch`], [`browser_fetch_answered`]).
+//!   line Chromium prints ([`browser_fetch`], [`browser_fetch_answered`]), or against a
+//!   server that runs an [`Engine`](crate::Engine) ([`browser_fetch_engine`]).
 //!
 //! ```
 //! use cors_policy::browser::{BrowserOptions, HttpResponse, Outcome, PageRequest, plan};
@@ -66,6 +67,7 @@ pub mod check;
 pub mod fields;
 pub mod message;
 pub mod request;
+pub mod serve;
 
 pub use check::{
     Exposed, PreflightResult, check_actual_response, check_preflight_response, cors_check,
@@ -78,6 +80,7 @@ pub use request::{
     is_forbidden_method, is_forbidden_request_header, needs_preflight, normalize_method,
     preflight_request, prepare,
 };
+pub use serve::{browser_fetch_engine, engine_answer, engine_request};
 
 /// Fetch §3.1 request "credentials mode", as `fetch()`'s `credentials` option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -425,14 +428,32 @@ pub enum BlockReason {
     HeaderDisallowed(String),
     /// A cross-origin redirect to a URL with a user name or password (the location).
     RedirectContainsCredentials(String),
+    /// A redirect to a URL whose scheme Chromium's CORS does not support (`ftp:`, …; the
+    /// location, an absolute URL). Chromium names that URL as the one fetched.
+    RedirectDisallowedScheme(String),
     /// Not a valid HTTP response at all (a header name that is not a token, a NUL/CR/LF in a
     /// value); Chromium fails it before CORS.
     MalformedResponse(String),
-    /// A redirect whose `Location` is not a URL the model can follow (not `http:`/`https:`,
-    /// or not parseable); a network error, not a CORS one.
+    /// A redirect whose `Location` is not a URL the model can follow (no host, or a
+    /// `data:`, `chrome:`… URL); a network error, not a CORS one.
     InvalidRedirect(String),
     /// More than 20 redirects (Fetch §4.4 step 5); a network error.
     TooManyRedirects,
+}
+
+impl BlockReason {
+    /// Whether Chromium reports this as a CORS error ("… has been blocked by CORS policy:
+    /// …" in the console). The others are network errors: the script sees the same
+    /// "Failed to fetch", but the console has no CORS line (DevTools lists the request as
+    /// failed with the `net::ERR_…` code of [`chromium_message`]).
+    pub fn is_cors_error(&self) -> bool {
+        !matches!(
+            self,
+            BlockReason::MalformedResponse(_)
+                | BlockReason::InvalidRedirect(_)
+                | BlockReason::TooManyRedirects
+        )
+    }
 }
 
 /// What `fetch()` ends with: these three are all there is (the promise resolves, rejects,
@@ -464,7 +485,8 @@ pub enum Outcome {
         /// The URL whose response failed (after redirects, the last one).
         url: String,
         /// The whole console line, exactly as Chromium prints it
-        /// ([`chromium_console_message`]).
+        /// ([`chromium_console_message`]); for a network error
+        /// ([`BlockReason::is_cors_error`] false), which has none, the `net::ERR_…` code.
         console: String,
     },
     /// `fetch()` throws before sending anything.
@@ -566,12 +588,21 @@ pub fn browser_fetch_with(
     };
     let first_url = req.url();
     let blocked = |prepared: &PreparedRequest, stage: Stage, reason: BlockReason| {
-        let url = format!("{}{}", prepared.target_origin, prepared.path);
+        let url = match &reason {
+            BlockReason::RedirectDisallowedScheme(location) => location.clone(),
+            _ => format!("{}{}", prepared.target_origin, prepared.path),
+        };
         let redirected_from = (url != first_url).then_some(first_url.as_str());
+        let why = chromium_message(&reason, stage);
+        let console = if reason.is_cors_error() {
+            message::console_line(&url, redirected_from, &req.page_origin, &reason, stage)
+        } else {
+            why.clone()
+        };
         Outcome::Blocked {
             stage,
-            why: chromium_message(&reason, stage),
-            console: message::console_line(&url, redirected_from, &req.page_origin, &reason, stage),
+            why,
+            console,
             url,
             reason,
         }
@@ -581,13 +612,6 @@ pub fn browser_fetch_with(
         let mut preflight = None;
         if needs_preflight(&prepared, opts) {
             let response = server(&preflight_request(&prepared, opts));
-            if response.redirect_location().is_some() {
-                return blocked(
-                    &prepared,
-                    Stage::Preflight,
-                    BlockReason::PreflightDisallowedRedirect,
-                );
-            }
             match check_preflight_response(&prepared, &response, opts) {
                 Ok(result) => preflight = Some(result),
                 Err(reason) => return blocked(&prepared, Stage::Preflight, reason),

@@ -463,6 +463,20 @@ pub fn actual_request(req: &PreparedRequest) -> HttpRequest {
     }
 }
 
+/// The schemes Chromium 156's CORS accepts (its console lists them); a redirect to one of
+/// them that is not `http:`/`https:` fails without a CORS message, a redirect to any other
+/// is a CORS error ([`BlockReason::RedirectDisallowedScheme`]).
+const CHROMIUM_CORS_SCHEMES: [&str; 8] = [
+    "chrome",
+    "chrome-experimental-site-token-provider",
+    "chrome-extension",
+    "chrome-untrusted",
+    "data",
+    "http",
+    "https",
+    "isolated-app",
+];
+
 /// A URL a redirect points to, split as the model needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Location {
@@ -477,7 +491,7 @@ struct Location {
 /// Resolves `location` against the current URL (`origin` + `path`), for `http:` and
 /// `https:` only (WHATWG URL parsing, reduced to what a `Location` header holds: absolute,
 /// scheme-relative, path-absolute or path-relative references).
-fn resolve_location(origin: &str, path: &str, location: &str) -> Result<Location, String> {
+fn resolve_location(origin: &str, path: &str, location: &str) -> Result<Location, BlockReason> {
     let location = location.split('#').next().unwrap_or_default();
     let scheme_of = |s: &str| -> Option<(String, usize)> {
         let colon = s.find(':')?;
@@ -497,9 +511,13 @@ fn resolve_location(origin: &str, path: &str, location: &str) -> Result<Location
         None => (current_scheme, location),
     };
     if scheme != "http" && scheme != "https" {
-        return Err(format!(
-            "the redirect location `{location}` is not http or https"
-        ));
+        return Err(if CHROMIUM_CORS_SCHEMES.contains(&scheme.as_str()) {
+            BlockReason::InvalidRedirect(format!(
+                "the redirect location `{location}` is not http or https"
+            ))
+        } else {
+            BlockReason::RedirectDisallowedScheme(location.to_owned())
+        });
     }
     let Some(authority_and_path) = rest.strip_prefix("//") else {
         // Same origin: path-absolute or path-relative.
@@ -529,7 +547,9 @@ fn resolve_location(origin: &str, path: &str, location: &str) -> Result<Location
         None => (false, authority),
     };
     if host_port.is_empty() {
-        return Err(format!("the redirect location `{location}` has no host"));
+        return Err(BlockReason::InvalidRedirect(format!(
+            "the redirect location `{location}` has no host"
+        )));
     }
     let host_port = host_port.to_ascii_lowercase();
     let default_port = if scheme == "https" { ":443" } else { ":80" };
@@ -552,7 +572,9 @@ fn resolve_location(origin: &str, path: &str, location: &str) -> Result<Location
 /// Fetch §4.4 "HTTP-redirect fetch" steps 3–13 for a response of `status` with this
 /// `Location`, once the redirect response passed the CORS check: the request the browser
 /// sends next, or why it does not.
-/// - a location that is not an `http:`/`https:` URL is a network error;
+/// - a location that is not an `http:`/`https:` URL fails: a CORS error for a scheme
+///   Chromium's CORS does not know ([`BlockReason::RedirectDisallowedScheme`]), else a
+///   network error;
 /// - a location with a user name or password, from a cross-origin request, is a CORS error
 ///   ([`BlockReason::RedirectContainsCredentials`]);
 /// - a hop to another origin from a URL that is not the request's origin taints the origin:
@@ -566,8 +588,7 @@ pub fn follow_redirect(
     status: u16,
     location: &str,
 ) -> Result<PreparedRequest, BlockReason> {
-    let next = resolve_location(&req.target_origin, &req.path, location)
-        .map_err(BlockReason::InvalidRedirect)?;
+    let next = resolve_location(&req.target_origin, &req.path, location)?;
     if next.credentials && (!req.same_origin || next.origin != req.origin) {
         return Err(BlockReason::RedirectContainsCredentials(
             location.to_owned(),

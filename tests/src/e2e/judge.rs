@@ -5,11 +5,10 @@ use cors_policy::Engine;
 
 use super::case::{Case, Verdict};
 use super::page::{CaseResult, Run};
-use super::server::{
-    Exchange, RAW_PREFIX, app_response, engine_request, raw_response, scripted_response,
-};
+use super::server::{Exchange, RAW_PREFIX, app_response, raw_response, scripted_response};
 use cors_policy::browser::{
     self, BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome,
+    engine_answer, engine_request,
 };
 
 /// The two ports of a run.
@@ -54,25 +53,10 @@ pub fn engine_server(engine: &Engine, request: &HttpRequest) -> HttpResponse {
     if request.path.starts_with(RAW_PREFIX) {
         return raw_response(request).0;
     }
-    let mut lines = Vec::new();
-    let decision = engine.decide(&engine_request(request, &mut lines));
-    let mut response = if decision.forward() {
+    engine_answer(engine, request, &mut |request: &HttpRequest| {
         let cookie = request.header_str("cookie");
         app_response(&request.method, &request.path, cookie.as_deref()).0
-    } else {
-        HttpResponse::new(decision.status().unwrap_or(403))
-    };
-    for header in decision.headers() {
-        if header.name != "vary" {
-            response
-                .headers
-                .retain(|(n, _)| !n.eq_ignore_ascii_case(header.name));
-        }
-    }
-    for header in decision.headers() {
-        response = response.header(header.name, header.value);
-    }
-    response
+    })
 }
 
 /// Whether Chromium 156's preflight cache answers for a repeat of `case` right after the
@@ -411,12 +395,15 @@ pub fn judge(
     // Chromium's console line for a blocked fetch.
     // The model's line is the one `explain` prints: the same function, the same answers.
     let lines = console_lines(console, &case.url(ports.api));
-    let console_matched = match &chromium.outcome {
-        Outcome::Blocked { console: want, .. } => {
-            Some(!lines.is_empty() && lines.iter().all(|l| *l == want))
-        }
+    // A network error that is not a CORS error has no CORS line.
+    let want_line = match &chromium.outcome {
+        Outcome::Blocked {
+            console, reason, ..
+        } if reason.is_cors_error() => Some(console),
         _ => None,
     };
+    let console_matched =
+        want_line.map(|want| !lines.is_empty() && lines.iter().all(|l| *l == want));
     if let Some(text) = &case.expect.console
         && !lines.iter().any(|l| l.contains(text.as_str()))
     {
@@ -424,8 +411,8 @@ pub fn judge(
             "no console line says {text:?}; Chromium printed {lines:?}"
         ));
     }
-    match &chromium.outcome {
-        Outcome::Blocked { console: want, .. } => {
+    match want_line {
+        Some(want) => {
             if lines.is_empty() {
                 problems.push(format!("no console message; the model expects: {want}"));
             }
@@ -435,7 +422,7 @@ pub fn judge(
                 }
             }
         }
-        _ => {
+        None => {
             for line in lines {
                 problems.push(format!("unexpected console message: {line}"));
             }

@@ -4,13 +4,14 @@
 //! ```text
 //! page server  http://127.0.0.1:P  (and http://localhost:P)   serves the page, sets a cookie
 //! API server   http://127.0.0.1:A  (and http://localhost:A)   recorder → tower CORS layer → echo app
+//!                                                             (/raw/…, /s/<case>/…: hand-written answers)
 //! chromium --headless --dump-dom http://<host>:P/page/<host>  runs every case's fetch() in turn
 //! ```
 //!
 //! Each case is then judged three ways ([`judge::judge`]): what Chromium did (the page's
 //! report), what the engine's verdicts on the requests Chromium actually sent imply (the
 //! server records them), and what the browser model ([`cors_policy::browser`]) predicts, in
-//! Chromium's flavour and in the standard's.
+//! Chromium's flavour and in the standard's — down to the console line of a blocked fetch.
 
 pub mod case;
 pub mod chromium;

@@ -143,14 +143,18 @@ pub fn scripted_response(
         .iter()
         .find(|a| a.preflight == preflight && a.path == path)?;
     let origin = request.header_str("origin").unwrap_or_default();
+    // Placeholders are ASCII; a value that is not UTF-8 is sent byte for byte.
     let substitute = |value: &[u8]| -> Vec<u8> {
-        String::from_utf8_lossy(value)
-            .replace("$ORIGIN", &origin)
-            .replace("$PAGE_IP", &Host::Ip.origin(ports.page))
-            .replace("$PAGE_LH", &Host::Localhost.origin(ports.page))
-            .replace("$API_IP", &Host::Ip.origin(ports.api))
-            .replace("$API_LH", &Host::Localhost.origin(ports.api))
-            .into_bytes()
+        match std::str::from_utf8(value) {
+            Ok(text) => text
+                .replace("$ORIGIN", &origin)
+                .replace("$PAGE_IP", &Host::Ip.origin(ports.page))
+                .replace("$PAGE_LH", &Host::Localhost.origin(ports.page))
+                .replace("$API_IP", &Host::Ip.origin(ports.api))
+                .replace("$API_LH", &Host::Localhost.origin(ports.api))
+                .into_bytes(),
+            Err(_) => value.to_vec(),
+        }
     };
     let mut response = HttpResponse::new(answer.response.status);
     for (name, value) in &answer.response.headers {
@@ -257,32 +261,6 @@ pub fn api_router(
         .route("/s/{*rest}", any(scripted))
         .fallback_service(behind_cors);
     recorded(router, recorder)
-}
-
-/// The engine's view of a recorded request: every `Origin`, `Access-Control-Request-Method`
-/// and `Access-Control-Request-Headers` line, in order (the latter gathered in
-/// `lines`, which the request borrows).
-pub fn engine_request<'a>(
-    http: &'a HttpRequest,
-    lines: &'a mut Vec<&'a [u8]>,
-) -> cors_policy::Request<'a> {
-    let mut request = cors_policy::Request::new(http.method.as_str(), http.path.as_str());
-    for (name, value) in &http.headers {
-        if name.eq_ignore_ascii_case("access-control-request-headers") {
-            lines.push(value.as_slice());
-        }
-    }
-    let lines: &'a Vec<&'a [u8]> = lines;
-    request = request.request_header_lines(lines);
-    for (name, value) in &http.headers {
-        request = match name.to_ascii_lowercase().as_str() {
-            "origin" => request.origin(value.as_slice()),
-            "access-control-request-method" => request.request_method(value.as_slice()),
-            "access-control-request-private-network" => request.private_network(value.as_slice()),
-            _ => request,
-        };
-    }
-    request
 }
 
 /// The listeners of one loopback server: `127.0.0.1:port` and, when this machine has IPv6,

@@ -1,0 +1,167 @@
+//! Failures that are not CORS, and that no policy line can fix: mixed
+//! content, Chrome's Local Network Access permission, a second
+//! `Access-Control-Allow-Origin` from another layer, third-party cookies.
+
+use cors_policy::browser::{CredentialsMode, Outcome};
+
+use super::fix::{is_loopback, split_origin};
+use super::simulate::Page;
+use crate::request::console::{Failure, Message};
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Finding {
+    /// A short name for JSON: `mixed-content`, `local-network-access`,
+    /// `duplicate-allow-origin`, `third-party-cookies`.
+    pub(crate) kind: &'static str,
+    /// Whether the browser stops the request whatever the policy says.
+    pub(crate) blocks: bool,
+    /// What to tell the developer.
+    pub(crate) text: String,
+}
+
+/// What is not CORS about this request.
+pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let request = &page.request;
+    let page_parts = split_origin(&request.page_origin);
+    let target_parts = page
+        .target_known
+        .then(|| split_origin(&request.target_origin))
+        .flatten();
+    if let (Some((page_scheme, _, _)), Some((target_scheme, target_host, _))) =
+        (page_parts, target_parts)
+        && page_scheme == "https"
+        && target_scheme == "http"
+        && !is_loopback(target_host)
+    {
+        out.push(Finding {
+            kind: "mixed-content",
+            blocks: true,
+            text: format!(
+                "the page is https and the URL is plain http. Chromium blocks it as mixed \
+                 content before any CORS check (no request leaves, no policy can help):\n\n    \
+                 Mixed Content: The page at '{}/' was loaded over HTTPS, but requested an insecure \
+                 resource '{}'. This request has been blocked; the content must be served over HTTPS.\n\n\
+                 Serve the API over https (`{}`).",
+                request.page_origin,
+                request.url(),
+                request.url().replacen("http://", "https://", 1)
+            ),
+        });
+    }
+    if let (Some((_, page_host, _)), Some((_, target_host, _))) = (page_parts, target_parts)
+        && address_space(target_host) < address_space(page_host)
+    {
+        let space = if address_space(target_host) == Space::Loopback {
+            "this device (loopback)"
+        } else {
+            "the local network"
+        };
+        out.push(Finding {
+            kind: "local-network-access",
+            blocks: false,
+            text: format!(
+                "a public page (`{}`) fetching {space}. Chrome asks the user for the \
+                 Local Network Access permission first (it replaced Private Network Access \
+                 preflights with this prompt); if the user denies it, the fetch fails with no \
+                 CORS message and no policy line can help. `private-network` only answers \
+                 browsers that still send `Access-Control-Request-Private-Network`.",
+                request.page_origin
+            ),
+        });
+    }
+    if let Some(message) = console
+        && let Failure::MultipleAllowOrigin(values) = &message.failure
+    {
+        out.push(Finding {
+            kind: "duplicate-allow-origin",
+            blocks: true,
+            text: format!(
+                "not this policy: the browser received two `Access-Control-Allow-Origin` values \
+                 (`{values}`). The engine sends exactly one; another layer adds its own (the \
+                 framework's CORS middleware, a proxy or CDN rule, nginx `add_header`). Remove \
+                 the other one."
+            ),
+        });
+    }
+    if request.credentials == CredentialsMode::Include
+        && outcome.is_ok()
+        && let (Some((_, page_host, _)), Some((_, target_host, _))) = (page_parts, target_parts)
+        && site(page_host) != site(target_host)
+    {
+        out.push(Finding {
+            kind: "third-party-cookies",
+            blocks: false,
+            text: format!(
+                "CORS allows credentials here, but `{}` and `{}` are different sites, \
+                 so cookies go only if they are `SameSite=None; Secure` and the browser allows \
+                 third-party cookies (Safari and Firefox block them by default, Chrome when the \
+                 user does). Without them the request arrives unauthenticated: a 401 that no \
+                 policy line changes. Serve the API from the page's site (api.{} for {}).",
+                request.page_origin,
+                request.target_origin,
+                site(page_host),
+                site(page_host)
+            ),
+        });
+    }
+    out
+}
+
+/// Chrome's address spaces, most private first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Space {
+    Loopback,
+    Local,
+    Public,
+}
+
+fn address_space(host: &str) -> Space {
+    if is_loopback(host) {
+        return Space::Loopback;
+    }
+    let octets: Vec<u8> = host.split('.').filter_map(|p| p.parse().ok()).collect();
+    let private = match octets.as_slice() {
+        [10, _, _, _] | [192, 168, _, _] | [169, 254, _, _] => true,
+        [172, b, _, _] => (16..=31).contains(b),
+        _ => host.ends_with(".local") || host.starts_with("[fd") || host.starts_with("[fe80"),
+    };
+    if private && (octets.len() == 4 || host.ends_with(".local") || host.starts_with('[')) {
+        Space::Local
+    } else {
+        Space::Public
+    }
+}
+
+/// The site of a host, as far as a CLI can tell without the public suffix
+/// list: its last two labels (an IP address or `localhost` is its own site).
+fn site(host: &str) -> String {
+    if host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return host.to_owned();
+    }
+    let labels: Vec<&str> = host.rsplitn(3, '.').collect();
+    match labels.as_slice() {
+        [tld, name, ..] => format!("{name}.{tld}"),
+        _ => host.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_spaces_and_sites() {
+        assert_eq!(address_space("localhost"), Space::Loopback);
+        assert_eq!(address_space("127.0.0.1"), Space::Loopback);
+        assert_eq!(address_space("192.168.1.10"), Space::Local);
+        assert_eq!(address_space("172.20.0.1"), Space::Local);
+        assert_eq!(address_space("172.40.0.1"), Space::Public);
+        assert_eq!(address_space("printer.local"), Space::Local);
+        assert_eq!(address_space("api.example.com"), Space::Public);
+        assert_eq!(site("app.example.com"), "example.com");
+        assert_eq!(site("example.com"), "example.com");
+        assert_eq!(site("127.0.0.1"), "127.0.0.1");
+    }
+}

@@ -1,0 +1,75 @@
+//! `check` stays linear in the size of the file (issue 13, class 7): for
+//! generated files (`cors_policy_tests::generate`) of 10,000 and 100,000
+//! entries (2,000 and 20,000 in an unoptimized build, where 100,000 take
+//! minutes; the quadratic passes showed at those sizes too) — policies, duplicate names, invalid origins, mixed policies with
+//! problems — the time of `check` and of rendering its diagnostics grows by
+//! well under 40× for 10× the input. Linear work grows about 10×, and the
+//! quadratic passes this replaced (duplicate-name lines counted from the
+//! start of the file, every policy compared with every earlier one for
+//! `shadowed-policy`) grew about 100×. Times are compared, never bounded:
+//! the fastest of a few runs, generously. The absolute figures are the
+//! benchmark's (`benches/linear_time.rs`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use cors_policy_grammar::check;
+use cors_policy_tests::generate::{Shape, check_and_render, policy_file};
+use proptest::prelude::*;
+
+fn fastest(src: &str, runs: usize) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(check_and_render(src));
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    prop_oneof![
+        Just(Shape::Policies),
+        Just(Shape::DuplicateNames),
+        Just(Shape::InvalidOrigins),
+        any::<u64>().prop_map(|seed| Shape::Mixed { seed }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn check_grows_linearly_with_ten_times_the_entries(shape in shape()) {
+        let (small, large) = if cfg!(debug_assertions) { (2_000, 20_000) } else { (10_000, 100_000) };
+        let (small, large) = (policy_file(shape, small), policy_file(shape, large));
+        let (t_small, t_large) = (fastest(&small, 3), fastest(&large, 2));
+        let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
+        eprintln!("{}: {t_small:.1?} → {t_large:.1?} for 10× the entries, ratio {ratio:.1}x", shape.name());
+        prop_assert!(
+            ratio < 40.0,
+            "{}: 10× the entries took {ratio:.1}× the time ({t_small:?} → {t_large:?})",
+            shape.name()
+        );
+    }
+}
+
+/// The duplicate-name case the issue measured (50,000 names took 125 s):
+/// every duplicate is still reported, each naming the line of the first.
+#[test]
+fn every_duplicate_name_is_reported_with_the_first_line() {
+    let src = policy_file(Shape::DuplicateNames, 20_000);
+    let checked = check(&src);
+    let duplicates: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.name() == "duplicate-policy")
+        .collect();
+    assert_eq!(duplicates.len(), 19_999);
+    assert!(
+        duplicates
+            .iter()
+            .all(|d| d.message == "policy `same` is already defined at line 1")
+    );
+}
