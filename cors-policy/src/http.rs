@@ -43,8 +43,10 @@ use ::http::{Method, Response, StatusCode, Uri};
 use crate::adapter::VaryUpdate;
 use crate::compile::{self, CompiledPolicy};
 use crate::decision::AllowHeaders;
+use crate::grammar::model::{self, OriginMatcher};
+use crate::origin::Found;
 use crate::request_headers::{holds_name, trim_ows};
-use crate::{Decision, Engine, Kind, Request};
+use crate::{Decision, Engine, Kind, Reason, Request};
 
 /// `Access-Control-Request-Private-Network`, which `http` has no constant for.
 const REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -151,9 +153,22 @@ fn read<'a>(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> (Reques
         }
     }
     if has_headers {
-        // Borrowed from the map and read only for a preflight, at most
-        // one line over the cap.
-        request = request.request_header_map(headers);
+        // Looked up once. A few lines (browsers send one) are kept inline,
+        // so that reading them again — the caps, the names, an echo —
+        // does not look them up again; more are borrowed from the map and
+        // read only for a preflight, at most one line over the cap.
+        let lines = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        if lines
+            .iter()
+            .nth(crate::MAX_BUILDER_REQUEST_HEADER_LINES)
+            .is_none()
+        {
+            for line in lines {
+                request = request.request_headers(line);
+            }
+        } else {
+            request = request.request_header_map(headers);
+        }
     }
     if has_private_network && let Some(value) = headers.get(REQUEST_PRIVATE_NETWORK) {
         request = request.private_network(value);
@@ -236,6 +251,11 @@ impl Deref for Held {
 /// One policy's constant header values.
 #[derive(Default)]
 struct Prebuilt {
+    /// By entry of the policy's `origins`: the entry's own value for an
+    /// exact origin (the `Access-Control-Allow-Origin` of every request it
+    /// matches, so the request's value is neither copied nor shared),
+    /// `None` for entries that echo the request (wildcards, regexes).
+    origins: Box<[Option<HeaderValue>]>,
     allow_methods: Option<HeaderValue>,
     allow_headers: Option<HeaderValue>,
     max_age: Option<HeaderValue>,
@@ -245,12 +265,24 @@ struct Prebuilt {
 }
 
 impl Prebuilt {
-    fn new(policy: &CompiledPolicy) -> Prebuilt {
+    fn new(policy: &CompiledPolicy, model: Option<&model::Policy>) -> Prebuilt {
+        let origins = model
+            .map(|m| {
+                m.origins
+                    .iter()
+                    .map(|entry| match &entry.matcher {
+                        OriginMatcher::Exact(origin) => shared(origin.as_bytes()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let constant = |answer: &compile::Answer| match answer {
             compile::Answer::Constant(value) => shared(value),
             compile::Answer::Echo | compile::Answer::Nothing => None,
         };
         Prebuilt {
+            origins,
             allow_methods: constant(&policy.allow_methods),
             allow_headers: constant(&policy.allow_headers),
             max_age: policy.max_age.as_deref().and_then(shared),
@@ -278,7 +310,12 @@ impl HttpEngine {
     }
 
     fn with(engine: Held) -> Self {
-        let prebuilt = engine.compiled().iter().map(Prebuilt::new).collect();
+        let prebuilt = engine
+            .compiled()
+            .iter()
+            .enumerate()
+            .map(|(index, policy)| Prebuilt::new(policy, engine.policies().get(index)))
+            .collect();
         HttpEngine { engine, prebuilt }
     }
 
@@ -319,10 +356,30 @@ impl HttpEngine {
     }
 
     fn build(&self, decision: &Decision<'_>, echoes: Echoes<'_>) -> Answer {
-        let prebuilt = decision
-            .policy_index()
-            .and_then(|index| self.prebuilt.get(index));
-        Answer::build(decision, prebuilt, echoes)
+        let index = decision.policy_index();
+        let prebuilt = index.and_then(|index| self.prebuilt.get(index));
+        // The matched entry's own value when it is an exact origin. An
+        // informative denial does not carry its entry: it is looked up
+        // again (a denial's path, not the common one).
+        let entry = match decision.reason() {
+            Reason::OriginAllowed { entry } => Some(entry),
+            _ if decision.informative() => {
+                let origin = decision.values.allow_origin;
+                index
+                    .and_then(|index| self.engine.compiled().get(index))
+                    .zip(origin)
+                    .and_then(|(policy, origin)| match policy.origins.find(origin) {
+                        Found::Entry(entry) => Some(entry),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        let exact = prebuilt
+            .zip(entry)
+            .and_then(|(p, entry)| p.origins.get(entry))
+            .and_then(Option::as_ref);
+        Answer::build(decision, prebuilt, exact, echoes)
     }
 }
 
@@ -390,12 +447,17 @@ impl Answer {
     /// The answer of a decision, every value copied. [`HttpEngine::prepare`]
     /// does the same without copying.
     pub fn from_decision(decision: &Decision<'_>) -> Answer {
-        Answer::build(decision, None, Echoes::default())
+        Answer::build(decision, None, None, Echoes::default())
     }
 
     /// Collects the decision's values: clones of `prebuilt` constants or of
     /// the request's `echoes` where they hold the same bytes, else copies.
-    fn build(decision: &Decision<'_>, prebuilt: Option<&Prebuilt>, echoes: Echoes<'_>) -> Answer {
+    fn build(
+        decision: &Decision<'_>,
+        prebuilt: Option<&Prebuilt>,
+        exact_origin: Option<&HeaderValue>,
+        echoes: Echoes<'_>,
+    ) -> Answer {
         let p = prebuilt;
         let v = &decision.values;
         let preflight = decision.kind() == Kind::Preflight;
@@ -450,7 +512,7 @@ impl Answer {
             status: decision.status(),
             values: [
                 v.allow_origin
-                    .and_then(|o| value_of(o, [echoes.origin, None])),
+                    .and_then(|o| value_of(o, [exact_origin, echoes.origin])),
                 v.allow_credentials.then_some(TRUE),
                 v.allow_methods.and_then(|m| {
                     value_of(m, [p.and_then(|p| p.allow_methods.as_ref()), echoes.method])
@@ -514,22 +576,42 @@ impl Answer {
         if self.kind != Kind::Unhandled {
             write(
                 response,
-                self.values.clone(),
+                &mut self.values.clone(),
                 self.more_allow_headers.iter().cloned(),
             );
         }
     }
 
     /// [`apply`](Self::apply), moving the values instead of cloning them.
-    pub(crate) fn apply_owned(self, response: &mut HeaderMap) {
+    pub(crate) fn apply_owned(mut self, response: &mut HeaderMap) {
+        self.take_into(response);
+    }
+
+    /// Moves the values into a response, leaving the answer empty: the
+    /// answer is neither moved nor copied (it is 320 bytes), only its
+    /// values are.
+    pub(crate) fn take_into(&mut self, response: &mut HeaderMap) {
         if self.kind != Kind::Unhandled {
-            write(response, self.values, self.more_allow_headers);
+            write(
+                response,
+                &mut self.values,
+                std::mem::take(&mut self.more_allow_headers),
+            );
         }
     }
     /// The response to a preflight: its status, its headers and an empty
     /// body. `None` when the application handler should run instead.
     pub fn preflight_response<B: Default>(&self) -> Option<Response<B>> {
         (!self.forward()).then(|| self.clone().into_response())
+    }
+
+    /// [`preflight_response`](Self::preflight_response), moving the values
+    /// into the response instead of cloning them: what the tower layer
+    /// does. `None` when the application handler should run instead (the
+    /// answer is then dropped: look at [`forward`](Self::forward) first,
+    /// and [`write_to`](Self::write_to) the handler's response).
+    pub fn into_preflight_response<B: Default>(self) -> Option<Response<B>> {
+        (!self.forward()).then(|| self.into_response())
     }
 
     /// The preflight response; a status that cannot be (the engine's are all
@@ -549,7 +631,7 @@ impl Answer {
 /// [`Answer::apply`].
 fn write(
     response: &mut HeaderMap,
-    values: [Option<HeaderValue>; NAMES],
+    values: &mut [Option<HeaderValue>; NAMES],
     more_allow_headers: impl IntoIterator<Item = HeaderValue>,
 ) {
     // Most responses carry no CORS header of their own: one pass over
@@ -567,7 +649,7 @@ fn write(
     }
     let mut more_allow_headers = Some(more_allow_headers);
     for (at, (name, value)) in EMITTED.iter().zip(values).enumerate() {
-        let Some(value) = value else {
+        let Some(value) = value.take() else {
             continue;
         };
         if name == header::VARY && has_vary {

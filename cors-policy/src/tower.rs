@@ -196,7 +196,7 @@ where
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+    type Future = ResponseFuture<S::Future, ResBody>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -207,9 +207,11 @@ where
         // owned answer, so neither is held across the inner call.
         let answer = self.engine.load().answer(&request);
         if !answer.forward() {
+            // Answered now: the future keeps the response, smaller than
+            // the answer.
             return ResponseFuture {
                 state: State::Preflight {
-                    answer: Some(answer),
+                    response: Some(answer.into_response()),
                 },
             };
         }
@@ -225,18 +227,17 @@ where
 
 pin_project! {
     /// The response future of [`CorsService`].
-    pub struct ResponseFuture<F> {
+    pub struct ResponseFuture<F, B> {
         #[pin]
-        state: State<F>,
+        state: State<F, B>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<F> {
-        // Answered here; the response is built when polled (once: the
-        // answer is moved into it).
-        Preflight { answer: Option<Answer> },
+    enum State<F, B> {
+        // Answered here: the response, given out when polled (once).
+        Preflight { response: Option<Response<B>> },
         // The inner service runs; its response gets `answer` (none when
         // unhandled).
         Inner {
@@ -247,7 +248,7 @@ pin_project! {
     }
 }
 
-impl<F, B, E> Future for ResponseFuture<F>
+impl<F, B, E> Future for ResponseFuture<F, B>
 where
     F: Future<Output = Result<Response<B>, E>>,
     B: Default,
@@ -256,24 +257,26 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Preflight { answer } => match answer.take() {
-                Some(answer) => Poll::Ready(Ok(answer.into_response())),
+            StateProj::Preflight { response } => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
                 // Polled again after it answered: the contract allows any
                 // result; this one denies and does not panic.
                 None => Poll::Ready(Ok(forbidden())),
             },
             StateProj::Inner { future, answer } => {
                 let mut response = ready!(future.poll(cx))?;
-                if let Some(answer) = answer.take() {
-                    answer.apply_owned(response.headers_mut());
+                // Taken value by value: the answer itself is not moved.
+                if let Some(answer) = answer.as_mut() {
+                    answer.take_into(response.headers_mut());
                 }
+                *answer = None;
                 Poll::Ready(Ok(response))
             }
         }
     }
 }
 
-impl<F> fmt::Debug for ResponseFuture<F> {
+impl<F, B> fmt::Debug for ResponseFuture<F, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }

@@ -498,9 +498,16 @@ fn the_cached_engine_shares_values_instead_of_copying_them() {
             "{name} was copied"
         );
     }
-    // The echoed origin is the request's own value, shared.
+    // An origin matched by an exact entry is that entry's prebuilt value,
+    // shared by every answer, not the request's (which may own its bytes,
+    // and would cost an allocation to share).
     let origin = req.headers().get("origin").unwrap();
+    assert_eq!(value(&first, ACAO), origin);
     assert!(std::ptr::eq(
+        value(&first, ACAO).as_bytes(),
+        value(&second, ACAO).as_bytes()
+    ));
+    assert!(!std::ptr::eq(
         value(&first, ACAO).as_bytes(),
         origin.as_bytes()
     ));
@@ -680,4 +687,23 @@ mod tracing_events {
         assert_eq!(*level, Level::TRACE);
         assert!(fields.contains("reason=origin-allowed"), "{fields}");
     }
+}
+
+#[test]
+fn a_pattern_match_echoes_the_request_s_own_origin() {
+    let cached = HttpEngine::new(
+        r#"policy "p" { origins "https://*.example.com" }"#.parse::<Engine>().unwrap(),
+    );
+    let req = http::Request::builder()
+        .uri("/x")
+        .header("origin", "https://tenant-7.example.com")
+        .body(())
+        .unwrap();
+    let answer = cached.answer(&req);
+    let origin = req.headers().get("origin").unwrap();
+    assert_eq!(value(&answer, ACAO), origin);
+    assert!(std::ptr::eq(
+        value(&answer, ACAO).as_bytes(),
+        origin.as_bytes()
+    ));
 }
