@@ -304,10 +304,6 @@ fn unhandled(reason: Reason<'_>) -> Decision<'_> {
     }
 }
 
-/// The methods a fetch never sends (compared case-insensitively), refused
-/// even under `methods *`.
-const FORBIDDEN_METHODS: [&[u8]; 3] = [b"CONNECT", b"TRACE", b"TRACK"];
-
 /// The CORS-safelisted methods (byte for byte), always allowed.
 const SAFELISTED_METHODS: [&[u8]; 3] = [b"GET", b"HEAD", b"POST"];
 
@@ -327,10 +323,7 @@ enum Preflight<'a> {
 fn check_method(policy: &CompiledPolicy, method: &[u8]) -> MethodOutcome {
     if !is_token(method) {
         MethodOutcome::Invalid
-    } else if FORBIDDEN_METHODS
-        .iter()
-        .any(|f| f.eq_ignore_ascii_case(method))
-    {
+    } else if grammar::fetch::is_forbidden_method(method) {
         MethodOutcome::Forbidden
     } else if SAFELISTED_METHODS.contains(&method) {
         MethodOutcome::Safelisted

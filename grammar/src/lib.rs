@@ -16,6 +16,7 @@ pub mod ast;
 pub mod build;
 pub mod diag;
 mod escape;
+pub mod fetch;
 mod format;
 pub mod limits;
 pub mod model;

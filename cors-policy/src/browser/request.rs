@@ -16,9 +16,7 @@ pub fn is_method(method: &str) -> bool {
 /// Fetch §2.2.1 "forbidden method": `CONNECT`, `TRACE` or `TRACK`, byte-case-insensitive.
 /// `fetch()` throws a `TypeError` for these.
 pub fn is_forbidden_method(method: &str) -> bool {
-    ["CONNECT", "TRACE", "TRACK"]
-        .iter()
-        .any(|m| m.eq_ignore_ascii_case(method))
+    cors_policy_grammar::fetch::is_forbidden_method(method.as_bytes())
 }
 
 /// Fetch §2.2.1 "normalize a method": a byte-case-insensitive match for `DELETE`, `GET`,
@@ -39,39 +37,10 @@ pub fn is_cors_safelisted_method(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "POST")
 }
 
-/// The names of Fetch §2.2.2 "forbidden request-header" (current spec: `User-Agent` is no
-/// longer in it, `Set-Cookie` is), matched byte-case-insensitively.
-const FORBIDDEN_REQUEST_HEADER_NAMES: [&str; 21] = [
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
-
 /// The name part of Fetch §2.2.2 "forbidden request-header": one of the listed names, or a
 /// name that starts with `proxy-` or `sec-` (byte-case-insensitive).
 pub fn is_forbidden_request_header_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.starts_with("proxy-")
-        || lower.starts_with("sec-")
-        || FORBIDDEN_REQUEST_HEADER_NAMES.contains(&lower.as_str())
+    cors_policy_grammar::fetch::is_forbidden_request_header_name(name)
 }
 
 /// Fetch §2.2.2 "forbidden request-header" (name, value): a forbidden name, or one of
@@ -92,7 +61,7 @@ pub fn is_forbidden_request_header(name: &str, value: &[u8]) -> bool {
     is_override
         && fields::split_header_value(value)
             .iter()
-            .any(|m| is_forbidden_method(&String::from_utf8_lossy(m)))
+            .any(|m| cors_policy_grammar::fetch::is_forbidden_method(m))
 }
 
 /// Fetch §2.2.2 "CORS-unsafe request-header byte": a byte less than 0x20 other than 0x09 HT,

@@ -36,39 +36,11 @@ pub(crate) const TOKEN_HELP: &str =
 
 /// Methods no browser lets a script send (Fetch's forbidden methods).
 pub(crate) fn is_forbidden_method(method: &str) -> bool {
-    ["CONNECT", "TRACE", "TRACK"]
-        .iter()
-        .any(|m| m.eq_ignore_ascii_case(method))
+    crate::fetch::is_forbidden_method(method.as_bytes())
 }
 
 /// The methods browsers uppercase before sending (Fetch's "normalize a method").
 pub(crate) const NORMALIZED_METHODS: &[&str] = &["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-
-/// Fetch's forbidden request-header names (lowercase), besides the `proxy-`
-/// and `sec-` prefixes.
-const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
 
 /// Why a request header (lowercase) can never appear in a preflight's
 /// `Access-Control-Request-Headers`: the message tail and the help line.
@@ -79,7 +51,9 @@ pub(crate) fn forbidden_request_header(name: &str) -> Option<(String, String)> {
             "remove it: the browser sends `access-control-request-*` itself, and the policy answers with `access-control-allow-*`".to_owned(),
         ));
     }
-    let prefix = ["proxy-", "sec-"].into_iter().find(|p| name.starts_with(p));
+    let prefix = crate::fetch::FORBIDDEN_REQUEST_HEADER_PREFIXES
+        .into_iter()
+        .find(|p| name.starts_with(p));
     if let Some(prefix) = prefix {
         return Some((
             format!(
@@ -88,7 +62,7 @@ pub(crate) fn forbidden_request_header(name: &str) -> Option<(String, String)> {
             "remove it: a script cannot set it, so no preflight ever asks for it".to_owned(),
         ));
     }
-    if FORBIDDEN_REQUEST_HEADERS.contains(&name) {
+    if crate::fetch::FORBIDDEN_REQUEST_HEADER_NAMES.contains(&name) {
         let help = if name == "cookie" || name == "cookie2" {
             "remove it; to let the browser send cookies, add `credentials`".to_owned()
         } else {

@@ -1,0 +1,74 @@
+//! Facts of the Fetch standard that the language, the engine and the
+//! browser model all need: one definition each.
+
+/// Fetch's forbidden methods: `fetch()` never sends them, and the engine
+/// refuses them even under `methods *`. Compared case-insensitively.
+pub const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
+
+/// Whether `method` is a forbidden method (byte-case-insensitive).
+#[inline]
+pub fn is_forbidden_method(method: &[u8]) -> bool {
+    FORBIDDEN_METHODS
+        .iter()
+        .any(|m| m.as_bytes().eq_ignore_ascii_case(method))
+}
+
+/// Fetch's forbidden request-header names (lowercase), besides the `proxy-`
+/// and `sec-` prefixes (current spec: `User-Agent` is no longer in it,
+/// `Set-Cookie` is).
+pub const FORBIDDEN_REQUEST_HEADER_NAMES: [&str; 21] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// The prefixes that make a request-header name forbidden.
+pub const FORBIDDEN_REQUEST_HEADER_PREFIXES: [&str; 2] = ["proxy-", "sec-"];
+
+/// Whether `name` is a forbidden request-header name: a listed one, or one
+/// that starts with `proxy-` or `sec-` (byte-case-insensitive).
+pub fn is_forbidden_request_header_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    FORBIDDEN_REQUEST_HEADER_PREFIXES.iter().any(|p| {
+        bytes
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+    }) || FORBIDDEN_REQUEST_HEADER_NAMES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_names_and_methods_ignore_case() {
+        assert!(is_forbidden_method(b"track"));
+        assert!(is_forbidden_method(b"CONNECT"));
+        assert!(!is_forbidden_method(b"PATCH"));
+        assert!(is_forbidden_request_header_name("Cookie"));
+        assert!(is_forbidden_request_header_name("SEC-fetch-mode"));
+        assert!(is_forbidden_request_header_name("proxy-authorization"));
+        assert!(!is_forbidden_request_header_name("x-request-id"));
+        assert!(!is_forbidden_request_header_name("se"));
+    }
+}
