@@ -56,6 +56,31 @@ pub fn is_forbidden_request_header_name(name: &str) -> bool {
         .any(|n| n.eq_ignore_ascii_case(name))
 }
 
+/// Whether a serialized host is loopback: `localhost`, `*.localhost`,
+/// `127.0.0.0/8`, `[::1]` (a trailing dot ignored). What `insecure-origin`
+/// and `explain` both mean by loopback.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback())
+}
+
+/// The site of a serialized host as browsers draw it for cookies: its
+/// registrable domain by the Public Suffix List (`app.example.co.uk` →
+/// `example.co.uk`); a host with none (an IP address, `localhost`, a public
+/// suffix itself) is its own site.
+pub fn site(host: &str) -> &str {
+    let bare = host.strip_suffix('.').unwrap_or(host);
+    psl::domain(bare.as_bytes())
+        .filter(|d| d.suffix().is_known())
+        .and_then(|d| std::str::from_utf8(d.as_bytes()).ok())
+        .unwrap_or(host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +95,14 @@ mod tests {
         assert!(is_forbidden_request_header_name("proxy-authorization"));
         assert!(!is_forbidden_request_header_name("x-request-id"));
         assert!(!is_forbidden_request_header_name("se"));
+    }
+
+    #[test]
+    fn sites_follow_the_public_suffix_list() {
+        assert_eq!(site("app.example.com"), "example.com");
+        assert_eq!(site("example.com"), "example.com");
+        assert_eq!(site("a.b.example.co.uk"), "example.co.uk");
+        assert_eq!(site("127.0.0.1"), "127.0.0.1");
+        assert_eq!(site("localhost"), "localhost");
     }
 }

@@ -7,6 +7,7 @@
 use cors_policy::Engine;
 use cors_policy::browser::{self, BlockReason, Outcome};
 use cors_policy::{Candidate, Difference, HeaderOutcome, MethodOutcome, OriginOutcome};
+use cors_policy_grammar::fetch::is_loopback_host as is_loopback;
 use cors_policy_grammar::model::{OriginMatcher, Policy};
 
 use super::edit::{self, Edit};
@@ -461,14 +462,6 @@ pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
         Some((host, port)) => Some((scheme, host, port.parse().ok())),
         None => Some((scheme, rest, None)),
     }
-}
-
-/// Whether `host` is a loopback host (`localhost`, `127.x`, `[::1]`).
-pub(crate) fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || host.starts_with("127.")
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! `Access-Control-Allow-Origin` from another layer, third-party cookies.
 
 use cors_policy::browser::{CredentialsMode, Outcome};
+use cors_policy_grammar::fetch::{is_loopback_host as is_loopback, site};
 
-use super::fix::{is_loopback, split_origin};
+use super::fix::split_origin;
 use super::simulate::Page;
 use crate::request::console::{Failure, Message};
 
@@ -131,19 +132,6 @@ fn address_space(host: &str) -> Space {
         Space::Local
     } else {
         Space::Public
-    }
-}
-
-/// The site of a host, as far as a CLI can tell without the public suffix
-/// list: its last two labels (an IP address or `localhost` is its own site).
-fn site(host: &str) -> String {
-    if host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return host.to_owned();
-    }
-    let labels: Vec<&str> = host.rsplitn(3, '.').collect();
-    match labels.as_slice() {
-        [tld, name, ..] => format!("{name}.{tld}"),
-        _ => host.to_owned(),
     }
 }
 

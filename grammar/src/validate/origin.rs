@@ -561,17 +561,7 @@ fn is_listed_suffix(name: &str) -> bool {
     psl::suffix(name.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == name.as_bytes())
 }
 
-/// Whether a serialized host is loopback: `localhost`, `*.localhost`,
-/// `127.0.0.0/8`, `[::1]`.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|a| a.is_loopback())
-}
+pub(crate) use crate::fetch::is_loopback_host;
 
 /// At most 24 characters of `s`, for messages about very long hosts.
 fn shorten(s: &str) -> String {
