@@ -8,6 +8,8 @@ pub(crate) mod shell;
 
 use std::ffi::OsStr;
 
+use cors_policy_grammar::fetch::is_tchar;
+
 use crate::RequestArgs;
 use crate::input;
 
@@ -204,10 +206,6 @@ pub(crate) fn trim(bytes: &[u8]) -> &[u8] {
         .rposition(|&b| b != b' ' && b != b'\t')
         .map_or(start, |i| i + 1);
     bytes.get(start..end).unwrap_or(&[])
-}
-
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// Parses a raw request as copied from a browser's network panel: an

@@ -644,12 +644,7 @@ impl PathRule {
 /// Compiles a glob as the engine reads `paths`: globset syntax, `*` and `?`
 /// stay within a segment, `**` crosses `/`, `\` escapes.
 pub(crate) fn glob_regex(glob: &str) -> Result<String, globset::Error> {
-    Ok(globset::GlobBuilder::new(glob)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()?
-        .regex()
-        .to_owned())
+    Ok(crate::grammar::glob::path_glob(glob)?.regex().to_owned())
 }
 
 impl PathMatcher {

@@ -434,10 +434,7 @@ fn covers(policy: &Policy, path: &[u8]) -> bool {
             cache
                 .entry(glob.clone())
                 .or_insert_with(|| {
-                    globset::GlobBuilder::new(glob)
-                        .literal_separator(true)
-                        .backslash_escape(true)
-                        .build()
+                    crate::grammar::glob::path_glob(glob)
                         .ok()
                         .map(|g| g.compile_matcher())
                 })
@@ -466,14 +463,7 @@ fn bytes_path(path: &[u8]) -> std::path::PathBuf {
     Path::new(&*String::from_utf8_lossy(path)).to_path_buf()
 }
 
-/// An HTTP token.
-fn token(bytes: &[u8]) -> bool {
-    const SPECIALS: &str = "!#$%&'*+-.^_`|~";
-    !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || SPECIALS.as_bytes().contains(b))
-}
+use crate::grammar::fetch::is_token as token;
 
 /// A serialized origin's parts: scheme, host, port (`None` for `null`).
 type Parts = Option<(String, String, Option<u16>)>;

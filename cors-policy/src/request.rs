@@ -459,7 +459,7 @@ fn absolute_form_rest(target: &[u8]) -> Option<&[u8]> {
     }
     let colon = target
         .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))?;
+        .position(|&b| !crate::grammar::fetch::is_scheme_byte(b))?;
     match target.get(colon) {
         Some(b':') => target.get(colon + 1..),
         _ => None,

@@ -10,38 +10,8 @@ use crate::request::{
     Lines, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN,
 };
 
-/// An HTTP `tchar` (RFC 9110 §5.6.2).
-pub(crate) const fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
-        | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
-        | b'^' | b'_' | b'`' | b'|' | b'~')
-}
-
-/// [`is_tchar`] of every byte: one load a byte instead of a chain of range
-/// comparisons (names and methods are checked on every preflight).
-static TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        #[expect(clippy::indexing_slicing, reason = "b < 256, the table's length")]
-        {
-            table[b] = is_tchar(b as u8);
-        }
-        b += 1;
-    }
-    table
-};
-
-/// [`is_tchar`], by the table.
-fn tchar(b: u8) -> bool {
-    TCHAR.get(usize::from(b)).copied().unwrap_or(false)
-}
-
-/// An HTTP token: one or more `tchar`.
-pub(crate) fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty() && bytes.iter().all(|&b| tchar(b))
-}
+use crate::grammar::fetch::is_tchar_fast as tchar;
+pub(crate) use crate::grammar::fetch::is_token;
 
 /// Optional whitespace.
 const fn is_ows(b: u8) -> bool {
@@ -167,16 +137,6 @@ mod tests {
         let mut seen = Vec::new();
         scan(&lines(values), |n| seen.push(n))?;
         Ok(seen)
-    }
-
-    #[test]
-    fn the_token_table_is_tchar() {
-        for b in 0..=255u8 {
-            assert_eq!(is_token(&[b]), is_tchar(b), "{b}");
-        }
-        assert!(is_token(b"x-Request-Id"));
-        assert!(!is_token(b""));
-        assert!(!is_token(b"a b"));
     }
 
     #[test]

@@ -81,6 +81,57 @@ pub fn site(host: &str) -> &str {
         .unwrap_or(host)
 }
 
+/// An HTTP `tchar` (RFC 9110 §5.6.2): the bytes of a token, which Fetch
+/// uses for methods and header names.
+#[inline]
+pub const fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
+        | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
+        | b'^' | b'_' | b'`' | b'|' | b'~')
+}
+
+/// [`is_tchar`] of every byte: one load a byte instead of a chain of range
+/// comparisons (the engine checks names and methods on every preflight).
+static TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[expect(clippy::indexing_slicing, reason = "b < 256, the table's length")]
+        {
+            table[b] = is_tchar(b as u8);
+        }
+        b += 1;
+    }
+    table
+};
+
+/// [`is_tchar`], by table lookup.
+#[inline]
+pub fn is_tchar_fast(b: u8) -> bool {
+    TCHAR.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// An HTTP token (RFC 9110 §5.6.2): one or more [`is_tchar`] bytes.
+#[inline]
+pub fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar_fast(b))
+}
+
+/// A byte of a URL scheme after its first (RFC 3986 §3.1: a letter, then
+/// letters, digits, `+`, `-` or `.`).
+#[inline]
+pub const fn is_scheme_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+}
+
+/// Whether `s` is a URL scheme (RFC 3986 §3.1): a letter, then
+/// [`is_scheme_byte`]s.
+#[inline]
+pub fn is_scheme(s: &[u8]) -> bool {
+    s.first().is_some_and(u8::is_ascii_alphabetic) && s.iter().all(|&b| is_scheme_byte(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +155,14 @@ mod tests {
         assert_eq!(site("a.b.example.co.uk"), "example.co.uk");
         assert_eq!(site("127.0.0.1"), "127.0.0.1");
         assert_eq!(site("localhost"), "localhost");
+    }
+
+    #[test]
+    fn the_token_table_is_tchar() {
+        for b in 0..=u8::MAX {
+            assert_eq!(is_tchar_fast(b), is_tchar(b), "{b}");
+            assert_eq!(is_token(&[b]), is_tchar(b), "{b}");
+        }
+        assert!(!is_token(b""));
     }
 }

@@ -18,6 +18,7 @@ pub mod diag;
 mod escape;
 pub mod fetch;
 mod format;
+pub mod glob;
 pub mod limits;
 pub mod model;
 mod parse;

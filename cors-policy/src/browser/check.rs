@@ -136,10 +136,7 @@ fn looks_like_url(v: &[u8]) -> bool {
         return false;
     };
     let (scheme, rest) = v.split_at(colon);
-    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-        && scheme
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let scheme_ok = crate::grammar::fetch::is_scheme(scheme);
     if !scheme_ok {
         return false;
     }

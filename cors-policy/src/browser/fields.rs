@@ -7,15 +7,7 @@
 /// A header list: `(name, value)` pairs in order, several pairs may share a name.
 pub type HeaderList = [(String, Vec<u8>)];
 
-/// RFC 9110 `tchar`, the bytes of a token (Fetch §2.2 uses it for "method" and "header name").
-pub fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// RFC 9110 `token`: one or more `tchar` (Fetch §2.2 "method", "header name").
-pub fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
-}
+pub use crate::grammar::fetch::{is_tchar, is_token};
 
 /// Fetch §2.2 "HTTP whitespace byte": 0x09 HT, 0x0A LF, 0x0D CR, 0x20 SP.
 pub fn is_http_whitespace_byte(b: u8) -> bool {

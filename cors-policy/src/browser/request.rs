@@ -465,13 +465,7 @@ fn resolve_location(origin: &str, path: &str, location: &str) -> Result<Location
     let scheme_of = |s: &str| -> Option<(String, usize)> {
         let colon = s.find(':')?;
         let scheme = s.get(..colon)?;
-        let is_scheme = scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        let is_scheme = crate::grammar::fetch::is_scheme(scheme.as_bytes());
         is_scheme.then(|| (scheme.to_ascii_lowercase(), colon + 1))
     };
     let current_scheme = scheme_of(origin).map_or_else(|| "http".to_owned(), |(s, _)| s);

@@ -1,13 +1,10 @@
 //! Methods and header names: HTTP tokens, and what Fetch forbids or safelists.
 
-/// RFC 9110 `tchar`.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
+use crate::fetch::is_tchar;
 
 /// RFC 9110 `token`: one or more `tchar`.
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
+    crate::fetch::is_token(s.as_bytes())
 }
 
 /// Why `name` is not a token, in words, and a fix when an obvious one exists.

@@ -136,9 +136,7 @@ enum PortText<'a> {
 }
 
 fn is_scheme(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    crate::fetch::is_scheme(s.as_bytes())
 }
 
 /// `write `"…"``, a suggestion in the house style.

@@ -20,11 +20,7 @@ const ALTERNATIVES_BUDGET: u32 = 256;
 /// The problem with one `paths` glob, if any.
 pub(super) fn check(glob: &Spanned<String>) -> Option<Diagnostic> {
     let text = glob.value.as_str();
-    let compiled = match globset::GlobBuilder::new(text)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-    {
+    let compiled = match crate::glob::path_glob(text) {
         Ok(compiled) => compiled,
         Err(e) => {
             let (why, help) = words(e.kind());
