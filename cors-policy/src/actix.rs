@@ -56,7 +56,7 @@ use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpResponse};
 
 use crate::adapter::write;
-use crate::{Engine, Header, Kind, Request};
+use crate::{Engine, Header, Request, RequestKind};
 
 /// The actix-web middleware: see the [module documentation](self). Cheap to
 /// clone (the engine is shared).
@@ -165,7 +165,7 @@ where
         let decision = self.engine.decide(&request);
         #[cfg(feature = "tracing")]
         decision.log();
-        if decision.kind() == Kind::Unhandled {
+        if decision.kind() == RequestKind::Unhandled {
             let call = self.service.call(req);
             return Box::pin(async move { call.await.map(ServiceResponse::map_into_left_body) });
         }

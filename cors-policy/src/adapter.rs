@@ -9,7 +9,7 @@
 //!   lines are looked at (two deny); the `Access-Control-Request-*` headers
 //!   only for `OPTIONS`; the path is the URI's path;
 //! - writing ([`Decision::write_to`]): a request no policy covers
-//!   ([`Kind::Unhandled`]) gets nothing; otherwise every
+//!   ([`RequestKind::Unhandled`]) gets nothing; otherwise every
 //!   `access-control-allow-*`, `-expose-headers` and `-max-age` line the
 //!   application set is removed and the decision's are added, and `Vary` is
 //!   merged by [`merge_vary`].
@@ -61,7 +61,7 @@
 
 use crate::decision::names;
 use crate::request_headers::trim_ows;
-use crate::{Decision, Header, Kind, Request};
+use crate::{Decision, Header, Request, RequestKind};
 
 /// A request's header map, read by name.
 pub trait RequestHeaders {
@@ -148,10 +148,10 @@ impl Decision<'_> {
     /// Writes this decision into a response's headers — any
     /// [`ResponseHeaders`]: an `http` 1.x or 0.2 `HeaderMap`, actix-web's —
     /// with the rules of the [module documentation](self): nothing for
-    /// [`Kind::Unhandled`], the policy's own CORS headers replacing the
+    /// [`RequestKind::Unhandled`], the policy's own CORS headers replacing the
     /// application's, `Vary` merged.
     pub fn write_to<H: ResponseHeaders + ?Sized>(&self, response: &mut H) {
-        if self.kind() != Kind::Unhandled {
+        if self.kind() != RequestKind::Unhandled {
             write(self.headers(), response);
         }
     }
@@ -159,7 +159,7 @@ impl Decision<'_> {
 
 /// Writes `headers` (a decision's, or a copy of them kept across an
 /// `.await`) into a response: see [`Decision::write_to`], which this is
-/// without the check for [`Kind::Unhandled`].
+/// without the check for [`RequestKind::Unhandled`].
 pub fn write<'h, H: ResponseHeaders + ?Sized>(
     headers: impl IntoIterator<Item = Header<'h>>,
     response: &mut H,

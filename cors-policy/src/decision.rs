@@ -11,7 +11,7 @@ use crate::request_headers::{holds_name, next_element, trim_ows};
 /// What kind of request the engine saw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Kind {
+pub enum RequestKind {
     /// No policy's `paths` match: the engine adds nothing at all.
     Unhandled,
     /// No `Origin` header: not a CORS request.
@@ -22,20 +22,20 @@ pub enum Kind {
     Actual,
 }
 
-impl Kind {
+impl RequestKind {
     /// The stable name used by the command line: `unhandled`, `not-cors`,
     /// `preflight` or `actual`.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Kind::Unhandled => "unhandled",
-            Kind::NotCors => "not-cors",
-            Kind::Preflight => "preflight",
-            Kind::Actual => "actual",
+            RequestKind::Unhandled => "unhandled",
+            RequestKind::NotCors => "not-cors",
+            RequestKind::Preflight => "preflight",
+            RequestKind::Actual => "actual",
         }
     }
 }
 
-impl fmt::Display for Kind {
+impl fmt::Display for RequestKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -136,7 +136,7 @@ pub(crate) struct Values<'a> {
 /// `vary`. See [`Header`] for how to apply them.
 #[derive(Clone, Copy)]
 pub struct Decision<'a> {
-    pub(crate) kind: Kind,
+    pub(crate) kind: RequestKind,
     pub(crate) policy: Option<(usize, &'a str)>,
     pub(crate) reason: Reason<'a>,
     pub(crate) status: Option<u16>,
@@ -145,7 +145,7 @@ pub struct Decision<'a> {
 
 impl<'a> Decision<'a> {
     /// What kind of request this was.
-    pub fn kind(&self) -> Kind {
+    pub fn kind(&self) -> RequestKind {
         self.kind
     }
 
@@ -183,7 +183,7 @@ impl<'a> Decision<'a> {
     /// console names the missing method or header instead of blaming the
     /// origin. Every other denied preflight is opaque: 403, only `vary`.
     pub fn informative(&self) -> bool {
-        self.kind == Kind::Preflight
+        self.kind == RequestKind::Preflight
             && !self.allowed()
             && self.status != Some(DENIED_PREFLIGHT_STATUS)
     }
@@ -191,7 +191,7 @@ impl<'a> Decision<'a> {
     /// Whether the application handler runs: false for preflights (the
     /// engine answers them), true otherwise.
     pub fn forward(&self) -> bool {
-        self.kind != Kind::Preflight
+        self.kind != RequestKind::Preflight
     }
 
     /// Why the engine answered so: for a denial, the first check that

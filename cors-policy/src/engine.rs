@@ -9,7 +9,7 @@ use crate::grammar::{self, model};
 use crate::origin::Found;
 use crate::request_headers::{ListError, is_token, scan};
 use crate::trace::{HeaderOutcome, ListOutcome, MethodOutcome, Observer, Silent};
-use crate::{Decision, Error, Kind, Reason, Request};
+use crate::{Decision, Error, Reason, Request, RequestKind};
 
 /// A compiled policy set: answers CORS requests without allocating.
 ///
@@ -228,13 +228,13 @@ impl Engine {
                 vary: policy.vary,
                 ..Values::default()
             };
-            return decision(Kind::NotCors, Reason::NoOrigin, None, values);
+            return decision(RequestKind::NotCors, Reason::NoOrigin, None, values);
         };
         let preflight = request.method == b"OPTIONS" && request.request_method.is_some();
         let kind = if preflight {
-            Kind::Preflight
+            RequestKind::Preflight
         } else {
-            Kind::Actual
+            RequestKind::Actual
         };
         let vary = if preflight {
             Some(policy.vary_preflight)
@@ -296,7 +296,7 @@ impl Engine {
 /// no CORS header at all, forwarded.
 fn unhandled(reason: Reason<'_>) -> Decision<'_> {
     Decision {
-        kind: Kind::Unhandled,
+        kind: RequestKind::Unhandled,
         policy: None,
         reason,
         status: None,

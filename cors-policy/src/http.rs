@@ -19,7 +19,7 @@
 //! What applying an answer does to the headers the application set (the same
 //! for [`apply`] and [`Answer::apply`]):
 //!
-//! - a request no policy covers ([`Kind::Unhandled`]): nothing at all;
+//! - a request no policy covers ([`RequestKind::Unhandled`]): nothing at all;
 //! - otherwise the policy owns the response's CORS headers: every
 //!   `access-control-allow-*`, `access-control-expose-headers` and
 //!   `access-control-max-age` line the application set is removed, then the
@@ -46,7 +46,7 @@ use crate::decision::AllowHeaders;
 use crate::grammar::model::{self, OriginMatcher};
 use crate::origin::Found;
 use crate::request_headers::{holds_name, trim_ows};
-use crate::{Decision, Engine, Kind, Reason, Request};
+use crate::{Decision, Engine, Reason, Request, RequestKind};
 
 /// `Access-Control-Request-Private-Network`, which `http` has no constant for.
 const REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -430,7 +430,7 @@ fn value_of(bytes: &[u8], candidates: [Option<&HeaderValue>; 2]) -> Option<Heade
 /// the status and the header values. Cheap to keep across an `.await`.
 #[derive(Clone)]
 pub struct Answer {
-    kind: Kind,
+    kind: RequestKind,
     allowed: bool,
     status: Option<u16>,
     /// The values by the position of their name in [`EMITTED`].
@@ -460,7 +460,7 @@ impl Answer {
     ) -> Answer {
         let p = prebuilt;
         let v = &decision.values;
-        let preflight = decision.kind() == Kind::Preflight;
+        let preflight = decision.kind() == RequestKind::Preflight;
         let mut more_allow_headers = Vec::new();
         let allow_headers = match v.allow_headers {
             AllowHeaders::None => None,
@@ -531,7 +531,7 @@ impl Answer {
     }
 
     /// What kind of request it was.
-    pub fn kind(&self) -> Kind {
+    pub fn kind(&self) -> RequestKind {
         self.kind
     }
 
@@ -547,7 +547,7 @@ impl Answer {
 
     /// Whether the application handler runs: false for preflights.
     pub fn forward(&self) -> bool {
-        self.kind != Kind::Preflight
+        self.kind != RequestKind::Preflight
     }
 
     /// The headers, in the engine's order (`vary` last).
@@ -573,7 +573,7 @@ impl Answer {
     /// Writes the answer into a response's headers, with the replace and
     /// merge rules of the [module documentation](self).
     pub fn apply(&self, response: &mut HeaderMap) {
-        if self.kind != Kind::Unhandled {
+        if self.kind != RequestKind::Unhandled {
             write(
                 response,
                 &mut self.values.clone(),
@@ -591,7 +591,7 @@ impl Answer {
     /// answer is neither moved nor copied (it is 320 bytes), only its
     /// values are.
     pub(crate) fn take_into(&mut self, response: &mut HeaderMap) {
-        if self.kind != Kind::Unhandled {
+        if self.kind != RequestKind::Unhandled {
             write(
                 response,
                 &mut self.values,

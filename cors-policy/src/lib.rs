@@ -36,7 +36,7 @@ pub mod tower;
 mod trace;
 
 pub use builder::EngineBuilder;
-pub use decision::{Decision, Header, Headers, Kind};
+pub use decision::{Decision, Header, Headers, RequestKind};
 pub use engine::Engine;
 pub use error::Error;
 pub use origin::MAX_ORIGIN_LEN;

@@ -1,7 +1,7 @@
 //! The `tracing` feature: decisions as events, logged by whoever holds the
 //! decision (the adapters do), never inside `decide`.
 
-use crate::{Decision, Kind};
+use crate::{Decision, RequestKind};
 
 /// The target of every event this crate emits.
 pub(crate) const TARGET: &str = "cors_policy";
@@ -21,7 +21,8 @@ impl Decision<'_> {
     pub fn log(&self) {
         let kind = self.kind();
         let reason = self.reason();
-        let denied = !self.allowed() && matches!(kind, Kind::Preflight | Kind::Actual);
+        let denied =
+            !self.allowed() && matches!(kind, RequestKind::Preflight | RequestKind::Actual);
         if denied {
             tracing::debug!(
                 target: TARGET,

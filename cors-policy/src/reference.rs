@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use crate::grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
-use crate::{Decision, Kind, Reason, Request};
+use crate::{Decision, Reason, Request, RequestKind};
 
 /// A request with owned values; every header may be given several times.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,7 +54,7 @@ impl RefRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
     /// The kind of request.
-    pub kind: Kind,
+    pub kind: RequestKind,
     /// Whether it is allowed.
     pub allowed: bool,
     /// The index of the answering policy.
@@ -115,7 +115,7 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
 pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) -> Answer {
     let path = crate::target_path(&request.path).to_vec();
     let unhandled = |reason| Answer {
-        kind: Kind::Unhandled,
+        kind: RequestKind::Unhandled,
         allowed: false,
         policy: None,
         status: None,
@@ -139,7 +139,7 @@ pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) 
     // Only `origins *` without credentials answers the same to every origin.
     let depends_on_origin = !any_origin || policy.credentials;
     let mut answer = Answer {
-        kind: Kind::NotCors,
+        kind: RequestKind::NotCors,
         allowed: false,
         policy: Some(index),
         status: None,
@@ -160,7 +160,7 @@ pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) 
         vary.push("Origin");
     }
     if preflight {
-        answer.kind = Kind::Preflight;
+        answer.kind = RequestKind::Preflight;
         answer.forward = false;
         answer.status = Some(403);
         vary.push("Access-Control-Request-Method");
@@ -169,7 +169,7 @@ pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) 
             vary.push("Access-Control-Request-Private-Network");
         }
     } else {
-        answer.kind = Kind::Actual;
+        answer.kind = RequestKind::Actual;
     }
     let vary_header =
         (!vary.is_empty()).then(|| ("vary".to_string(), vary.join(", ").into_bytes()));

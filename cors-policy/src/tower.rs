@@ -215,7 +215,7 @@ where
                 },
             };
         }
-        let answer = (answer.kind() != crate::Kind::Unhandled).then_some(answer);
+        let answer = (answer.kind() != crate::RequestKind::Unhandled).then_some(answer);
         ResponseFuture {
             state: State::Inner {
                 future: self.inner.call(request),

@@ -14,8 +14,8 @@ use common::*;
 use cors_policy::grammar::model::{NameList, Policy, PolicySet};
 use cors_policy::reference::{self, Answer, RefRequest};
 use cors_policy::{
-    Decision, Engine, HeaderOutcome, Kind, ListOutcome, MethodOutcome, OriginOutcome, Reason,
-    Request, Trace,
+    Decision, Engine, HeaderOutcome, ListOutcome, MethodOutcome, OriginOutcome, Reason, Request,
+    RequestKind, Trace,
 };
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -319,7 +319,10 @@ fn check_trace(trace: &Trace<'_>, decision: &Decision<'_>) -> Result<(), TestCas
         None => prop_assert!(trace.policies.iter().all(|p| !p.matched)),
     }
     // The origin.
-    let cors = matches!(decision.kind(), Kind::Preflight | Kind::Actual);
+    let cors = matches!(
+        decision.kind(),
+        RequestKind::Preflight | RequestKind::Actual
+    );
     prop_assert_eq!(trace.origin.is_some(), cors);
     if let Some(origin) = &trace.origin {
         let agrees = match (&origin.outcome, decision.reason()) {
@@ -329,7 +332,7 @@ fn check_trace(trace: &Trace<'_>, decision: &Decision<'_>) -> Result<(), TestCas
                 candidates.iter().all(|c| !c.differences.is_empty())
             }
             (OriginOutcome::Any | OriginOutcome::Matched { .. }, _) => {
-                decision.kind() == Kind::Preflight || decision.allowed()
+                decision.kind() == RequestKind::Preflight || decision.allowed()
             }
             _ => false,
         };
@@ -340,7 +343,7 @@ fn check_trace(trace: &Trace<'_>, decision: &Decision<'_>) -> Result<(), TestCas
         }
     }
     // The preflight's checks.
-    if decision.allowed() && decision.kind() == Kind::Preflight {
+    if decision.allowed() && decision.kind() == RequestKind::Preflight {
         let method = trace
             .method
             .expect("an allowed preflight checked its method");
@@ -508,7 +511,7 @@ proptest! {
         let _ = format!("{decision:?}");
         let compiled = Answer::of(&decision);
         assert_safe(&compiled);
-        if compiled.kind == Kind::Preflight {
+        if compiled.kind == RequestKind::Preflight {
             prop_assert_eq!(compiled.status.is_some(), true);
         }
         prop_assert_eq!(compiled, reference::decide(policies, &request));

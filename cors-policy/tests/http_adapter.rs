@@ -14,7 +14,7 @@ mod counting;
 use counting::allocations;
 
 use cors_policy::http::{Answer, HttpEngine, apply, preflight_response};
-use cors_policy::{Engine, Kind, MAX_REQUEST_HEADER_LINES, Reason, Request};
+use cors_policy::{Engine, MAX_REQUEST_HEADER_LINES, Reason, Request, RequestKind};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 
@@ -122,7 +122,7 @@ fn the_request_borrows_method_path_without_query_and_cors_headers() {
     assert!(r.is_preflight());
     let r = Request::from_http_headers(&Method::GET, &parts.uri, &parts.headers);
     assert!(!r.is_preflight());
-    assert_eq!(engine().decide(&r).kind(), Kind::Actual);
+    assert_eq!(engine().decide(&r).kind(), RequestKind::Actual);
 }
 
 #[test]

@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use cors_policy::{Engine, Kind, Reason, Request};
+use cors_policy::{Engine, Reason, Request, RequestKind};
 
 const ACAO: &str = "access-control-allow-origin";
 const ACAC: &str = "access-control-allow-credentials";
@@ -73,11 +73,11 @@ fn rule_1_query_string_is_ignored_and_path_is_not_decoded() {
     // Percent-escapes are not decoded; paths are case-sensitive.
     assert_eq!(
         e.decide(&Request::new("GET", "/favicon%2Eico")).kind(),
-        Kind::Unhandled
+        RequestKind::Unhandled
     );
     assert_eq!(
         e.decide(&Request::new("GET", "/API/x")).kind(),
-        Kind::Unhandled
+        RequestKind::Unhandled
     );
 }
 
@@ -93,7 +93,7 @@ fn rule_1_star_stays_in_a_segment_double_star_crosses() {
     );
     assert_eq!(
         e.decide(&Request::new("GET", "/v1/x/y/items")).kind(),
-        Kind::Unhandled
+        RequestKind::Unhandled
     );
     assert_eq!(
         e.decide(&Request::new("GET", "/v2/x/y/items")).policy(),
@@ -109,7 +109,7 @@ fn rule_1_unhandled_has_no_headers_and_is_forwarded() {
             .origin("https://app.example.com")
             .request_method("PUT"),
     );
-    assert_eq!(d.kind(), Kind::Unhandled);
+    assert_eq!(d.kind(), RequestKind::Unhandled);
     assert!(!d.allowed());
     assert!(d.forward());
     assert_eq!(d.status(), None);
@@ -126,7 +126,7 @@ fn rule_1_non_utf8_paths_match_as_bytes() {
     let other: &[u8] = b"/\xff";
     assert_eq!(
         e.decide(&Request::new("GET", other)).kind(),
-        Kind::Unhandled
+        RequestKind::Unhandled
     );
 }
 
@@ -136,14 +136,14 @@ fn rule_1_non_utf8_paths_match_as_bytes() {
 fn rule_2_no_origin_is_not_cors_with_vary_origin() {
     let e = api();
     let d = e.decide(&Request::new("GET", "/api/users"));
-    assert_eq!(d.kind(), Kind::NotCors);
+    assert_eq!(d.kind(), RequestKind::NotCors);
     assert!(!d.allowed());
     assert!(d.forward());
     assert_eq!(d.reason(), Reason::NoOrigin);
     assert_eq!(headers(&d), vec![("vary", "Origin".into())]);
     // OPTIONS with ACRM but no Origin is not a preflight.
     let d = e.decide(&Request::new("OPTIONS", "/api/users").request_method("PUT"));
-    assert_eq!(d.kind(), Kind::NotCors);
+    assert_eq!(d.kind(), RequestKind::NotCors);
     assert_eq!(d.status(), None);
 }
 
@@ -155,7 +155,7 @@ fn rule_3_allowed_preflight_headers_in_canonical_order() {
     let r =
         preflight("/api/users", "https://app.example.com", "PUT").request_headers("content-type");
     let d = e.decide(&r);
-    assert_eq!(d.kind(), Kind::Preflight);
+    assert_eq!(d.kind(), RequestKind::Preflight);
     assert!(d.allowed());
     assert!(!d.forward());
     assert_eq!(d.status(), Some(204));
@@ -241,7 +241,7 @@ fn rule_3_opaque_denial_is_403_with_only_vary() {
         ),
     ] {
         let d = e.decide(&r);
-        assert_eq!(d.kind(), Kind::Preflight);
+        assert_eq!(d.kind(), RequestKind::Preflight);
         assert!(!d.allowed(), "{d:?}");
         assert!(!d.informative(), "{d:?}");
         assert!(!d.forward());
@@ -290,7 +290,7 @@ fn rule_3_informative_denial_answers_with_the_policys_own_lists() {
         ),
     ] {
         let d = e.decide(&r);
-        assert_eq!(d.kind(), Kind::Preflight);
+        assert_eq!(d.kind(), RequestKind::Preflight);
         assert!(!d.allowed(), "{d:?}");
         assert!(d.informative(), "{d:?}");
         assert!(!d.forward());
@@ -384,7 +384,7 @@ fn rule_3_private_network() {
 fn rule_3_options_without_acrm_is_an_actual_request() {
     let e = api();
     let d = e.decide(&Request::new("OPTIONS", "/api/x").origin("https://app.example.com"));
-    assert_eq!(d.kind(), Kind::Actual);
+    assert_eq!(d.kind(), RequestKind::Actual);
     assert!(d.forward());
     assert_eq!(d.status(), None);
 }
@@ -395,7 +395,7 @@ fn rule_3_options_without_acrm_is_an_actual_request() {
 fn rule_4_allowed_actual_request() {
     let e = api();
     let d = e.decide(&Request::new("POST", "/api/users").origin("https://app.example.com"));
-    assert_eq!(d.kind(), Kind::Actual);
+    assert_eq!(d.kind(), RequestKind::Actual);
     assert!(d.allowed());
     assert!(d.forward());
     assert_eq!(d.status(), None);
@@ -414,7 +414,7 @@ fn rule_4_allowed_actual_request() {
 fn rule_4_denied_actual_request_is_forwarded_without_cors_headers() {
     let e = api();
     let d = e.decide(&Request::new("GET", "/api/users").origin("https://evil.example"));
-    assert_eq!(d.kind(), Kind::Actual);
+    assert_eq!(d.kind(), RequestKind::Actual);
     assert!(!d.allowed());
     assert!(d.forward());
     assert_eq!(

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use cors_policy::reference::{self, RefRequest, Sets};
-use cors_policy::{Engine, Kind, OriginSet, OriginSets, Reason, Request};
+use cors_policy::{Engine, OriginSet, OriginSets, Reason, Request, RequestKind};
 
 const TENANTS: &str = r#"
 policy "hooks" {
@@ -265,7 +265,7 @@ fn a_skip_policy_is_answered_as_if_none_matched() {
         .origin("https://acme.example.com")
         .request_method("PUT");
     let d = engine.decide(&preflight);
-    assert_eq!(d.kind(), Kind::Unhandled);
+    assert_eq!(d.kind(), RequestKind::Unhandled);
     assert!(!d.allowed() && d.forward());
     assert_eq!((d.policy(), d.status()), (None, None));
     assert_eq!(d.reason(), Reason::Skipped { policy: "hooks" });

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cors_policy::http::HttpEngine;
 use cors_policy::tower::CorsLayer;
-use cors_policy::{Engine, Kind, OriginSet};
+use cors_policy::{Engine, OriginSet, RequestKind};
 use http::{HeaderMap, Request, Response, StatusCode};
 use tower::{Layer, Service, ServiceExt, service_fn};
 
@@ -85,7 +85,7 @@ fn the_http_helpers_leave_a_skipped_path_alone() {
     let _ = tenants.replace([ACME]);
     let http = HttpEngine::new(engine(&tenants));
     let answer = http.answer(&preflight("/api/hooks/github"));
-    assert_eq!(answer.kind(), Kind::Unhandled);
+    assert_eq!(answer.kind(), RequestKind::Unhandled);
     assert!(answer.forward());
     assert_eq!(answer.status(), None);
     assert_eq!(answer.headers().count(), 0);
@@ -106,7 +106,7 @@ fn the_http_helpers_leave_a_skipped_path_alone() {
 
     // The set's origin on the wider policy: answered.
     let answer = http.answer(&preflight("/api/users"));
-    assert_eq!(answer.kind(), Kind::Preflight);
+    assert_eq!(answer.kind(), RequestKind::Preflight);
     assert!(answer.allowed());
 }
 

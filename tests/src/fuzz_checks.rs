@@ -18,7 +18,7 @@ use cors_policy::grammar::ast::{File, Item, OriginExpr, Policy, Statement, State
 use cors_policy::grammar::model::{self, HostPattern, OriginMatcher, PortPattern};
 use cors_policy::grammar::{self, RenderOptions, Severity, Span, Spanned};
 use cors_policy::reference::{self, Answer, RefRequest};
-use cors_policy::{Decision, Engine, Kind};
+use cors_policy::{Decision, Engine, RequestKind};
 
 /// What a check says: `Err` describes the broken invariant.
 pub type Outcome = Result<(), String>;
@@ -799,30 +799,30 @@ pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision
     }
     let allowed = decision.allowed();
     let kind = decision.kind();
-    if decision.forward() != (kind != Kind::Preflight) {
+    if decision.forward() != (kind != RequestKind::Preflight) {
         return fail("forward is not `kind != preflight`");
     }
     let handled = decision.policy().is_some();
     let expected_kind = if !handled {
-        Kind::Unhandled
+        RequestKind::Unhandled
     } else if request.origins.is_empty() {
-        Kind::NotCors
+        RequestKind::NotCors
     } else if request.method == b"OPTIONS" && !request.request_methods.is_empty() {
-        Kind::Preflight
+        RequestKind::Preflight
     } else {
-        Kind::Actual
+        RequestKind::Actual
     };
     if kind != expected_kind {
         return fail(&format!("kind should be {expected_kind}"));
     }
     match kind {
-        Kind::Unhandled if !headers.is_empty() || allowed || decision.status().is_some() => {
+        RequestKind::Unhandled if !headers.is_empty() || allowed || decision.status().is_some() => {
             return fail("an unhandled request gets something");
         }
-        Kind::NotCors if allowed || headers.iter().any(|(n, _)| *n != "vary") => {
+        RequestKind::NotCors if allowed || headers.iter().any(|(n, _)| *n != "vary") => {
             return fail("a request without Origin gets more than vary");
         }
-        Kind::Preflight => {
+        RequestKind::Preflight => {
             // Allowed and informatively denied preflights take the
             // policy's `preflight-status`; opaque denials are 403.
             let ok = match decision.status() {
@@ -834,7 +834,7 @@ pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision
                 return fail("bad preflight status");
             }
         }
-        Kind::Actual if decision.status().is_some() => {
+        RequestKind::Actual if decision.status().is_some() => {
             return fail("an actual request has a status");
         }
         _ => {}
@@ -890,7 +890,7 @@ pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision
             return fail("`vary: Origin` does not follow whether the answer depends on the origin");
         }
     }
-    if kind == Kind::Preflight {
+    if kind == RequestKind::Preflight {
         for name in [
             "Access-Control-Request-Method",
             "Access-Control-Request-Headers",
@@ -900,7 +900,7 @@ pub fn check_decision(engine: &Engine, request: &RefRequest, decision: &Decision
             }
         }
     }
-    if kind == Kind::Preflight && allowed {
+    if kind == RequestKind::Preflight && allowed {
         let method = request
             .request_methods
             .first()

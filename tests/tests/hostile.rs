@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-use cors_policy::{Decision, Engine, Kind, Request};
+use cors_policy::{Decision, Engine, Request, RequestKind};
 
 const POLICY: &str = r#"
 policy "public" {
@@ -44,7 +44,7 @@ fn headers(d: &Decision<'_>) -> Vec<(&'static str, String)> {
 
 /// An opaque denied preflight: 403, `reason`, and nothing but `vary`.
 fn assert_denied_preflight(d: &Decision<'_>, reason: &str) {
-    assert_eq!(d.kind(), Kind::Preflight);
+    assert_eq!(d.kind(), RequestKind::Preflight);
     assert!(!d.allowed());
     assert_eq!(d.status(), Some(403));
     assert_eq!(d.reason().code(), reason);
@@ -122,7 +122,7 @@ fn a_64_kib_origin_is_denied_on_its_length() {
     let many_labels = format!("https://{}example.com", "a.".repeat(32 << 10));
     assert!(many_labels.len() > 64 << 10);
     let d = engine.decide(&Request::new("GET", "/api/x").origin(&many_labels));
-    assert_eq!(d.kind(), Kind::Actual);
+    assert_eq!(d.kind(), RequestKind::Actual);
     assert!(!d.allowed());
     assert_eq!(d.reason().code(), "malformed-origin");
     assert_eq!(headers(&d), vec![("vary", "Origin".to_owned())]);
@@ -168,7 +168,7 @@ fn a_mebibyte_origin_of_non_ascii_bytes_is_malformed() {
     // Valid UTF-8 that is not ASCII, after a real scheme: malformed too.
     let text = format!("https://{}", "\u{e9}".repeat(MIB / 2));
     let d = engine.decide(&Request::new("GET", "/api/x").origin(&text));
-    assert_eq!(d.kind(), Kind::Actual);
+    assert_eq!(d.kind(), RequestKind::Actual);
     assert!(!d.allowed());
     assert_eq!(d.reason().code(), "malformed-origin");
     assert_eq!(headers(&d), vec![("vary", "Origin".to_owned())]);

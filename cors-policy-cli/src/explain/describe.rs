@@ -7,7 +7,9 @@
 //! [`shown`] (escaped for the terminal, long values cut) and every list
 //! through [`capped`], so the output stays bounded whatever the input.
 
-use cors_policy::{Engine, HeaderOutcome, Kind, ListOutcome, MethodOutcome, OriginOutcome, Trace};
+use cors_policy::{
+    Engine, HeaderOutcome, ListOutcome, MethodOutcome, OriginOutcome, RequestKind, Trace,
+};
 use cors_policy_grammar::model::{NameList, Policy};
 use serde_json::{Value, json};
 
@@ -433,7 +435,7 @@ fn checks(trace: &Trace<'_>, policy: &Policy, source: &Source<'_>) -> Vec<Check>
         });
     }
     if let Some(credentials) = trace.credentials
-        && trace.decision.kind() != Kind::NotCors
+        && trace.decision.kind() != RequestKind::NotCors
         && (trace.decision.allowed() || trace.informative())
     {
         out.push(Check {
@@ -455,21 +457,23 @@ fn answer(trace: &Trace<'_>) -> (String, Vec<String>) {
     let d = &trace.decision;
     let cors = d.headers().any(|h| h.name != "vary");
     let line = match (d.kind(), d.status()) {
-        (Kind::Preflight, Some(status)) if d.allowed() => format!(
+        (RequestKind::Preflight, Some(status)) if d.allowed() => format!(
             "{status} with CORS headers; the engine answers the preflight, your handler is not called"
         ),
-        (Kind::Preflight, Some(status)) if trace.informative() => format!(
+        (RequestKind::Preflight, Some(status)) if trace.informative() => format!(
             "{status}, an informative denial: the origin and the policy's own lists, so the console names what is missing"
         ),
-        (Kind::Preflight, Some(status)) => format!(
+        (RequestKind::Preflight, Some(status)) => format!(
             "{status}, no CORS headers; the engine answers the preflight, your handler is not called"
         ),
-        (Kind::Unhandled, _) => "nothing; the request goes on to your handler untouched".to_owned(),
+        (RequestKind::Unhandled, _) => {
+            "nothing; the request goes on to your handler untouched".to_owned()
+        }
         _ if cors => "your handler's response, with CORS headers added".to_owned(),
-        (Kind::NotCors, _) if d.vary().is_some() => {
+        (RequestKind::NotCors, _) if d.vary().is_some() => {
             "your handler's response, with only `vary` added".to_owned()
         }
-        (Kind::NotCors, _) => "your handler's response, untouched".to_owned(),
+        (RequestKind::NotCors, _) => "your handler's response, untouched".to_owned(),
         _ => "your handler's response, with no CORS headers".to_owned(),
     };
     let headers = capped(

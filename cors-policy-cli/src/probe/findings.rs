@@ -1,7 +1,7 @@
 //! Comparing each answer with the engine's: the findings.
 
 use cors_policy::grammar::model::Policy;
-use cors_policy::{Engine, Kind, Reason, Request};
+use cors_policy::{Engine, Reason, Request, RequestKind};
 
 use super::browser::{self, Verdict};
 use super::client::{Failure, Response};
@@ -300,7 +300,7 @@ impl Code {
 #[derive(Clone, Debug)]
 pub(crate) struct Expected {
     /// What kind of request the engine saw.
-    pub(crate) kind: Kind,
+    pub(crate) kind: RequestKind,
     /// Whether the CORS request is allowed.
     pub(crate) allowed: bool,
     /// Whether it is denied because of its origin.
@@ -462,7 +462,7 @@ pub(crate) fn judge(
                     ),
                 );
             }
-        } else if !expected.allowed && expected.kind == Kind::Preflight {
+        } else if !expected.allowed && expected.kind == RequestKind::Preflight {
             if cx.verdict(probe, status, &response.headers) == Verdict::Reads {
                 let asked = match &probe.request_headers {
                     _ if probe.private_network => (

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use cors_policy::http::{HttpEngine, apply, preflight_response};
-use cors_policy::{Engine, Kind, Request};
+use cors_policy::{Engine, Request, RequestKind};
 use cors_policy_tests::conformance::{Answer, Case, show_bytes};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Uri};
@@ -87,7 +87,7 @@ impl Sent {
 /// `preflight_response` for a preflight, otherwise `apply` to the
 /// application's (empty) response headers. The same request through
 /// `HttpEngine::answer` must send exactly the same; a difference is a
-/// failure. Kind, `allowed`, policy and reason come from the decision.
+/// failure. RequestKind, `allowed`, policy and reason come from the decision.
 pub fn http_driver(case: &Case) -> Result<Answer, String> {
     let engine: Engine = case
         .policy
@@ -111,7 +111,7 @@ pub fn http_driver(case: &Case) -> Result<Answer, String> {
     if preflight.is_none() {
         apply(&decision, &mut applied);
     }
-    if preflight.is_some() != (decision.kind() == Kind::Preflight) {
+    if preflight.is_some() != (decision.kind() == RequestKind::Preflight) {
         return Err(format!(
             "`preflight_response` is {} for a {} decision",
             if preflight.is_some() { "Some" } else { "None" },

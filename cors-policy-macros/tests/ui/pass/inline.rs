@@ -3,7 +3,7 @@
 // names, durations, raw-string regexes, `*`.
 use std::sync::LazyLock;
 
-use cors_policy::{Engine, Kind, Request, cors_policy};
+use cors_policy::{Engine, RequestKind, Request, cors_policy};
 
 static CORS: LazyLock<Engine> = cors_policy! {
     // api.cors, written inline
@@ -34,7 +34,7 @@ fn main() {
         .request_method("PUT")
         .request_headers("x-request-id");
     let decision = CORS.decide(&preflight);
-    assert_eq!(decision.kind(), Kind::Preflight);
+    assert_eq!(decision.kind(), RequestKind::Preflight);
     assert!(decision.allowed());
 
     let denied = Request::new("OPTIONS", "/api/users")

@@ -1,6 +1,6 @@
 // A `skip` policy carves paths out of a wider one: those requests are
 // answered as if no policy matched.
-use cors_policy::{Kind, Reason, Request, cors_policy};
+use cors_policy::{RequestKind, Reason, Request, cors_policy};
 
 fn main() {
     let engine = cors_policy! {
@@ -16,7 +16,7 @@ fn main() {
     let origin = "https://app.example.com";
     let hook = Request::new("POST", "/api/webhooks/stripe").origin(origin);
     let decision = engine.decide(&hook);
-    assert_eq!(decision.kind(), Kind::Unhandled);
+    assert_eq!(decision.kind(), RequestKind::Unhandled);
     assert_eq!(decision.policy(), None);
     assert_eq!(decision.reason(), Reason::Skipped { policy: "webhooks" });
     assert_eq!(decision.headers().count(), 0);
