@@ -15,9 +15,11 @@
 // lines and before its reload, with no other thread running.
 #![allow(unsafe_code)]
 
-use std::error::Error;
+#[path = "support/answers.rs"]
+mod answers;
 
-use cors_policy::{Engine, OriginSet, Replaced, Request};
+use answers::{Result, ask, expect, print_counts};
+use cors_policy::{Engine, OriginSet, Replaced};
 
 const POLICY: &str = r#"
 policy "api" {
@@ -30,8 +32,6 @@ policy "api" {
 
 const VAR: &str = "CORS_ALLOWED_ORIGINS";
 
-type Result<T, E = Box<dyn Error + Send + Sync>> = std::result::Result<T, E>;
-
 /// Replaces `set` with the origins listed in the variable: comma-separated,
 /// whitespace around each ignored, empty items skipped.
 fn load_from_env(set: &OriginSet) -> Result<Replaced> {
@@ -43,25 +43,9 @@ fn load_from_env(set: &OriginSet) -> Result<Replaced> {
     Ok(report)
 }
 
+/// `GET /api/me` from `origin`, printed; whether it is allowed.
 fn allowed(engine: &Engine, origin: &str) -> bool {
-    let decision = engine.decide(&Request::new("GET", "/api/me").origin(origin));
-    println!(
-        "  GET /api/me from {origin}: {}",
-        if decision.allowed() {
-            "allowed"
-        } else {
-            "not allowed"
-        }
-    );
-    decision.allowed()
-}
-
-fn expect(what: &str, ok: bool) -> Result<()> {
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("unexpected answer: {what}").into())
-    }
+    ask(engine, "GET", "/api/me", origin)
 }
 
 fn main() -> Result<()> {
@@ -79,11 +63,7 @@ fn main() -> Result<()> {
 
     println!("{VAR}={}", std::env::var(VAR)?);
     let report = load_from_env(&frontends)?;
-    println!(
-        "  {} accepted, {} rejected",
-        report.accepted(),
-        report.rejected().len()
-    );
+    print_counts(&report);
     expect("one typo rejected", report.rejected().len() == 1)?;
     expect("app", allowed(&engine, "https://app.example.com"))?;
     expect(
@@ -102,11 +82,7 @@ fn main() -> Result<()> {
     }
     println!("reload: {VAR}={}", std::env::var(VAR)?);
     let report = load_from_env(&frontends)?;
-    println!(
-        "  {} accepted, {} rejected",
-        report.accepted(),
-        report.rejected().len()
-    );
+    print_counts(&report);
     expect("admin after", allowed(&engine, "https://admin.example.com"))?;
     expect(
         "preview gone",

@@ -10,13 +10,16 @@
 //! creates its database in a temporary file, shows the answers before and
 //! after each refresh, and exits 0 (it also runs under `cargo test`).
 
-use std::error::Error;
+#[path = "support/answers.rs"]
+mod answers;
+
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use cors_policy::{Engine, OriginSet, Replaced, Request};
+use answers::{Result, ask, expect, print_counts};
+use cors_policy::{Engine, OriginSet, Replaced};
 use rusqlite::Connection;
 
 const POLICY: &str = r#"
@@ -34,8 +37,6 @@ policy "api" {
     max-age 10m
 }
 "#;
-
-type Result<T, E = Box<dyn Error + Send + Sync>> = std::result::Result<T, E>;
 
 /// Reads the active tenants' origins and replaces the set with them.
 fn load(db: &Path, set: &OriginSet) -> Result<Replaced> {
@@ -116,34 +117,6 @@ impl Drop for TempDb {
     }
 }
 
-/// One answer, printed; whether the origin is allowed.
-fn ask(engine: &Engine, method: &str, path: &str, origin: &str) -> bool {
-    let preflight = method == "OPTIONS";
-    let mut request = Request::new(method, path).origin(origin);
-    if preflight {
-        request = request.request_method("PUT");
-    }
-    let decision = engine.decide(&request);
-    println!(
-        "  {method} {path} from {origin}: {} ({})",
-        if decision.allowed() {
-            "allowed"
-        } else {
-            "not allowed"
-        },
-        decision.reason()
-    );
-    decision.allowed()
-}
-
-fn expect(what: &str, ok: bool) -> Result<()> {
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("unexpected answer: {what}").into())
-    }
-}
-
 fn main() -> Result<()> {
     let db = TempDb(std::env::temp_dir().join(format!(
         "cors-policy-tenants-{}-{:?}.db",
@@ -168,11 +141,7 @@ fn main() -> Result<()> {
 
     println!("first load:");
     let report = refresher.refresh_now()?;
-    println!(
-        "  {} accepted, {} rejected",
-        report.accepted(),
-        report.rejected().len()
-    );
+    print_counts(&report);
     expect("one row rejected", report.rejected().len() == 1)?;
     expect(
         "acme",
@@ -207,11 +176,7 @@ fn main() -> Result<()> {
         [],
     )?;
     let report = refresher.refresh_now()?;
-    println!(
-        "  {} accepted, {} rejected",
-        report.accepted(),
-        report.rejected().len()
-    );
+    print_counts(&report);
     expect(
         "globex after",
         ask(&engine, "GET", "/api/orders", "https://globex.example.com"),
