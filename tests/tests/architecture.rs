@@ -416,6 +416,7 @@ fn is_repo_path(s: &str) -> bool {
         && !s.contains(' ')
         && !s.starts_with('/')
         && !s.contains('*')
+        && !s.contains('<')
         && !s.contains("://")
         && exts.iter().any(|e| s.ends_with(e))
 }
@@ -461,7 +462,8 @@ fn defined_names(file: &Path) -> std::collections::BTreeSet<String> {
             self.0.extend(i.ident.as_ref().map(ToString::to_string));
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            // `proptest! { fn name(…) }`: the functions a macro body defines.
+            // `proptest! { fn name(…) }`, `kinds! { pub enum Kind … }`: the
+            // items a macro body defines.
             fn fns(tokens: proc_macro2::TokenStream, out: &mut std::collections::BTreeSet<String>) {
                 let mut after_fn = false;
                 for t in tokens {
@@ -470,7 +472,9 @@ fn defined_names(file: &Path) -> std::collections::BTreeSet<String> {
                             if after_fn {
                                 out.insert(i.to_string());
                             }
-                            after_fn = i == "fn";
+                            after_fn = ["fn", "enum", "struct", "trait", "mod", "const"]
+                                .iter()
+                                .any(|k| i == k);
                         }
                         proc_macro2::TokenTree::Group(g) => {
                             fns(g.stream(), out);
@@ -491,4 +495,107 @@ fn defined_names(file: &Path) -> std::collections::BTreeSet<String> {
         names.visit_file(&parsed);
     }
     names.0
+}
+
+/// The items public at the root of each published library crate, by crate
+/// name: `pub use` names (renamed ones by their new name), `pub mod`s and
+/// items, leaving out `#[doc(hidden)]` ones.
+fn published_root_items() -> BTreeMap<String, Vec<String>> {
+    let root = root();
+    let mut out = BTreeMap::new();
+    for member in workspace::members() {
+        let dir = root.join(&member);
+        let manifest: toml::Table = std::fs::read_to_string(dir.join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let package = manifest["package"].as_table().unwrap();
+        if package.get("publish").and_then(toml::Value::as_bool) == Some(false) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(dir.join("src/lib.rs")) else {
+            continue;
+        };
+        let file = syn::parse_file(&text).unwrap();
+        let mut names = Vec::new();
+        for item in &file.items {
+            let (vis, attrs, name): (&syn::Visibility, &[syn::Attribute], Option<String>) =
+                match item {
+                    syn::Item::Use(u) => {
+                        if matches!(u.vis, syn::Visibility::Public(_)) && !hidden(&u.attrs) {
+                            use_names(&u.tree, &mut names);
+                        }
+                        continue;
+                    }
+                    syn::Item::Mod(i) => (&i.vis, &i.attrs, Some(i.ident.to_string())),
+                    syn::Item::Fn(i) => (&i.vis, &i.attrs, Some(i.sig.ident.to_string())),
+                    syn::Item::Struct(i) => (&i.vis, &i.attrs, Some(i.ident.to_string())),
+                    syn::Item::Enum(i) => (&i.vis, &i.attrs, Some(i.ident.to_string())),
+                    syn::Item::Const(i) => (&i.vis, &i.attrs, Some(i.ident.to_string())),
+                    syn::Item::Static(i) => (&i.vis, &i.attrs, Some(i.ident.to_string())),
+                    syn::Item::Trait(i) => (&i.vis, &i.attrs, Some(i.ident.to_string())),
+                    syn::Item::Type(i) => (&i.vis, &i.attrs, Some(i.ident.to_string())),
+                    _ => continue,
+                };
+            if matches!(vis, syn::Visibility::Public(_)) && !hidden(attrs) {
+                names.extend(name);
+            }
+        }
+        let name = package["name"].as_str().unwrap().to_owned();
+        out.insert(name, names);
+    }
+    out
+}
+
+fn hidden(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("doc") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "hidden")
+    })
+}
+
+fn use_names(tree: &syn::UseTree, out: &mut Vec<String>) {
+    match tree {
+        syn::UseTree::Path(p) => use_names(&p.tree, out),
+        syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+        syn::UseTree::Rename(r) => out.push(r.rename.to_string()),
+        syn::UseTree::Glob(_) => out.push("*".to_owned()),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_names(t, out)),
+    }
+}
+
+/// docs/architecture.md reviews every public item of each published crate:
+/// each is named, in backticks, in the crate's `### `name`` part of "The
+/// public API".
+#[test]
+fn the_api_review_names_every_public_item() {
+    let doc = std::fs::read_to_string(root().join("docs/architecture.md")).unwrap();
+    let api = doc
+        .split("\n## The public API")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a `## The public API` section");
+    let crates = published_root_items();
+    assert!(crates.len() >= 3, "{crates:?}");
+    let mut missing = Vec::new();
+    for (name, items) in &crates {
+        let part = api
+            .split(&format!("\n### `{name}`"))
+            .nth(1)
+            .and_then(|rest| rest.split("\n### ").next())
+            .unwrap_or_else(|| panic!("no `### `{name}`` in the public API review"));
+        let named: Vec<&str> = backticked(part)
+            .into_iter()
+            .flat_map(|span| span.split(|c: char| !(c.is_alphanumeric() || c == '_')))
+            .collect();
+        for item in items {
+            if !named.contains(&item.as_str()) {
+                missing.push(format!("{name}: `{item}`"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "public items not reviewed in docs/architecture.md (say why each is public):\n{}",
+        missing.join("\n")
+    );
 }
