@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::modgraph::Graph;
+use crate::workspace::{against_allow_list, without_tests};
 
 /// The graph of a crate given as `(path, text)` files, `lib.rs` its root.
 fn graph(files: &[(&str, &str)]) -> Graph {
@@ -185,4 +186,39 @@ fn a_longer_cycle_and_inline_modules_are_found() {
         ("b.rs", "pub fn h() { crate::c::g() }\n"),
     ]);
     assert_eq!(found, ["a -> b -> c -> a"]);
+}
+
+#[test]
+fn test_items_are_blanked_for_the_greps_and_the_rest_kept() {
+    let text = concat!(
+        "const A: &str = \"CONNECT\";\n",
+        "#[cfg(test)]\n",
+        "mod tests {\n",
+        "    const B: &str = \"TRACK\";\n",
+        "}\n",
+        "fn f() { let _ = \"[::1]\"; }\n",
+    );
+    let kept = without_tests(text);
+    assert_eq!(kept.lines().count(), 6);
+    assert!(kept.contains("CONNECT") && kept.contains("[::1]"));
+    assert!(!kept.contains("TRACK") && !kept.contains("mod tests"));
+}
+
+fn found(keys: &[&str]) -> BTreeMap<String, String> {
+    keys.iter()
+        .map(|k| ((*k).to_owned(), format!("{k}: detail")))
+        .collect()
+}
+
+#[test]
+fn an_allow_list_passes_only_when_it_is_exactly_the_offenders() {
+    against_allow_list("offenders", "LIST", &found(&["a", "b"]), &["a", "b"]);
+    let new = std::panic::catch_unwind(|| {
+        against_allow_list("offenders", "LIST", &found(&["a", "b"]), &["a"]);
+    });
+    let stale = std::panic::catch_unwind(|| {
+        against_allow_list("offenders", "LIST", &found(&["a"]), &["a", "b"]);
+    });
+    assert!(new.is_err(), "an offender missing from the list must fail");
+    assert!(stale.is_err(), "a fixed entry left on the list must fail");
 }

@@ -110,12 +110,16 @@ pub fn is_tests_file(path: &Path) -> bool {
 /// The text of `path` with every `#[cfg(test)]` item blanked out (line
 /// numbers kept), or the whole file blank when it is a `tests.rs`.
 pub fn non_test_text(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
     if is_tests_file(path) {
         return String::new();
     }
-    let Ok(file) = syn::parse_file(&text) else {
-        return text;
+    without_tests(&std::fs::read_to_string(path).unwrap_or_default())
+}
+
+/// `text` with every `#[cfg(test)]` item blanked out, line numbers kept.
+pub fn without_tests(text: &str) -> String {
+    let Ok(file) = syn::parse_file(text) else {
+        return text.to_owned();
     };
     let mut blank = Vec::new();
     test_spans(&file.items, &mut blank);
