@@ -148,8 +148,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "cors-policy/src/lib.rs: request -> request::sealed -> request",
     // issue 17: being split.
     "grammar/src/lib.rs: validate -> validate::sets -> validate",
-    // issue 17: being split.
-    "tests/src/lib.rs: e2e::judge -> e2e::server -> e2e::judge",
 ];
 
 /// Second definitions of a Fetch fact today, as `file: telltale`.

@@ -5,20 +5,11 @@ use cors_policy::Engine;
 
 use super::case::{Case, Verdict};
 use super::page::{CaseResult, Run};
-use super::server::{Exchange, RAW_PREFIX, app_response, raw_response, scripted_response};
+use super::server::{Exchange, Ports, RAW_PREFIX, app_response, raw_response, scripted_response};
 use cors_policy::browser::{
     self, BrowserOptions, CredentialsMode, Flavor, HttpRequest, HttpResponse, Outcome,
     engine_answer, engine_request,
 };
-
-/// The two ports of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ports {
-    /// The page server's port.
-    pub page: u16,
-    /// The API server's port.
-    pub api: u16,
-}
 
 /// One line of the report.
 #[derive(Debug, Clone)]

@@ -33,7 +33,8 @@ use cors_policy::tower::CorsLayer;
 
 pub use case::{Case, Expect, Host, Verdict};
 pub use chromium::{BrowserRun, LaunchError};
-pub use judge::{Ports, Row};
+pub use judge::Row;
+pub use server::Ports;
 use server::{Listeners, Recorder, Server};
 
 /// The bound (not yet serving) listeners of both servers: their ports go into the policy

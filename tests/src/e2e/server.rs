@@ -18,7 +18,15 @@ use tokio::task::JoinHandle;
 use cors_policy::browser::{HttpRequest, HttpResponse};
 
 use super::case::{Answer, Host};
-use super::judge::Ports;
+
+/// The two ports of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    /// The page server's port.
+    pub page: u16,
+    /// The API server's port.
+    pub api: u16,
+}
 
 /// Path prefix of the routes answered by [`raw_response`] instead of the engine.
 pub const RAW_PREFIX: &str = "/raw/";
