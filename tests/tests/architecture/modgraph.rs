@@ -443,7 +443,7 @@ fn shortest(next: &BTreeMap<ModId, Vec<ModId>>, from: ModId, to: ModId) -> Optio
 
 /// Whether the attributes hold `#[cfg(test)]` (alone: `cfg(any(test, …))`
 /// code is built outside tests too).
-fn is_test(attrs: &[syn::Attribute]) -> bool {
+pub fn is_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
     })
@@ -464,7 +464,7 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// The attributes of an item.
-fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+pub fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
     match item {
         syn::Item::Const(i) => &i.attrs,
         syn::Item::Enum(i) => &i.attrs,

@@ -141,18 +141,8 @@ pub fn without_tests(text: &str) -> String {
 fn test_spans(items: &[syn::Item], out: &mut Vec<(usize, usize)>) {
     use syn::spanned::Spanned;
     for item in items {
-        let attrs: &[syn::Attribute] = match item {
-            syn::Item::Mod(m) => &m.attrs,
-            syn::Item::Fn(f) => &f.attrs,
-            syn::Item::Impl(i) => &i.attrs,
-            syn::Item::Use(u) => &u.attrs,
-            syn::Item::Const(c) => &c.attrs,
-            syn::Item::Struct(s) => &s.attrs,
-            _ => &[],
-        };
-        let test = attrs.iter().any(|a| {
-            a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
-        });
+        let attrs = crate::modgraph::item_attrs(item);
+        let test = crate::modgraph::is_test(attrs);
         if test {
             let span = item.span();
             let first = attrs
