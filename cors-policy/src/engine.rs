@@ -3,10 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::compile::Found;
 use crate::compile::{Answer, CompiledPolicy, PathMatcher, compile_policy};
 use crate::decision::{AllowHeaders, DENIED_PREFLIGHT_STATUS, Values};
 use crate::grammar::{self, model};
-use crate::origin::Found;
 use crate::request_headers::{ListError, is_token, scan};
 use crate::trace::{HeaderOutcome, ListOutcome, MethodOutcome, Observer, Silent};
 use crate::{Decision, Error, Reason, Request, RequestKind};

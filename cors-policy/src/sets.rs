@@ -56,7 +56,7 @@ pub struct OriginSet {
 /// A set's contents, compiled: immutable, replaced whole.
 #[derive(Debug, Default)]
 struct Contents {
-    matcher: origin::OriginSet,
+    matcher: crate::compile::OriginSet,
     /// The accepted entries, normalized, in the order given (duplicates
     /// removed).
     entries: Box<[Box<str>]>,
@@ -78,9 +78,10 @@ impl Contents {
         }
         // Set entries are never regexes, so building cannot fail; were it
         // to, the set would allow nothing (failing closed).
-        let matcher =
-            origin::OriginSet::new(&origins, |_| Err("a set entry is never a regex".to_owned()))
-                .unwrap_or_default();
+        let matcher = crate::compile::OriginSet::new(&origins, |_| {
+            Err("a set entry is never a regex".to_owned())
+        })
+        .unwrap_or_default();
         Contents {
             matcher,
             entries: origins.into_iter().map(|o| o.source.into()).collect(),

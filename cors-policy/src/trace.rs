@@ -10,9 +10,9 @@
 
 use std::fmt;
 
-use crate::compile::PathMatcher;
+use crate::compile::{Found, PathMatcher};
 use crate::grammar::model::{self, HostPattern, NameList, OriginMatcher, PortPattern};
-use crate::origin::{self, Found, MAX_ORIGIN_LEN, Parsed};
+use crate::origin::{self, MAX_ORIGIN_LEN, Parsed};
 use crate::reason::Escaped;
 use crate::{Decision, Engine, Request};
 
