@@ -2,12 +2,14 @@
 //! header values, so that `decide` only looks things up and borrows.
 //!
 //! This module compiles one policy ([`compile_policy`]) and declares the
-//! matchers, each its own module: [`origins`] (a policy's `origins`),
+//! matchers, each its own module: [`origins`] (a policy's `origins`, on
+//! [`lookup`], which runtime origin sets use too),
 //! [`paths`] (which policy a path selects), [`names`] (header-name lists),
 //! on top of [`multi`] (anchored regexes in one pass) and [`hash`] (the
 //! tables' hasher). The matchers use nothing of this file.
 
 mod hash;
+mod lookup;
 mod multi;
 mod names;
 mod origins;
@@ -20,6 +22,7 @@ use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::request_headers::is_token;
 
 pub(crate) use hash::FastSet;
+pub(crate) use lookup::OriginLookup;
 pub(crate) use multi::Sharded;
 pub(crate) use names::NameSet;
 pub(crate) use origins::{Found, OriginSet};
