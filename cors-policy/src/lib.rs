@@ -24,9 +24,6 @@ mod http02;
 mod log;
 mod origin;
 mod reason;
-#[cfg(any(test, feature = "reference"))]
-#[cfg_attr(docsrs, doc(cfg(feature = "reference")))]
-pub mod reference;
 mod request;
 mod request_headers;
 mod sets;

@@ -13,11 +13,11 @@
 
 use std::fmt::Write as _;
 
+use crate::reference::{self, Answer, RefRequest};
 use arbitrary::{Arbitrary, Unstructured};
 use cors_policy::grammar::ast::{File, Item, OriginExpr, Policy, Statement, StatementKind};
 use cors_policy::grammar::model::{self, HostPattern, OriginMatcher, PortPattern};
 use cors_policy::grammar::{self, RenderOptions, Severity, Span, Spanned};
-use cors_policy::reference::{self, Answer, RefRequest};
 use cors_policy::{Decision, Engine, RequestKind};
 
 /// What a check says: `Err` describes the broken invariant.

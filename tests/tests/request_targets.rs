@@ -7,8 +7,8 @@
 //! command line's own test is in `cors-policy-cli/tests/eval.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cors_policy::reference::{self, RefRequest};
 use cors_policy::{Engine, Request, target_path};
+use cors_policy_tests::reference::{self, RefRequest};
 use proptest::prelude::*;
 
 /// Globs of every shape the engine compiles differently: exact paths,

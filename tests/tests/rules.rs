@@ -859,7 +859,7 @@ fn long_origin(len: usize) -> String {
 #[test]
 fn origins_over_the_length_cap_are_malformed_whatever_the_strategy() {
     use cors_policy::MAX_ORIGIN_LEN;
-    use cors_policy::reference::{self, Answer, RefRequest};
+    use cors_policy_tests::reference::{self, Answer, RefRequest};
     let at_cap = long_origin(MAX_ORIGIN_LEN);
     let over = long_origin(MAX_ORIGIN_LEN + 1);
     let wild = at_cap.replace("://a.", "://*.");

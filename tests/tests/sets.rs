@@ -11,8 +11,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use cors_policy::reference::{self, RefRequest, Sets};
 use cors_policy::{Engine, OriginSet, OriginSets, Reason, Request, RequestKind};
+use cors_policy_tests::reference::{self, RefRequest, Sets};
 
 const TENANTS: &str = r#"
 policy "hooks" {
