@@ -14,6 +14,7 @@ use super::wire::HttpResponse;
 /// What the browser keeps from a CORS-preflight response that passed (Fetch §4.9 steps 7.1–7.9).
 /// The model never caches it; it is returned as data.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PreflightResult {
     /// `Access-Control-Allow-Methods`, as parsed (case kept); empty when absent.
     pub methods: Vec<String>,

@@ -2,6 +2,7 @@
 
 /// Which browser the model plays.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Flavor {
     /// The Fetch standard as written.
     #[default]

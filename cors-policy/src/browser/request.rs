@@ -226,6 +226,7 @@ pub fn is_cors_non_wildcard_request_header_name(name: &str) -> bool {
 
 /// Why `fetch()` threw before any request was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ScriptError {
     /// The method is not a token.
     InvalidMethod(String),

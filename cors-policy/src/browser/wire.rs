@@ -67,6 +67,7 @@ impl HttpRequest {
 /// A response as the server sends it: header names in any case, a name may repeat (each
 /// entry is one header line).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
