@@ -139,7 +139,7 @@ impl Engine {
     ///
     /// ```
     /// use cors_policy::Engine;
-    /// use cors_policy::grammar::model::Policy;
+    /// use cors_policy::model::Policy;
     ///
     /// let engine = Engine::from_builder(
     ///     Policy::builder("api")

@@ -10,8 +10,8 @@
     clippy::indexing_slicing
 )]
 
-use cors_policy::grammar::{check, limits};
 use cors_policy::{Engine, Request};
+use cors_policy_grammar::{check, limits};
 use cors_policy_tests::reference::{self, RefRequest};
 use proptest::prelude::*;
 
