@@ -170,6 +170,17 @@ impl<'a> Iterator for LinesIter<'a, '_> {
 /// or `Vec<u8>` lines (sealed).
 pub trait HeaderLine: sealed::Sealed + Sized {}
 
+/// Keeps the first value of a header that may come only once; a second
+/// one marks it `duplicated` (and is not kept).
+#[inline]
+fn once<'a>(slot: &mut Option<&'a [u8]>, duplicated: &mut bool, value: &'a [u8]) {
+    if slot.is_some() {
+        *duplicated = true;
+    } else {
+        *slot = Some(value);
+    }
+}
+
 #[expect(
     private_interfaces,
     reason = "sealed: the trait can be neither named nor implemented outside the crate"
@@ -233,11 +244,11 @@ impl<'a> Request<'a> {
     /// `Origin` header, which is never allowed.
     #[must_use]
     pub fn origin<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
-        if self.origin.is_some() {
-            self.origin_duplicated = true;
-        } else {
-            self.origin = Some(value.as_ref());
-        }
+        once(
+            &mut self.origin,
+            &mut self.origin_duplicated,
+            value.as_ref(),
+        );
         self
     }
 
@@ -245,11 +256,11 @@ impl<'a> Request<'a> {
     /// records a duplicated header, which denies a preflight.
     #[must_use]
     pub fn request_method<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
-        if self.request_method.is_some() {
-            self.request_method_duplicated = true;
-        } else {
-            self.request_method = Some(value.as_ref());
-        }
+        once(
+            &mut self.request_method,
+            &mut self.request_method_duplicated,
+            value.as_ref(),
+        );
         self
     }
 
