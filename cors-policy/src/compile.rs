@@ -25,7 +25,7 @@ pub(crate) use hash::FastSet;
 pub(crate) use lookup::OriginLookup;
 pub(crate) use multi::Sharded;
 pub(crate) use names::NameSet;
-pub(crate) use origins::{Found, OriginSet};
+pub(crate) use origins::{Found, OriginSet, missing_set};
 pub(crate) use paths::PathMatcher;
 
 /// How a preflight's requested method or headers are answered.

@@ -116,7 +116,7 @@ impl Engine {
             .filter_map(|p| {
                 let mut compiled = compile_policy(p, &mut diagnostics)?;
                 if let Err((entry, name)) = compiled.origins.bind_sets(sets) {
-                    diagnostics.push(crate::builder::missing_set(p, entry, &name));
+                    diagnostics.push(crate::compile::missing_set(p, entry, &name));
                 }
                 Some(compiled)
             })

@@ -1,6 +1,6 @@
 //! The request's `Origin`: [`parse`] reads it structurally (no
 //! allocation) as the canonical serialization browsers send, or refuses it.
-//! Matching it against a policy's entries is [`crate::compile`]'s job.
+//! Matching it against a policy's entries is the compile module's job.
 
 use crate::grammar::limits;
 

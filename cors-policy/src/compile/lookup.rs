@@ -1,8 +1,8 @@
 //! The literal entries of an origin list compiled: [`OriginLookup`], one
 //! lookup per strategy — exact set, host lookup for port wildcards,
 //! label-suffix lookup for `*.` subdomains, one regex pass. A policy's
-//! `origins` use it ([`super::origins`]), and so do the contents of a
-//! runtime origin set ([`crate::sets`]); it knows neither.
+//! compiled `origins` use it, and so do the contents of a runtime origin
+//! set; it knows neither.
 
 use super::hash::FastMap;
 use super::multi::Sharded;

@@ -6,7 +6,8 @@
 
 use super::lookup::{OriginLookup, consider};
 use super::multi::Sharded;
-use crate::grammar::model::OriginMatcher;
+use crate::grammar::model::{OriginMatcher, Policy};
+use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::origin::{MAX_ORIGIN_LEN, Parsed, parse};
 
 /// How the origin check came out.
@@ -147,4 +148,17 @@ impl OriginSet {
         }
         best
     }
+}
+
+/// The error of a `set "NAME"` entry that no set was supplied for.
+pub(crate) fn missing_set(policy: &Policy, entry: usize, name: &str) -> Diagnostic {
+    let span = policy.origins.get(entry).map_or(policy.span, |o| o.span);
+    Diagnostic::new(
+        DiagKind::InvalidOrigin,
+        span,
+        format!("no origin set named `{name}` was supplied to the engine"),
+    )
+    .with_help(format!(
+        "build the engine with `Engine::builder(…).origin_set(\"{name}\", &set)` (an empty set allows nothing until it is filled)"
+    ))
 }
