@@ -1,6 +1,6 @@
 //! [`EngineBuilder`]: an engine whose policies read runtime origin sets.
 
-use crate::grammar::{self, Diagnostic, Kind as DiagKind, model};
+use crate::grammar::{self, model};
 use crate::{Engine, Error, OriginSet, OriginSets};
 
 /// Builds an [`Engine`] together with the origin sets its policies read
@@ -107,17 +107,4 @@ impl<'s> EngineBuilder<'s> {
             }
         }
     }
-}
-
-/// The error of a `set "NAME"` entry that no set was supplied for.
-pub(crate) fn missing_set(policy: &model::Policy, entry: usize, name: &str) -> Diagnostic {
-    let span = policy.origins.get(entry).map_or(policy.span, |o| o.span);
-    Diagnostic::new(
-        DiagKind::InvalidOrigin,
-        span,
-        format!("no origin set named `{name}` was supplied to the engine"),
-    )
-    .with_help(format!(
-        "build the engine with `Engine::builder(…).origin_set(\"{name}\", &set)` (an empty set allows nothing until it is filled)"
-    ))
 }

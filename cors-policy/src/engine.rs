@@ -3,10 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::compile::Found;
 use crate::compile::{Answer, CompiledPolicy, PathMatcher, compile_policy};
 use crate::decision::{AllowHeaders, DENIED_PREFLIGHT_STATUS, Values};
 use crate::grammar::{self, model};
-use crate::origin::Found;
 use crate::request_headers::{ListError, is_token, scan};
 use crate::trace::{HeaderOutcome, ListOutcome, MethodOutcome, Observer, Silent};
 use crate::{Decision, Error, Reason, Request, RequestKind};
@@ -116,7 +116,7 @@ impl Engine {
             .filter_map(|p| {
                 let mut compiled = compile_policy(p, &mut diagnostics)?;
                 if let Err((entry, name)) = compiled.origins.bind_sets(sets) {
-                    diagnostics.push(crate::builder::missing_set(p, entry, &name));
+                    diagnostics.push(crate::compile::missing_set(p, entry, &name));
                 }
                 Some(compiled)
             })
@@ -139,7 +139,7 @@ impl Engine {
     ///
     /// ```
     /// use cors_policy::Engine;
-    /// use cors_policy::grammar::model::Policy;
+    /// use cors_policy::model::Policy;
     ///
     /// let engine = Engine::from_builder(
     ///     Policy::builder("api")

@@ -72,7 +72,7 @@ impl Error {
     }
 
     /// Where each diagnostic is, by statement, when the policy set came
-    /// from a [builder](crate::grammar::build); empty for text.
+    /// from a [builder](crate::build); empty for text.
     pub fn locations(&self) -> &[Location] {
         &self.locations
     }

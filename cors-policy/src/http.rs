@@ -41,10 +41,10 @@ use ::http::request::Parts;
 use ::http::{Method, Response, StatusCode, Uri};
 
 use crate::adapter::VaryUpdate;
+use crate::compile::Found;
 use crate::compile::{self, CompiledPolicy};
 use crate::decision::AllowHeaders;
 use crate::grammar::model::{self, OriginMatcher};
-use crate::origin::Found;
 use crate::request_headers::{holds_name, trim_ows};
 use crate::{Decision, Engine, Reason, Request, RequestKind};
 

@@ -2,7 +2,9 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use cors_policy_grammar as grammar;
+// The front end, for this crate's own use: users who need all of it (the
+// AST, `check`, the formatter, rendering) depend on `cors-policy-grammar`.
+use cors_policy_grammar as grammar;
 
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
@@ -24,9 +26,6 @@ mod http02;
 mod log;
 mod origin;
 mod reason;
-#[cfg(any(test, feature = "reference"))]
-#[cfg_attr(docsrs, doc(cfg(feature = "reference")))]
-pub mod reference;
 mod request;
 mod request_headers;
 mod sets;
@@ -36,6 +35,10 @@ pub mod tower;
 mod trace;
 
 pub use builder::EngineBuilder;
+/// The validated policies an engine is built from and shows
+/// ([`Engine::from_policies`], [`Engine::policies`]), from the front end
+/// (`cors-policy-grammar`), unchanged.
+pub use cors_policy_grammar::model;
 pub use decision::{Decision, Header, Headers, RequestKind};
 pub use engine::Engine;
 pub use error::Error;
@@ -46,6 +49,16 @@ pub use request::{
     MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LEN, Request, target_path,
 };
 pub use sets::{OriginSet, OriginSets, Rejected, Replaced, SetSnapshot};
+
+/// Policies made in code ([`model::Policy::builder`],
+/// [`Engine::from_builder`]), from the front end (`cors-policy-grammar`),
+/// unchanged.
+pub use cors_policy_grammar::build;
+
+/// What [`Error::diagnostics`] and [`Rejected::diagnostic`] give: one
+/// problem of a policy, its severity and where it is.
+pub use cors_policy_grammar::{Diagnostic, Kind as DiagnosticKind, Severity, Span};
+
 pub use trace::{
     Candidate, Difference, HeaderCheck, HeaderOutcome, HeadersCheck, ListOutcome, Malformation,
     MethodCheck, MethodOutcome, OriginCheck, OriginOutcome, PathCheck, PolicyCheck,

@@ -6,6 +6,27 @@ use crate::{Decision, RequestKind};
 /// The target of every event this crate emits.
 pub(crate) const TARGET: &str = "cors_policy";
 
+/// One event about `$decision` at `$level` (a `tracing` macro: each level
+/// is its own static callsite), with the fields every event has, in order:
+/// `kind`, the extra ones, `policy`, `status`, `reason`; the message shows
+/// the reason.
+macro_rules! event {
+    ($level:ident, $decision:expr, $message:literal $(, $field:ident = $value:expr)*) => {{
+        let decision = $decision;
+        let reason = decision.reason();
+        tracing::$level!(
+            target: TARGET,
+            kind = decision.kind().as_str(),
+            $($field = $value,)*
+            policy = decision.policy(),
+            status = decision.status(),
+            reason = reason.code(),
+            $message,
+            reason
+        );
+    }};
+}
+
 impl Decision<'_> {
     /// Emits the decision as a [`tracing`] event (feature `tracing`), target
     /// `cors_policy`:
@@ -20,28 +41,12 @@ impl Decision<'_> {
     /// `RUST_LOG=cors_policy=debug` shows why a browser was refused.
     pub fn log(&self) {
         let kind = self.kind();
-        let reason = self.reason();
         let denied =
             !self.allowed() && matches!(kind, RequestKind::Preflight | RequestKind::Actual);
         if denied {
-            tracing::debug!(
-                target: TARGET,
-                kind = kind.as_str(),
-                policy = self.policy(),
-                status = self.status(),
-                reason = reason.code(),
-                "cors request denied: {reason}"
-            );
+            event!(debug, self, "cors request denied: {}");
         } else {
-            tracing::trace!(
-                target: TARGET,
-                kind = kind.as_str(),
-                allowed = self.allowed(),
-                policy = self.policy(),
-                status = self.status(),
-                reason = reason.code(),
-                "cors decision: {reason}"
-            );
+            event!(trace, self, "cors decision: {}", allowed = self.allowed());
         }
     }
 }

@@ -17,7 +17,7 @@ pub enum Reason<'a> {
     /// answer is `Access-Control-Allow-Origin: *`.
     AnyOrigin,
     /// Allowed: the origin matched this entry of the policy's `origins`
-    /// (an index into [`Policy::origins`](crate::grammar::model::Policy::origins);
+    /// (an index into [`Policy::origins`](crate::model::Policy::origins);
     /// the first matching entry in file order).
     OriginAllowed {
         /// Index into the policy's `origins`.

@@ -1,6 +1,11 @@
 //! The request as the engine sees it: borrowed raw header values.
 
+mod lines;
+
 use std::fmt;
+
+pub(crate) use lines::Lines;
+pub use lines::MAX_BUILDER_REQUEST_HEADER_LINES;
 
 /// The most `Access-Control-Request-Headers` lines a request may carry (as
 /// many as [`MAX_REQUEST_HEADER_NAMES`], so that one name a line always
@@ -50,155 +55,26 @@ pub struct Request<'a> {
     pub(crate) private_network: Option<&'a [u8]>,
 }
 
-/// The most `Access-Control-Request-Headers` lines [`Request::request_headers`]
-/// keeps when called once per line; a request given more lines that way is a
-/// denied preflight ([`Reason::RequestHeadersTooLarge`](crate::Reason::RequestHeadersTooLarge)).
-/// More lines (up to [`MAX_REQUEST_HEADER_LINES`]) are given at once with
-/// [`Request::request_header_lines`]. Keeping so few inline keeps a
-/// [`Request`] a few words long, cheap to build and to move.
-pub const MAX_BUILDER_REQUEST_HEADER_LINES: usize = 4;
-
-/// The `Access-Control-Request-Headers` lines: a few kept inline, or borrowed
-/// all at once from the caller (no allocation either way).
-#[derive(Clone, Copy)]
-pub(crate) enum Lines<'a> {
-    /// Given one at a time.
-    Inline {
-        lines: [&'a [u8]; MAX_BUILDER_REQUEST_HEADER_LINES],
-        len: u8,
-    },
-    /// Given at once.
-    Bytes(&'a [&'a [u8]]),
-    /// Given at once.
-    Strs(&'a [&'a str]),
-    /// Given at once.
-    Vecs(&'a [Vec<u8>]),
-    /// Every `access-control-request-headers` line of this map.
-    #[cfg(feature = "http")]
-    Http(&'a ::http::HeaderMap),
-    /// More lines were given than the builder keeps: denies a preflight.
-    TooMany,
-}
-
-impl<'a> Lines<'a> {
-    pub(crate) const EMPTY: Lines<'static> = Lines::Inline {
-        lines: [&[]; MAX_BUILDER_REQUEST_HEADER_LINES],
-        len: 0,
-    };
-
-    pub(crate) fn push(&mut self, line: &'a [u8]) {
-        if let Lines::Inline { lines, len } = self
-            && let Some(slot) = lines.get_mut(usize::from(*len))
-        {
-            *slot = line;
-            *len += 1;
-            return;
-        }
-        *self = Lines::TooMany;
-    }
-
-    /// Whether no line was given.
-    fn is_empty(&self) -> bool {
-        match self {
-            Lines::Inline { len, .. } => *len == 0,
-            Lines::TooMany => false,
-            _ => self.iter().next().is_none(),
-        }
-    }
-
-    /// More lines were given than the builder keeps.
-    pub(crate) fn too_many(&self) -> bool {
-        matches!(self, Lines::TooMany)
-    }
-
-    /// The lines given, in order (none when there were too many).
-    pub(crate) fn iter(&self) -> LinesIter<'a, '_> {
-        match self {
-            Lines::Inline { lines, len } => {
-                LinesIter::Inline(lines.get(..usize::from(*len)).unwrap_or(&[]).iter())
-            }
-            Lines::Bytes(lines) => LinesIter::Inline(lines.iter()),
-            Lines::Strs(lines) => LinesIter::Strs(lines.iter()),
-            Lines::Vecs(lines) => LinesIter::Vecs(lines.iter()),
-            #[cfg(feature = "http")]
-            Lines::Http(map) => LinesIter::Http(
-                map.get_all(::http::header::ACCESS_CONTROL_REQUEST_HEADERS)
-                    .iter(),
-            ),
-            Lines::TooMany => LinesIter::Inline([].iter()),
-        }
-    }
-}
-
-/// The lines of a [`Lines`], as bytes.
-pub(crate) enum LinesIter<'a, 'r> {
-    Inline(std::slice::Iter<'r, &'a [u8]>),
-    Strs(std::slice::Iter<'a, &'a str>),
-    Vecs(std::slice::Iter<'a, Vec<u8>>),
-    #[cfg(feature = "http")]
-    Http(::http::header::ValueIter<'a, ::http::HeaderValue>),
-}
-
-impl<'a> Iterator for LinesIter<'a, '_> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        match self {
-            LinesIter::Inline(it) => it.next().copied(),
-            LinesIter::Strs(it) => it.next().map(|s| s.as_bytes()),
-            LinesIter::Vecs(it) => it.next().map(Vec::as_slice),
-            #[cfg(feature = "http")]
-            LinesIter::Http(it) => it.next().map(::http::HeaderValue::as_bytes),
-        }
-    }
-
-    /// Skips by index where the lines are a slice: the cap check asks for
-    /// the line after the last allowed one, and must not walk 10,000 lines
-    /// to find it.
-    fn nth(&mut self, n: usize) -> Option<&'a [u8]> {
-        match self {
-            LinesIter::Inline(it) => it.nth(n).copied(),
-            LinesIter::Strs(it) => it.nth(n).map(|s| s.as_bytes()),
-            LinesIter::Vecs(it) => it.nth(n).map(Vec::as_slice),
-            #[cfg(feature = "http")]
-            LinesIter::Http(it) => it.nth(n).map(::http::HeaderValue::as_bytes),
-        }
-    }
-}
-
 /// What [`Request::request_header_lines`] takes: a slice of `&[u8]`, `&str`
 /// or `Vec<u8>` lines (sealed).
 pub trait HeaderLine: sealed::Sealed + Sized {}
+
+/// Keeps the first value of a header that may come only once; a second
+/// one marks it `duplicated` (and is not kept).
+#[inline]
+fn once<'a>(slot: &mut Option<&'a [u8]>, duplicated: &mut bool, value: &'a [u8]) {
+    if slot.is_some() {
+        *duplicated = true;
+    } else {
+        *slot = Some(value);
+    }
+}
 
 #[expect(
     private_interfaces,
     reason = "sealed: the trait can be neither named nor implemented outside the crate"
 )]
-mod sealed {
-    use super::Lines;
-
-    pub trait Sealed: Sized {
-        fn lines(slice: &[Self]) -> Lines<'_>;
-    }
-
-    impl Sealed for &[u8] {
-        fn lines(slice: &[Self]) -> Lines<'_> {
-            Lines::Bytes(slice)
-        }
-    }
-
-    impl Sealed for &str {
-        fn lines(slice: &[Self]) -> Lines<'_> {
-            Lines::Strs(slice)
-        }
-    }
-
-    impl Sealed for Vec<u8> {
-        fn lines(slice: &[Self]) -> Lines<'_> {
-            Lines::Vecs(slice)
-        }
-    }
-}
+mod sealed;
 
 impl HeaderLine for &[u8] {}
 impl HeaderLine for &str {}
@@ -233,11 +109,11 @@ impl<'a> Request<'a> {
     /// `Origin` header, which is never allowed.
     #[must_use]
     pub fn origin<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
-        if self.origin.is_some() {
-            self.origin_duplicated = true;
-        } else {
-            self.origin = Some(value.as_ref());
-        }
+        once(
+            &mut self.origin,
+            &mut self.origin_duplicated,
+            value.as_ref(),
+        );
         self
     }
 
@@ -245,11 +121,11 @@ impl<'a> Request<'a> {
     /// records a duplicated header, which denies a preflight.
     #[must_use]
     pub fn request_method<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
-        if self.request_method.is_some() {
-            self.request_method_duplicated = true;
-        } else {
-            self.request_method = Some(value.as_ref());
-        }
+        once(
+            &mut self.request_method,
+            &mut self.request_method_duplicated,
+            value.as_ref(),
+        );
         self
     }
 

@@ -14,6 +14,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use arc_swap::ArcSwap;
 
+use crate::compile::OriginLookup;
 use crate::grammar::model::{self, HostPattern, OriginMatcher, PortPattern};
 use crate::grammar::{self, Diagnostic, Span};
 use crate::origin::{self, MAX_ORIGIN_LEN, Parsed};
@@ -56,7 +57,7 @@ pub struct OriginSet {
 /// A set's contents, compiled: immutable, replaced whole.
 #[derive(Debug, Default)]
 struct Contents {
-    matcher: origin::OriginSet,
+    matcher: OriginLookup,
     /// The accepted entries, normalized, in the order given (duplicates
     /// removed).
     entries: Box<[Box<str>]>,
@@ -79,7 +80,7 @@ impl Contents {
         // Set entries are never regexes, so building cannot fail; were it
         // to, the set would allow nothing (failing closed).
         let matcher =
-            origin::OriginSet::new(&origins, |_| Err("a set entry is never a regex".to_owned()))
+            OriginLookup::new(&origins, |_| Err("a set entry is never a regex".to_owned()))
                 .unwrap_or_default();
         Contents {
             matcher,

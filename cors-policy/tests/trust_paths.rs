@@ -9,8 +9,8 @@
     clippy::indexing_slicing
 )]
 
-use cors_policy::grammar::check;
 use cors_policy::{Engine, Request};
+use cors_policy_grammar::check;
 
 /// `count` policies, each with one long glob (`*` in it, so it needs an
 /// automaton) and one long literal path.

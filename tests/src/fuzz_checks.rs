@@ -13,12 +13,12 @@
 
 use std::fmt::Write as _;
 
+use crate::reference::{self, Answer, RefRequest};
 use arbitrary::{Arbitrary, Unstructured};
-use cors_policy::grammar::ast::{File, Item, OriginExpr, Policy, Statement, StatementKind};
-use cors_policy::grammar::model::{self, HostPattern, OriginMatcher, PortPattern};
-use cors_policy::grammar::{self, RenderOptions, Severity, Span, Spanned};
-use cors_policy::reference::{self, Answer, RefRequest};
 use cors_policy::{Decision, Engine, RequestKind};
+use cors_policy_grammar::ast::{File, Item, OriginExpr, Policy, Statement, StatementKind};
+use cors_policy_grammar::model::{self, HostPattern, OriginMatcher, PortPattern};
+use cors_policy_grammar::{self as grammar, RenderOptions, Severity, Span, Spanned};
 
 /// What a check says: `Err` describes the broken invariant.
 pub type Outcome = Result<(), String>;

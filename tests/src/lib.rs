@@ -4,3 +4,4 @@ pub mod conformance;
 pub mod e2e;
 pub mod fuzz_checks;
 pub mod generate;
+pub mod reference;

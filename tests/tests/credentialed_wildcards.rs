@@ -6,9 +6,9 @@
 //! quoted in a generated policy is reported as `quoted-wildcard`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cors_policy::grammar::{Kind, check};
-use cors_policy::reference::{self, RefRequest};
 use cors_policy::{Engine, Request};
+use cors_policy_grammar::{Kind, check};
+use cors_policy_tests::reference::{self, RefRequest};
 use proptest::prelude::*;
 
 const ORIGINS: &[&str] = &[

@@ -12,9 +12,9 @@
 
 use std::path::{Path, PathBuf};
 
-use cors_policy::reference::RefRequest;
 use cors_policy_tests::conformance::{self, Case};
 use cors_policy_tests::fuzz_checks::{self, DecideInput, TARGETS, encode_decide};
+use cors_policy_tests::reference::RefRequest;
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")

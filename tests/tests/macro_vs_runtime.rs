@@ -12,8 +12,8 @@
 
 use std::sync::LazyLock;
 
-use cors_policy::grammar::model;
 use cors_policy::{Engine, Request, cors_policy};
+use cors_policy_grammar::model;
 use cors_policy_tests::conformance::{self, show_bytes};
 
 /// The specification's example, from a file (paths are relative to this
@@ -321,7 +321,7 @@ fn every_policy_the_front_end_accepts_compiles() {
         if !seen.insert(case.policy.as_str()) {
             continue;
         }
-        let checked = cors_policy::grammar::check(&case.policy);
+        let checked = cors_policy_grammar::check(&case.policy);
         if let (false, Some(set)) = (checked.has_errors(), checked.policies) {
             accepted += 1;
             if let Err(e) = Engine::from_policies(&set) {

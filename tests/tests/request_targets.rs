@@ -7,8 +7,8 @@
 //! command line's own test is in `cors-policy-cli/tests/eval.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cors_policy::reference::{self, RefRequest};
 use cors_policy::{Engine, Request, target_path};
+use cors_policy_tests::reference::{self, RefRequest};
 use proptest::prelude::*;
 
 /// Globs of every shape the engine compiles differently: exact paths,
@@ -103,7 +103,7 @@ fn source(set: &[Vec<&str>]) -> String {
 /// The policy each way of entering the engine selects for `target`.
 fn selected(
     engine: &Engine,
-    set: &cors_policy::grammar::model::PolicySet,
+    set: &cors_policy_grammar::model::PolicySet,
     target: &str,
 ) -> Vec<Option<String>> {
     let origin = "https://app.example.com";
@@ -137,7 +137,7 @@ proptest! {
     #[test]
     fn query_and_fragment_never_select_a_policy(set in policy_set(), path in path(), suffix in suffix()) {
         let src = source(&set);
-        let checked = cors_policy::grammar::check(&src);
+        let checked = cors_policy_grammar::check(&src);
         let model = checked.policies.clone().unwrap();
         let engine: Engine = src.parse().unwrap();
         let target = format!("{path}{suffix}");

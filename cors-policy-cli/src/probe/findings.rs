@@ -1,7 +1,7 @@
 //! Comparing each answer with the engine's: the findings.
 
-use cors_policy::grammar::model::Policy;
 use cors_policy::{Engine, Reason, Request, RequestKind};
+use cors_policy_grammar::model::Policy;
 
 use super::browser::{self, Verdict};
 use super::client::{Failure, Response};

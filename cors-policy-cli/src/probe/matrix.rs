@@ -5,8 +5,8 @@
 //! engine is asked about each one; which "role" a request has only labels it
 //! in the report.
 
-use cors_policy::grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
 use cors_policy::{Engine, Request};
+use cors_policy_grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
 
 /// Why an origin is in the matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]

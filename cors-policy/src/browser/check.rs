@@ -1,16 +1,20 @@
 //! The response side: the CORS check, the checks of a CORS-preflight response, and which
 //! response headers the page's script can read.
 
+use super::block::BlockReason;
 use super::fields::{self, HeaderList};
+use super::options::{BrowserOptions, Flavor};
+use super::page::CredentialsMode;
 use super::request::{
     PreparedRequest, cors_unsafe_request_header_names, is_cors_non_wildcard_request_header_name,
     is_cors_safelisted_method,
 };
-use super::{BlockReason, BrowserOptions, CredentialsMode, Flavor, HttpResponse};
+use super::wire::HttpResponse;
 
 /// What the browser keeps from a CORS-preflight response that passed (Fetch §4.9 steps 7.1–7.9).
 /// The model never caches it; it is returned as data.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PreflightResult {
     /// `Access-Control-Allow-Methods`, as parsed (case kept); empty when absent.
     pub methods: Vec<String>,

@@ -1,7 +1,7 @@
 //! Chromium's console wording for each CORS failure, from Blink's `cors_error_string.cc`
 //! (`GetErrorStringForConsoleMessage`), for a request made by `fetch()`.
 
-use super::{BlockReason, Stage};
+use super::block::{BlockReason, Stage};
 
 /// The part after "… has been blocked by CORS policy: " that Chromium prints for `reason`.
 ///

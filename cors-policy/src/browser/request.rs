@@ -1,8 +1,11 @@
 //! The request side: what `fetch()` does with the script's method and headers, when it needs a
 //! CORS-preflight request, and the two requests it puts on the wire.
 
+use super::block::BlockReason;
 use super::fields::{self, HeaderList};
-use super::{BlockReason, Body, BrowserOptions, CredentialsMode, Flavor, HttpRequest, PageRequest};
+use super::options::{BrowserOptions, Flavor};
+use super::page::{Body, CredentialsMode, PageRequest};
+use super::wire::HttpRequest;
 
 /// The methods Fetch §2.2.1 "normalize a method" byte-uppercases; every other method is
 /// sent as the script wrote it (`patch` stays `patch`).
@@ -223,6 +226,7 @@ pub fn is_cors_non_wildcard_request_header_name(name: &str) -> bool {
 
 /// Why `fetch()` threw before any request was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ScriptError {
     /// The method is not a token.
     InvalidMethod(String),

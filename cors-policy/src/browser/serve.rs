@@ -1,7 +1,10 @@
 //! The bridge to the engine: what a server that runs an [`Engine`] answers to the requests
 //! the browser model sends, so that one call says what a browser does against a policy.
 
-use super::{BrowserOptions, HttpRequest, HttpResponse, PageRequest, Trace, browser_fetch_traced};
+use super::fetch::{Trace, browser_fetch_traced};
+use super::options::BrowserOptions;
+use super::page::PageRequest;
+use super::wire::{HttpRequest, HttpResponse};
 use crate::{Engine, Request};
 
 /// The engine's view of a request on the wire: every `Origin`,

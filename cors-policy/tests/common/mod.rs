@@ -1,9 +1,9 @@
 //! Hand-built policies and request helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub)]
 
-use cors_policy::grammar::Span;
-use cors_policy::grammar::model::*;
 use cors_policy::{Decision, Engine};
+use cors_policy_grammar::Span;
+use cors_policy_grammar::model::*;
 
 /// An origin entry from a short notation: `*`, `null`, `regex:RE`,
 /// `scheme://*.suffix[:port|:*]`, `scheme://host:*`, or an exact origin.

@@ -11,8 +11,8 @@
 
 use std::path::Path;
 
-use crate::grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
-use crate::{Decision, Reason, Request, RequestKind};
+use cors_policy::{Decision, Reason, Request, RequestKind};
+use cors_policy_grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
 
 /// A request with owned values; every header may be given several times.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub struct RefRequest {
     /// The method.
     pub method: Vec<u8>,
     /// The request target (query string included); its path is
-    /// [`target_path`](crate::target_path) of it.
+    /// [`target_path`](cors_policy::target_path) of it.
     pub path: Vec<u8>,
     /// Every `Origin` header, in order.
     pub origins: Vec<Vec<u8>>,
@@ -113,7 +113,7 @@ pub fn decide(policies: &[Policy], request: &RefRequest) -> Answer {
 /// Answers `request` under `policies`, reading `set "NAME"` entries from
 /// `sets`.
 pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) -> Answer {
-    let path = crate::target_path(&request.path).to_vec();
+    let path = cors_policy::target_path(&request.path).to_vec();
     let unhandled = |reason| Answer {
         kind: RequestKind::Unhandled,
         allowed: false,
@@ -434,7 +434,7 @@ fn covers(policy: &Policy, path: &[u8]) -> bool {
             cache
                 .entry(glob.clone())
                 .or_insert_with(|| {
-                    crate::grammar::glob::path_glob(glob)
+                    cors_policy_grammar::glob::path_glob(glob)
                         .ok()
                         .map(|g| g.compile_matcher())
                 })
@@ -463,7 +463,7 @@ fn bytes_path(path: &[u8]) -> std::path::PathBuf {
     Path::new(&*String::from_utf8_lossy(path)).to_path_buf()
 }
 
-use crate::grammar::fetch::is_token as token;
+use cors_policy_grammar::fetch::is_token as token;
 
 /// A serialized origin's parts: scheme, host, port (`None` for `null`).
 type Parts = Option<(String, String, Option<u16>)>;
@@ -507,10 +507,10 @@ fn canonical_origin(origin: &[u8]) -> Option<Parts> {
         }
         // DNS limits: no page has a longer host or label.
         let name = host.strip_suffix('.').unwrap_or(host);
-        if name.len() > crate::grammar::limits::MAX_HOST_LEN
+        if name.len() > cors_policy_grammar::limits::MAX_HOST_LEN
             || name
                 .split('.')
-                .any(|label| label.len() > crate::grammar::limits::MAX_LABEL_LEN)
+                .any(|label| label.len() > cors_policy_grammar::limits::MAX_LABEL_LEN)
         {
             return None;
         }
@@ -552,7 +552,7 @@ fn origin_matches(matcher: &OriginMatcher, origin: &[u8], parts: &Parts, sets: &
         OriginMatcher::Set(name) => {
             text != "null"
                 && sets.get(name).into_iter().flatten().any(|entry| {
-                    crate::grammar::validate_set_entry(entry)
+                    cors_policy_grammar::validate_set_entry(entry)
                         .is_ok_and(|m| origin_matches(&m, origin, parts, sets))
                 })
         }

@@ -11,12 +11,12 @@
 mod common;
 
 use common::*;
-use cors_policy::grammar::model::{NameList, Policy, PolicySet};
-use cors_policy::reference::{self, Answer, RefRequest};
 use cors_policy::{
     Decision, Engine, HeaderOutcome, ListOutcome, MethodOutcome, OriginOutcome, Reason, Request,
     RequestKind, Trace,
 };
+use cors_policy_grammar::model::{NameList, Policy, PolicySet};
+use cors_policy_tests::reference::{self, Answer, RefRequest};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 

@@ -859,7 +859,7 @@ fn long_origin(len: usize) -> String {
 #[test]
 fn origins_over_the_length_cap_are_malformed_whatever_the_strategy() {
     use cors_policy::MAX_ORIGIN_LEN;
-    use cors_policy::reference::{self, Answer, RefRequest};
+    use cors_policy_tests::reference::{self, Answer, RefRequest};
     let at_cap = long_origin(MAX_ORIGIN_LEN);
     let over = long_origin(MAX_ORIGIN_LEN + 1);
     let wild = at_cap.replace("://a.", "://*.");
@@ -1005,17 +1005,17 @@ fn origins_ten_thousand_exact_entries() {
 fn invalid_model_is_an_error_not_a_panic() {
     let mut p = policy("p", &[], &["*"]);
     p.credentials = true;
-    let err = Engine::from_policies(&cors_policy::grammar::model::PolicySet { policies: vec![p] })
+    let err = Engine::from_policies(&cors_policy_grammar::model::PolicySet { policies: vec![p] })
         .unwrap_err();
     assert_eq!(err.diagnostics()[0].name(), "credentials-wildcard");
     let p = policy("p", &["/a/[z-a]"], &["regex:(unclosed"]);
-    let err = Engine::from_policies(&cors_policy::grammar::model::PolicySet { policies: vec![p] })
+    let err = Engine::from_policies(&cors_policy_grammar::model::PolicySet { policies: vec![p] })
         .unwrap_err();
     let kinds: Vec<_> = err.diagnostics().iter().map(|d| d.name()).collect();
     assert_eq!(kinds, ["syntax", "invalid-regex"]);
     let mut p = policy("p", &[], &["https://a.example"]);
     p.headers = names(&["x-a\r\nx-b"]);
-    let err = Engine::from_policies(&cors_policy::grammar::model::PolicySet { policies: vec![p] })
+    let err = Engine::from_policies(&cors_policy_grammar::model::PolicySet { policies: vec![p] })
         .unwrap_err();
     assert_eq!(err.diagnostics()[0].name(), "invalid-token");
     assert!(err.to_string().contains("not a valid name"), "{err}");
@@ -1024,7 +1024,7 @@ fn invalid_model_is_an_error_not_a_panic() {
 #[test]
 fn a_regex_cannot_escape_its_anchors() {
     let p = policy("p", &[], &["regex:https://good\\.example)|(.*"]);
-    let err = Engine::from_policies(&cors_policy::grammar::model::PolicySet { policies: vec![p] })
+    let err = Engine::from_policies(&cors_policy_grammar::model::PolicySet { policies: vec![p] })
         .unwrap_err();
     assert_eq!(err.diagnostics()[0].name(), "invalid-regex");
 }

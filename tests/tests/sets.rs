@@ -11,8 +11,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use cors_policy::reference::{self, RefRequest, Sets};
 use cors_policy::{Engine, OriginSet, OriginSets, Reason, Request, RequestKind};
+use cors_policy_tests::reference::{self, RefRequest, Sets};
 
 const TENANTS: &str = r#"
 policy "hooks" {
@@ -67,7 +67,7 @@ fn building_without_a_set_is_an_error_naming_it() {
     assert!(error.to_string().contains("`tenants`"));
 
     // Nor does `from_policies`.
-    let checked = cors_policy::grammar::check(TENANTS);
+    let checked = cors_policy_grammar::check(TENANTS);
     let set = checked.policies.unwrap();
     assert!(Engine::from_policies(&set).is_err());
     let tenants = OriginSet::new();
@@ -191,7 +191,7 @@ fn rejected_entries_are_reported_with_the_language_diagnostics() {
         ]
     );
     // The same message and help as in a policy file.
-    let in_file = cors_policy::grammar::check(r#"policy "p" { origins "https://a.example/" }"#);
+    let in_file = cors_policy_grammar::check(r#"policy "p" { origins "https://a.example/" }"#);
     assert_eq!(
         report.rejected()[0].diagnostic().message,
         in_file.diagnostics[0].message
@@ -224,8 +224,8 @@ fn entries_are_normalized_as_literal_origins_are() {
     assert!(report.is_clean(), "{report}");
     // The same normal form as the same text written in a policy.
     let literal =
-        cors_policy::grammar::check(r#"policy "p" { origins "http://[::ffff:127.0.0.1]:8080" }"#);
-    let cors_policy::grammar::model::OriginMatcher::Exact(ipv6) =
+        cors_policy_grammar::check(r#"policy "p" { origins "http://[::ffff:127.0.0.1]:8080" }"#);
+    let cors_policy_grammar::model::OriginMatcher::Exact(ipv6) =
         &literal.policies.unwrap().policies[0].origins[0].matcher
     else {
         panic!("an exact origin")
@@ -339,7 +339,7 @@ fn the_engine_agrees_with_the_reference_interpreter() {
     let paths = ["/", "/api/x", "/api/hooks/1", "/s/1"];
     let mut compared = 0;
     for text in policies {
-        let model = cors_policy::grammar::check(text).policies.unwrap();
+        let model = cors_policy_grammar::check(text).policies.unwrap();
         for entries in contents {
             let set = OriginSet::new();
             let _ = set.replace(entries.iter().copied());

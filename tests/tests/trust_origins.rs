@@ -10,9 +10,9 @@
     clippy::indexing_slicing
 )]
 
-use cors_policy::grammar::{check, limits};
-use cors_policy::reference::{self, RefRequest};
 use cors_policy::{Engine, Request};
+use cors_policy_grammar::{check, limits};
+use cors_policy_tests::reference::{self, RefRequest};
 use proptest::prelude::*;
 
 /// Whether the engine and the reference both allow `origin` under `src`.

@@ -1,0 +1,126 @@
+//! Header-name lists: [`NameSet`], names compared case-insensitively
+//! without allocating (a `headers` list of a policy).
+
+use super::hash::FastSet;
+
+/// Header names compared case-insensitively, without allocating. A few
+/// names (the usual policy) are compared one by one, which costs less than
+/// hashing; more are looked up by hash, the request's name lowercased into
+/// a stack buffer first if it is not lowercase already.
+#[derive(Debug)]
+pub(crate) struct NameSet {
+    names: Names,
+    max_len: usize,
+}
+
+/// A [`NameSet`]'s names, lowercase.
+#[derive(Debug)]
+enum Names {
+    /// At most [`LINEAR_NAMES`], compared one by one.
+    List(Vec<Box<[u8]>>),
+    /// More, looked up by hash.
+    Hashed(FastSet<Box<[u8]>>),
+}
+
+/// Names up to this long are looked up by hash; longer ones are compared
+/// one by one (only policies listing such names pay for it).
+const STACK_NAME: usize = 128;
+
+/// Up to this many names are compared one by one rather than hashed.
+const LINEAR_NAMES: usize = 8;
+
+impl NameSet {
+    pub(crate) fn new(names: &[String]) -> NameSet {
+        let mut list: Vec<Box<[u8]>> = Vec::new();
+        for name in names {
+            let name: Box<[u8]> = name.to_ascii_lowercase().into_bytes().into();
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+        let max_len = list.iter().map(|n| n.len()).max().unwrap_or(0);
+        let names = if list.len() > LINEAR_NAMES {
+            Names::Hashed(list.into_iter().collect())
+        } else {
+            Names::List(list)
+        };
+        NameSet { names, max_len }
+    }
+
+    pub(crate) fn contains(&self, name: &[u8]) -> bool {
+        if name.len() > self.max_len {
+            return false;
+        }
+        // Browsers send the names lowercase (Fetch lowercases them): those
+        // are compared as they are, without a copy; only a name that is not
+        // found so is compared again ignoring case, if it has uppercase.
+        let names = match &self.names {
+            Names::List(list) => {
+                return list.iter().any(|n| **n == *name)
+                    || (has_uppercase(name) && list.iter().any(|n| n.eq_ignore_ascii_case(name)));
+            }
+            Names::Hashed(names) => names,
+        };
+        if !has_uppercase(name) {
+            return names.contains(name);
+        }
+        let mut buf = [0u8; STACK_NAME];
+        if let Some(lower) = buf.get_mut(..name.len()) {
+            for (to, from) in lower.iter_mut().zip(name) {
+                *to = from.to_ascii_lowercase();
+            }
+            return names.contains(&*lower);
+        }
+        names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Whether any byte is `A-Z`: without short-circuit, so that it vectorizes.
+fn has_uppercase(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(false, |up, &b| up | (b.wrapping_sub(b'A') < 26))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_sets_small_and_large_answer_alike() {
+        let few: Vec<String> = ["Content-Type", "x-request-id", "content-type"]
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect();
+        let many: Vec<String> = few
+            .iter()
+            .cloned()
+            .chain((0..LINEAR_NAMES).map(|i| format!("x-h{i}")))
+            .chain(std::iter::once("x-".repeat(STACK_NAME)))
+            .collect();
+        let small = NameSet::new(&few);
+        let large = NameSet::new(&many);
+        assert!(
+            matches!(&small.names, Names::List(list) if list.len() == 2),
+            "duplicates are dropped"
+        );
+        assert!(matches!(large.names, Names::Hashed(_)));
+        let long = "X-".repeat(STACK_NAME);
+        for (name, in_few, in_many) in [
+            ("content-type", true, true),
+            ("Content-Type", true, true),
+            ("CONTENT-TYPE", true, true),
+            ("x-Request-ID", true, true),
+            ("content-typ", false, false),
+            ("content-typex", false, false),
+            ("x-h3", false, true),
+            ("X-H7", false, true),
+            ("x-h8", false, false),
+            (long.as_str(), false, true),
+            ("", false, false),
+        ] {
+            assert_eq!(small.contains(name.as_bytes()), in_few, "{name}");
+            assert_eq!(large.contains(name.as_bytes()), in_many, "{name}");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The `Access-Control-Request-Headers` lines a [`Request`](crate::Request)
+//! holds: [`Lines`], a few kept inline or all borrowed at once, and their
+//! iterator. A leaf: it knows nothing of the rest of the request.
+
+/// The most `Access-Control-Request-Headers` lines [`Request::request_headers`](crate::Request::request_headers)
+/// keeps when called once per line; a request given more lines that way is a
+/// denied preflight ([`Reason::RequestHeadersTooLarge`](crate::Reason::RequestHeadersTooLarge)).
+/// More lines (up to [`MAX_REQUEST_HEADER_LINES`](crate::MAX_REQUEST_HEADER_LINES)) are given at once with
+/// [`Request::request_header_lines`](crate::Request::request_header_lines). Keeping so few inline keeps a
+/// [`Request`](crate::Request) a few words long, cheap to build and to move.
+pub const MAX_BUILDER_REQUEST_HEADER_LINES: usize = 4;
+
+/// The `Access-Control-Request-Headers` lines: a few kept inline, or borrowed
+/// all at once from the caller (no allocation either way).
+#[derive(Clone, Copy)]
+pub(crate) enum Lines<'a> {
+    /// Given one at a time.
+    Inline {
+        lines: [&'a [u8]; MAX_BUILDER_REQUEST_HEADER_LINES],
+        len: u8,
+    },
+    /// Given at once.
+    Bytes(&'a [&'a [u8]]),
+    /// Given at once.
+    Strs(&'a [&'a str]),
+    /// Given at once.
+    Vecs(&'a [Vec<u8>]),
+    /// Every `access-control-request-headers` line of this map.
+    #[cfg(feature = "http")]
+    Http(&'a ::http::HeaderMap),
+    /// More lines were given than the builder keeps: denies a preflight.
+    TooMany,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) const EMPTY: Lines<'static> = Lines::Inline {
+        lines: [&[]; MAX_BUILDER_REQUEST_HEADER_LINES],
+        len: 0,
+    };
+
+    pub(crate) fn push(&mut self, line: &'a [u8]) {
+        if let Lines::Inline { lines, len } = self
+            && let Some(slot) = lines.get_mut(usize::from(*len))
+        {
+            *slot = line;
+            *len += 1;
+            return;
+        }
+        *self = Lines::TooMany;
+    }
+
+    /// Whether no line was given.
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            Lines::Inline { len, .. } => *len == 0,
+            Lines::TooMany => false,
+            _ => self.iter().next().is_none(),
+        }
+    }
+
+    /// More lines were given than the builder keeps.
+    pub(crate) fn too_many(&self) -> bool {
+        matches!(self, Lines::TooMany)
+    }
+
+    /// The lines given, in order (none when there were too many).
+    pub(crate) fn iter(&self) -> LinesIter<'a, '_> {
+        match self {
+            Lines::Inline { lines, len } => {
+                LinesIter::Inline(lines.get(..usize::from(*len)).unwrap_or(&[]).iter())
+            }
+            Lines::Bytes(lines) => LinesIter::Inline(lines.iter()),
+            Lines::Strs(lines) => LinesIter::Strs(lines.iter()),
+            Lines::Vecs(lines) => LinesIter::Vecs(lines.iter()),
+            #[cfg(feature = "http")]
+            Lines::Http(map) => LinesIter::Http(
+                map.get_all(::http::header::ACCESS_CONTROL_REQUEST_HEADERS)
+                    .iter(),
+            ),
+            Lines::TooMany => LinesIter::Inline([].iter()),
+        }
+    }
+}
+
+/// The lines of a [`Lines`], as bytes.
+pub(crate) enum LinesIter<'a, 'r> {
+    Inline(std::slice::Iter<'r, &'a [u8]>),
+    Strs(std::slice::Iter<'a, &'a str>),
+    Vecs(std::slice::Iter<'a, Vec<u8>>),
+    #[cfg(feature = "http")]
+    Http(::http::header::ValueIter<'a, ::http::HeaderValue>),
+}
+
+impl<'a> Iterator for LinesIter<'a, '_> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        match self {
+            LinesIter::Inline(it) => it.next().copied(),
+            LinesIter::Strs(it) => it.next().map(|s| s.as_bytes()),
+            LinesIter::Vecs(it) => it.next().map(Vec::as_slice),
+            #[cfg(feature = "http")]
+            LinesIter::Http(it) => it.next().map(::http::HeaderValue::as_bytes),
+        }
+    }
+
+    /// Skips by index where the lines are a slice: the cap check asks for
+    /// the line after the last allowed one, and must not walk 10,000 lines
+    /// to find it.
+    fn nth(&mut self, n: usize) -> Option<&'a [u8]> {
+        match self {
+            LinesIter::Inline(it) => it.nth(n).copied(),
+            LinesIter::Strs(it) => it.nth(n).map(|s| s.as_bytes()),
+            LinesIter::Vecs(it) => it.nth(n).map(Vec::as_slice),
+            #[cfg(feature = "http")]
+            LinesIter::Http(it) => it.nth(n).map(::http::HeaderValue::as_bytes),
+        }
+    }
+}
