@@ -15,7 +15,7 @@
 pub mod ast;
 pub mod build;
 pub mod diag;
-mod escape;
+pub mod escape;
 pub mod fetch;
 mod format;
 pub mod glob;
