@@ -144,15 +144,7 @@ impl Driver<'_> {
         } else {
             Err(format!("`{text}` is not a duration"))
         };
-        match value {
-            Ok(v) => Spanned::new(v, span),
-            Err(message) => {
-                self.error(
-                    Diagnostic::new(Kind::InvalidDuration, span, message).with_help(HELP_DURATION),
-                );
-                Spanned::new(0, span)
-            }
-        }
+        self.number(value, span, Kind::InvalidDuration, HELP_DURATION)
     }
 
     pub(super) fn status(&mut self, p: &Pair<'_, Rule>, off: usize) -> Spanned<u64> {
@@ -164,13 +156,27 @@ impl Driver<'_> {
         } else {
             Err(format!("`{text}` is not a status code"))
         };
+        self.number(
+            value,
+            span,
+            Kind::InvalidStatus,
+            "write a status code from 200 to 299, such as `204`",
+        )
+    }
+
+    /// A number read at `span`; when it could not be read, its error (a
+    /// `kind` with this message and `help`) and 0.
+    fn number(
+        &mut self,
+        value: Result<u64, String>,
+        span: Span,
+        kind: Kind,
+        help: &str,
+    ) -> Spanned<u64> {
         match value {
             Ok(v) => Spanned::new(v, span),
             Err(message) => {
-                self.error(
-                    Diagnostic::new(Kind::InvalidStatus, span, message)
-                        .with_help("write a status code from 200 to 299, such as `204`"),
-                );
+                self.error(Diagnostic::new(kind, span, message).with_help(help));
                 Spanned::new(0, span)
             }
         }
