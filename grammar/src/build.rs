@@ -43,7 +43,7 @@ use std::fmt;
 
 use crate::ast::{self, Item, OriginExpr, StatementKind};
 use crate::model::{self, PolicySet};
-use crate::{Diagnostic, Severity, Span, Spanned};
+use crate::{Diagnostic, Span, Spanned};
 
 /// One policy under construction; see the [module documentation](self).
 #[derive(Clone, Debug, Default)]
@@ -313,17 +313,10 @@ impl fmt::Display for Located {
     /// origins[0]` and the help, as a rendered diagnostic of a file.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.diagnostic;
-        let severity = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         write!(
             f,
-            "{severity}[{}/{}]: {}\n --> {}",
-            d.code(),
-            d.name(),
-            d.message,
-            self.at
+            "{}[{}]: {}\n --> {}",
+            d.severity, d.kind, d.message, self.at
         )?;
         if let Some(help) = &d.help {
             write!(f, "\n  = help: {help}")?;

@@ -69,7 +69,7 @@ fn render_with(
     if !excerpt.windowed {
         snippet = snippet.path(path);
     }
-    let id = format!("{}/{}", diagnostic.code(), diagnostic.name());
+    let id = diagnostic.kind.to_string();
     let mut group = level
         .primary_title(message.as_ref())
         .id(id.as_str())
