@@ -1,8 +1,10 @@
 //! Validation from hand-built ASTs (independent of the parser).
 
+use super::origin::Normalized;
 use super::*;
-use crate::ast::{Policy, Statement};
-use crate::model::{OriginPattern, PortPattern};
+use crate::ast::{Item, OriginExpr, Policy, Statement, StatementKind};
+use crate::model::{HostPattern, NameList, OriginMatcher, OriginPattern, PortPattern};
+use crate::{Kind, Severity, Span, Spanned};
 
 /// Builds ASTs with increasing, distinct spans so that source order is the
 /// order of construction.
