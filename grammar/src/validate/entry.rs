@@ -8,6 +8,7 @@
 use super::lints::EntryKind;
 use super::origin::{self, Normalized};
 use super::regexes;
+use super::schemes;
 use super::sets;
 use crate::ast::OriginExpr;
 use crate::model::{HostPattern, OriginMatcher};
@@ -85,7 +86,7 @@ impl PolicyCx {
                 Ok(Normalized::Pattern(p)) => {
                     unknown_scheme(&p.scheme, span, d);
                     if let HostPattern::Subdomains(suffix) = &p.host
-                        && origin::is_public_suffix(suffix)
+                        && crate::fetch::is_public_suffix(suffix)
                     {
                         d.push(self.public_suffix(text, suffix, span));
                     }
@@ -220,7 +221,7 @@ impl PolicyCx {
 
     /// `insecure-origin`: plain `http` to a non-loopback host, with credentials.
     fn insecure(&self, scheme: &str, host: &str, text: &str, span: Span, d: &mut Vec<Diagnostic>) {
-        if self.credentials && scheme == "http" && !origin::is_loopback_host(host) {
+        if self.credentials && scheme == "http" && !crate::fetch::is_loopback_host(host) {
             let https = text
                 .get(4..)
                 .map(|rest| format!("https{rest}"))
@@ -253,8 +254,8 @@ impl PolicyCx {
 
 /// `unknown-scheme`: a scheme no page or known app shell has.
 fn unknown_scheme(scheme: &str, span: Span, d: &mut Vec<Diagnostic>) {
-    if origin::is_unknown_scheme(scheme) {
-        let known: Vec<String> = origin::APP_SCHEMES
+    if schemes::is_unknown_scheme(scheme) {
+        let known: Vec<String> = schemes::APP_SCHEMES
             .iter()
             .map(|s| format!("`{s}`"))
             .collect();

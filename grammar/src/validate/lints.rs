@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
-use super::origin::{ExactOrigin, pattern_covers, pattern_matches};
+use super::origin::ExactOrigin;
+use super::patterns::{pattern_covers, pattern_matches};
 use crate::model::{HostPattern, OriginPattern};
 use crate::{Diagnostic, Kind, Span};
 

@@ -333,9 +333,8 @@ fn widened(witness: &str, compiled: &Regex) -> Option<String> {
     let (scheme, rest) = witness.split_once("://")?;
     let host = rest.split(':').next().unwrap_or(rest);
     let port = rest.get(host.len()..).unwrap_or_default();
-    let domain = psl::domain(host.as_bytes()).filter(|d| d.suffix().is_known())?;
-    let labels = host.get(..host.len().checked_sub(domain.as_bytes().len())?)?;
-    let site = std::str::from_utf8(domain.as_bytes()).ok()?;
+    let site = crate::fetch::registrable_domain(host)?;
+    let labels = host.get(..host.len().checked_sub(site.len())?)?;
     let wider = format!("{scheme}://{labels}evil{site}{port}");
     compiled.is_match(&wider).then_some(wider)
 }
