@@ -24,6 +24,23 @@ pub struct Unescaped {
 }
 
 impl Unescaped {
+    /// `body` as it is: nothing in it needs decoding.
+    fn plain(body: &str) -> Self {
+        Unescaped {
+            value: body.to_owned(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// An empty result with room for `body`, when `body` holds one of
+    /// `special` (else `None`: it is [`Unescaped::plain`]).
+    fn to_decode(body: &str, special: &[char]) -> Option<Self> {
+        body.contains(special).then(|| Unescaped {
+            value: String::with_capacity(body.len()),
+            problems: Vec::new(),
+        })
+    }
+
     /// The value when there was no problem.
     pub fn ok(self) -> Option<String> {
         self.problems.is_empty().then_some(self.value)
@@ -72,15 +89,8 @@ pub enum EscapeProblemKind {
 /// assert_eq!(bad.problems[0].span.range(), 1..3);
 /// ```
 pub fn unescape_rust_string(body: &str) -> Unescaped {
-    if !body.contains(['\\', '\r']) {
-        return Unescaped {
-            value: body.to_owned(),
-            problems: Vec::new(),
-        };
-    }
-    let mut out = Unescaped {
-        value: String::with_capacity(body.len()),
-        problems: Vec::new(),
+    let Some(mut out) = Unescaped::to_decode(body, &['\\', '\r']) else {
+        return Unescaped::plain(body);
     };
     let mut problems = Vec::new();
     let mut chars = body.char_indices().peekable();
@@ -204,15 +214,8 @@ fn out_problem(kind: EscapeProblemKind, start: usize, end: usize) -> EscapeProbl
 /// Reads the body of a raw Rust string (between `r#"` and `"#`): as written,
 /// but CRLF read as LF; a bare carriage return is a problem, as in rustc.
 pub fn raw_string_contents(body: &str) -> Unescaped {
-    if !body.contains('\r') {
-        return Unescaped {
-            value: body.to_owned(),
-            problems: Vec::new(),
-        };
-    }
-    let mut out = Unescaped {
-        value: String::with_capacity(body.len()),
-        problems: Vec::new(),
+    let Some(mut out) = Unescaped::to_decode(body, &['\r']) else {
+        return Unescaped::plain(body);
     };
     let mut chars = body.char_indices().peekable();
     while let Some((i, c)) = chars.next() {

@@ -73,49 +73,38 @@ impl Driver<'_> {
     pub(super) fn decoded(&mut self, unescaped: Unescaped, at: usize) -> String {
         for problem in unescaped.problems {
             let span = Span::new(at + problem.span.start, at + problem.span.end);
-            let diagnostic = match problem.kind {
-                EscapeProblemKind::BareCarriageReturn => {
-                    Diagnostic::new(Kind::Syntax, span, "a bare carriage return in a string")
-                        .with_help("write it as the escape `\\r`")
-                }
-                EscapeProblemKind::HexOutOfRange(digits) => Diagnostic::new(
-                    Kind::Syntax,
-                    span,
-                    format!("out of range hex escape `\\x{digits}`"),
-                )
-                .with_help(format!(
-                    "a `\\x` escape is at most `\\x7F`; for another character write `\\u{{{digits}}}`"
-                )),
-                EscapeProblemKind::InvalidHex => Diagnostic::new(
-                    Kind::Syntax,
-                    span,
-                    "invalid hex escape: `\\x` takes exactly two hex digits",
-                )
-                .with_help("write an ASCII character as `\\x41`, or another as `\\u{e9}`"),
-                EscapeProblemKind::InvalidUnicode(digits) => Diagnostic::new(
-                    Kind::Syntax,
-                    span,
-                    format!("invalid unicode escape `\\u{{{digits}}}`"),
-                )
-                .with_help(
-                    "write `\\u{…}` with 1 to 6 hex digits naming a Unicode scalar value, such as `\\u{e9}`",
+            let (message, help): (String, String) = match &problem.kind {
+                EscapeProblemKind::BareCarriageReturn => (
+                    "a bare carriage return in a string".into(),
+                    "write it as the escape `\\r`".into(),
                 ),
-                EscapeProblemKind::UnicodeWithoutBraces => Diagnostic::new(
-                    Kind::Syntax,
-                    span,
-                    "invalid unicode escape: `\\u` must be followed by `{…}`",
-                )
-                .with_help("write a unicode escape as `\\u{e9}`, with 1 to 6 hex digits"),
-                EscapeProblemKind::Unknown(other) => Diagnostic::new(
-                    Kind::Syntax,
-                    span,
+                EscapeProblemKind::HexOutOfRange(digits) => (
+                    format!("out of range hex escape `\\x{digits}`"),
+                    format!(
+                        "a `\\x` escape is at most `\\x7F`; for another character write `\\u{{{digits}}}`"
+                    ),
+                ),
+                EscapeProblemKind::InvalidHex => (
+                    "invalid hex escape: `\\x` takes exactly two hex digits".into(),
+                    "write an ASCII character as `\\x41`, or another as `\\u{e9}`".into(),
+                ),
+                EscapeProblemKind::InvalidUnicode(digits) => (
+                    format!("invalid unicode escape `\\u{{{digits}}}`"),
+                    "write `\\u{…}` with 1 to 6 hex digits naming a Unicode scalar value, such as `\\u{e9}`".into(),
+                ),
+                EscapeProblemKind::UnicodeWithoutBraces => (
+                    "invalid unicode escape: `\\u` must be followed by `{…}`".into(),
+                    "write a unicode escape as `\\u{e9}`, with 1 to 6 hex digits".into(),
+                ),
+                EscapeProblemKind::Unknown(other) => (
                     format!("unknown character escape `\\{}`", other.escape_debug()),
-                )
-                .with_label("unknown escape")
-                .with_help(
-                    "a regex is written as a raw string, where `\\` needs no escape: `regex r\"…\"`; a backslash in a quoted string is `\\\\`",
+                    "a regex is written as a raw string, where `\\` needs no escape: `regex r\"…\"`; a backslash in a quoted string is `\\\\`".into(),
                 ),
             };
+            let mut diagnostic = Diagnostic::new(Kind::Syntax, span, message).with_help(help);
+            if matches!(problem.kind, EscapeProblemKind::Unknown(_)) {
+                diagnostic = diagnostic.with_label("unknown escape");
+            }
             self.error(diagnostic);
         }
         unescaped.value
