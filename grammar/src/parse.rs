@@ -25,7 +25,8 @@ mod trivia;
 mod values;
 mod window;
 
-use crate::{Diagnostic, Kind, MAX_SOURCE_LEN, Span, ast};
+use crate::limits::MAX_SOURCE_LEN;
+use crate::{Diagnostic, Kind, Span, ast};
 use driver::Driver;
 
 mod grammar {

@@ -171,7 +171,7 @@ fn ceil_boundary(src: &str, mut i: usize) -> usize {
 }
 
 /// Renders the diagnostics of one file, separated by blank lines: the first
-/// [`MAX_SHOWN_DIAGNOSTICS`](crate::MAX_SHOWN_DIAGNOSTICS), then one line
+/// [`MAX_SHOWN_DIAGNOSTICS`](crate::limits::MAX_SHOWN_DIAGNOSTICS), then one line
 /// that counts the rest (`… and 1200 more diagnostics not shown: 1150
 /// errors, 50 warnings`), so that a file with 200,000 problems renders in
 /// the time of 200.
@@ -182,7 +182,8 @@ pub fn render_all(
     options: &RenderOptions,
 ) -> String {
     let lines = LineIndex::new(src);
-    let (shown, rest) = diagnostics.split_at(diagnostics.len().min(crate::MAX_SHOWN_DIAGNOSTICS));
+    let (shown, rest) =
+        diagnostics.split_at(diagnostics.len().min(crate::limits::MAX_SHOWN_DIAGNOSTICS));
     let mut out = shown
         .iter()
         .map(|d| render_with(d, src, &lines, path, options))
