@@ -2,7 +2,7 @@
 //! already have their own configuration.
 //!
 //! The builder writes the same [`ast`] the parser produces and runs the same
-//! [`validate`](crate::validate) on it, so a built policy set is the
+//! [`validate`](fn@crate::validate) on it, so a built policy set is the
 //! [`model::PolicySet`] its text would give, with the same diagnostic codes
 //! and names. There is no source text, so a diagnostic is located by
 //! statement ([`Location`]: "policy `api`, origins\[2\]") instead of by line

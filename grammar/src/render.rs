@@ -29,7 +29,7 @@ const MAX_SPAN_LINES: usize = 40;
 ///
 /// Everything shown that comes from the file or the user — the source
 /// line, the message, label and help, the path — goes through
-/// [`escape_for_terminal`](crate::escape_for_terminal): a control byte or an
+/// [`escape_for_terminal`]: a control byte or an
 /// ANSI escape in a policy is shown as `\u{1b}`, never sent to the terminal.
 pub fn render(diagnostic: &Diagnostic, src: &str, path: &str, options: &RenderOptions) -> String {
     render_with(diagnostic, src, &LineIndex::new(src), path, options)
