@@ -107,14 +107,15 @@ impl Driver<'_> {
                     let found = lex::describe(src, t);
                     let help = match t.kind {
                         TokKind::Quoted | TokKind::Raw | TokKind::Star => {
-                            "a list item follows its statement's keyword, after a `,`: `origins \"https://a.example\", \"https://b.example\"`"
+                            "a list item follows its statement's keyword, after a `,`: `origins \"https://a.example\", \"https://b.example\"`".to_owned()
                         }
                         TokKind::LBrace => {
-                            "a policy block holds statements only; blocks do not nest"
+                            "a policy block holds statements only; blocks do not nest".to_owned()
                         }
-                        _ => {
-                            "each statement starts with its keyword: `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status`, `allow` or `skip`"
-                        }
+                        _ => format!(
+                            "each statement starts with its keyword: {}",
+                            keyword_list("or")
+                        ),
                     };
                     self.error(
                         Diagnostic::new(
@@ -202,9 +203,7 @@ impl Driver<'_> {
         );
         d = match did_you_mean(word) {
             Some(k) => d.with_help(format!("did you mean `{k}`?")),
-            None => d.with_help(
-                "the statements are `paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status`, `allow` and `skip`",
-            ),
+            None => d.with_help(format!("the statements are {}", keyword_list("and"))),
         };
         self.error(d);
         // Its arguments run to the next keyword, `}`, `;`, or a word that
@@ -256,4 +255,14 @@ pub(super) fn did_you_mean(word: &str) -> Option<Keyword> {
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| k)
+}
+
+/// Every statement keyword in backticks, the last two joined by `last`:
+/// `` `paths`, `origins`, … `allow` or `skip` ``.
+pub(super) fn keyword_list(last: &str) -> String {
+    let quoted: Vec<String> = Keyword::ALL.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        Some((tail, head)) => format!("{} {last} {tail}", head.join(", ")),
+        None => String::new(),
+    }
 }

@@ -3,7 +3,7 @@
 
 use pest::Parser as _;
 
-use super::block::did_you_mean;
+use super::block::{did_you_mean, keyword_list};
 use super::driver::Driver;
 use super::grammar::{CorsParser, Rule};
 use super::parse;
@@ -41,4 +41,12 @@ fn did_you_mean_finds_near_keywords() {
     assert_eq!(did_you_mean("credential"), Some(Keyword::Credentials));
     assert_eq!(did_you_mean("Origins"), Some(Keyword::Origins));
     assert_eq!(did_you_mean("zzzzzzzz"), None);
+}
+
+#[test]
+fn the_keyword_list_names_every_keyword_in_order() {
+    assert_eq!(
+        keyword_list("or"),
+        "`paths`, `origins`, `methods`, `headers`, `expose`, `credentials`, `max-age`, `private-network`, `preflight-status`, `allow` or `skip`"
+    );
 }
