@@ -132,7 +132,7 @@ fn with_set_errors(mut checked: grammar::Checked) -> grammar::Checked {
 /// One diagnostic of an inline policy: rustc shows the caret itself, so the
 /// message is the code, the name, what is wrong and what to write instead.
 fn inline_message(d: &Diagnostic) -> String {
-    let mut message = format!("{}/{}: {}", d.code(), d.name(), d.message);
+    let mut message = format!("{}: {}", d.kind, d.message);
     if let Some(label) = &d.label {
         message.push_str(&format!("\n= note: {label}"));
     }
@@ -162,7 +162,7 @@ fn file_message(d: &Diagnostic, text: &str, path: &str) -> String {
         let (line, column) = d.span.line_col(text);
         return format!("{path}:{line}:{column}: {}\n{rendered}", inline_message(d));
     }
-    let mut message = format!("{}/{}: {}", d.code(), d.name(), d.message);
+    let mut message = format!("{}: {}", d.kind, d.message);
     for line in lines {
         message.push('\n');
         message.push_str(line);

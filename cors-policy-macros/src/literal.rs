@@ -6,8 +6,9 @@
 /// The value of a Rust string literal written as `src` (`"…"` or `r#"…"#`);
 /// `None` for anything else (a byte string, a number, a suffixed string).
 ///
-/// rustc has already rejected malformed escapes when it lexed the literal, so
-/// this only has to decode well-formed ones.
+/// rustc has already rejected malformed escapes when it lexed the literal;
+/// the escapes are decoded by the front end's one decoder,
+/// [`cors_policy_grammar::escape::unescape_rust_string`].
 pub(crate) fn unescape_str(src: &str) -> Option<String> {
     if let Some(raw) = src.strip_prefix('r') {
         let hashes = raw.len() - raw.trim_start_matches('#').len();
@@ -19,43 +20,7 @@ pub(crate) fn unescape_str(src: &str) -> Option<String> {
             .map(str::to_owned);
     }
     let body = src.strip_prefix('"')?.strip_suffix('"')?;
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next()? {
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            '0' => out.push('\0'),
-            '\\' => out.push('\\'),
-            '\'' => out.push('\''),
-            '"' => out.push('"'),
-            'x' => {
-                let hex: String = chars.by_ref().take(2).collect();
-                out.push(char::from(u8::from_str_radix(&hex, 16).ok()?));
-            }
-            'u' => {
-                if chars.next()? != '{' {
-                    return None;
-                }
-                let hex: String = chars
-                    .by_ref()
-                    .take_while(|&c| c != '}')
-                    .filter(|&c| c != '_')
-                    .collect();
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-            }
-            // A line continuation: the newline and the next line's leading
-            // whitespace are not part of the string.
-            '\n' => while chars.next_if(|c| c.is_whitespace()).is_some() {},
-            _ => return None,
-        }
-    }
-    Some(out)
+    cors_policy_grammar::escape::unescape_rust_string(body).ok()
 }
 
 #[cfg(test)]

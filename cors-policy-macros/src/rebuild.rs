@@ -209,40 +209,56 @@ mod tests {
         Rebuilt::new(src.parse().unwrap())
     }
 
+    /// The text rebuilt from the tokens of `src` is `expected`.
+    #[track_caller]
+    fn assert_rebuilt(src: &str, expected: &str) {
+        assert_eq!(rebuild(src).text, expected);
+    }
+
     #[test]
     fn adjacency_is_kept() {
-        let r = rebuild("headers x-request-id, content-type\nmax-age 2h");
-        assert_eq!(r.text, "headers x-request-id, content-type\nmax-age 2h");
+        assert_rebuilt(
+            "headers x-request-id, content-type\nmax-age 2h",
+            "headers x-request-id, content-type\nmax-age 2h",
+        );
     }
 
     #[test]
     fn comments_become_whitespace() {
-        let r = rebuild("policy \"a\" { // note\n    origins * /* all */ }");
-        assert_eq!(r.text, "policy \"a\" {\n    origins *           }");
+        assert_rebuilt(
+            "policy \"a\" { // note\n    origins * /* all */ }",
+            "policy \"a\" {\n    origins *           }",
+        );
     }
 
     #[test]
     fn literals_are_written_as_in_the_source() {
-        let r = rebuild(r###"regex r#"^https://a\.b$"#, "x\"y", "\u{e9}""###);
-        assert_eq!(r.text, r###"regex r#"^https://a\.b$"#, "x\"y", "\u{e9}""###);
+        assert_rebuilt(
+            r###"regex r#"^https://a\.b$"#, "x\"y", "\u{e9}""###,
+            r###"regex r#"^https://a\.b$"#, "x\"y", "\u{e9}""###,
+        );
     }
 
     #[test]
     fn doc_comments_are_comments() {
-        let r = rebuild("/// outer\npolicy \"a\" {\n    //! inner\n    origins *\n}");
-        assert_eq!(r.text, "\npolicy \"a\" {\n\n    origins *\n}");
+        assert_rebuilt(
+            "/// outer\npolicy \"a\" {\n    //! inner\n    origins *\n}",
+            "\npolicy \"a\" {\n\n    origins *\n}",
+        );
     }
 
     #[test]
     fn lines_are_the_source_lines() {
-        let r = rebuild("\n\n   policy \"a\" {\n\n\n  origins *\n}");
-        assert_eq!(r.text, "\n\n   policy \"a\" {\n\n\n  origins *\n}");
+        assert_rebuilt(
+            "\n\n   policy \"a\" {\n\n\n  origins *\n}",
+            "\n\n   policy \"a\" {\n\n\n  origins *\n}",
+        );
     }
 
     #[test]
     fn indentation_is_reproduced() {
         let src = "policy \"api\" {\n        origins \"https://a.com\"\n    methods GET, POST\n}";
-        assert_eq!(rebuild(src).text, src);
+        assert_rebuilt(src, src);
     }
 
     #[test]

@@ -97,11 +97,10 @@ impl Error {
             if !out.is_empty() {
                 out.push_str("\n\n");
             }
-            let severity = if d.is_error() { "error" } else { "warning" };
             out.push_str(&format!(
-                "{severity}[{}/{}]: {}",
-                d.code(),
-                d.name(),
+                "{}[{}]: {}",
+                d.severity,
+                d.kind,
                 grammar::escape_for_terminal(&d.message)
             ));
             if let Some(at) = self.locations.get(i) {

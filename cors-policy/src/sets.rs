@@ -350,11 +350,10 @@ impl fmt::Display for Rejected {
         let d = &self.diagnostic;
         write!(
             f,
-            "entry {} `{}`: error[{}/{}]: {}",
+            "entry {} `{}`: error[{}]: {}",
             self.index + 1,
             self.entry.escape_debug(),
-            d.code(),
-            d.kind.name(),
+            d.kind,
             d.message
         )?;
         if let Some(help) = &d.help {

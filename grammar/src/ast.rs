@@ -231,19 +231,96 @@ pub enum StatementKind {
 impl StatementKind {
     /// The statement's keyword, as written in the language.
     pub fn keyword(&self) -> &'static str {
+        self.keyword_kind().as_str()
+    }
+
+    /// The statement's keyword, as a [`Keyword`].
+    pub fn keyword_kind(&self) -> Keyword {
         match self {
-            Self::Paths(_) => "paths",
-            Self::Origins(_) => "origins",
-            Self::Methods(_) => "methods",
-            Self::Headers(_) => "headers",
-            Self::Expose(_) => "expose",
-            Self::Credentials(_) => "credentials",
-            Self::MaxAge(_) => "max-age",
-            Self::PrivateNetwork(_) => "private-network",
-            Self::PreflightStatus(_) => "preflight-status",
-            Self::Allow(_) => "allow",
-            Self::Skip => "skip",
+            Self::Paths(_) => Keyword::Paths,
+            Self::Origins(_) => Keyword::Origins,
+            Self::Methods(_) => Keyword::Methods,
+            Self::Headers(_) => Keyword::Headers,
+            Self::Expose(_) => Keyword::Expose,
+            Self::Credentials(_) => Keyword::Credentials,
+            Self::MaxAge(_) => Keyword::MaxAge,
+            Self::PrivateNetwork(_) => Keyword::PrivateNetwork,
+            Self::PreflightStatus(_) => Keyword::PreflightStatus,
+            Self::Allow(_) => Keyword::Allow,
+            Self::Skip => Keyword::Skip,
         }
+    }
+}
+
+/// A statement keyword: what opens each [`StatementKind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    /// `paths`.
+    Paths,
+    /// `origins`.
+    Origins,
+    /// `methods`.
+    Methods,
+    /// `headers`.
+    Headers,
+    /// `expose`.
+    Expose,
+    /// `credentials`.
+    Credentials,
+    /// `max-age`.
+    MaxAge,
+    /// `private-network`.
+    PrivateNetwork,
+    /// `preflight-status`.
+    PreflightStatus,
+    /// `allow`.
+    Allow,
+    /// `skip`.
+    Skip,
+}
+
+impl Keyword {
+    /// Every keyword, in the order the docs list them.
+    pub const ALL: [Keyword; 11] = [
+        Keyword::Paths,
+        Keyword::Origins,
+        Keyword::Methods,
+        Keyword::Headers,
+        Keyword::Expose,
+        Keyword::Credentials,
+        Keyword::MaxAge,
+        Keyword::PrivateNetwork,
+        Keyword::PreflightStatus,
+        Keyword::Allow,
+        Keyword::Skip,
+    ];
+
+    /// The keyword as written in the language (`max-age`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Keyword::Paths => "paths",
+            Keyword::Origins => "origins",
+            Keyword::Methods => "methods",
+            Keyword::Headers => "headers",
+            Keyword::Expose => "expose",
+            Keyword::Credentials => "credentials",
+            Keyword::MaxAge => "max-age",
+            Keyword::PrivateNetwork => "private-network",
+            Keyword::PreflightStatus => "preflight-status",
+            Keyword::Allow => "allow",
+            Keyword::Skip => "skip",
+        }
+    }
+
+    /// The keyword written `word` (exactly: keywords are lowercase).
+    pub fn from_word(word: &str) -> Option<Keyword> {
+        Keyword::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+impl std::fmt::Display for Keyword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

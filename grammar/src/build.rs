@@ -2,7 +2,7 @@
 //! already have their own configuration.
 //!
 //! The builder writes the same [`ast`] the parser produces and runs the same
-//! [`validate`](crate::validate) on it, so a built policy set is the
+//! [`validate`](fn@crate::validate) on it, so a built policy set is the
 //! [`model::PolicySet`] its text would give, with the same diagnostic codes
 //! and names. There is no source text, so a diagnostic is located by
 //! statement ([`Location`]: "policy `api`, origins\[2\]") instead of by line
@@ -43,7 +43,7 @@ use std::fmt;
 
 use crate::ast::{self, Item, OriginExpr, StatementKind};
 use crate::model::{self, PolicySet};
-use crate::{Diagnostic, Severity, Span, Spanned};
+use crate::{Diagnostic, Span, Spanned};
 
 /// One policy under construction; see the [module documentation](self).
 #[derive(Clone, Debug, Default)]
@@ -313,17 +313,10 @@ impl fmt::Display for Located {
     /// origins[0]` and the help, as a rendered diagnostic of a file.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.diagnostic;
-        let severity = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         write!(
             f,
-            "{severity}[{}/{}]: {}\n --> {}",
-            d.code(),
-            d.name(),
-            d.message,
-            self.at
+            "{}[{}]: {}\n --> {}",
+            d.severity, d.kind, d.message, self.at
         )?;
         if let Some(help) = &d.help {
             write!(f, "\n  = help: {help}")?;
@@ -412,89 +405,107 @@ impl Lowering {
         })
     }
 
-    /// A list statement: each entry spanned by its index.
+    /// A list statement made by `make`, each entry spanned by its index;
+    /// none when `items` is empty.
     fn list<T: Clone>(
         &mut self,
         name: &str,
         keyword: &'static str,
         items: &[T],
-    ) -> (Span, Vec<Spanned<T>>) {
-        let keyword_span = self.span(name, Some(keyword), None);
+        make: fn(Vec<Spanned<T>>) -> StatementKind,
+    ) -> Option<ast::Statement> {
+        if items.is_empty() {
+            return None;
+        }
+        let keyword_span = self.at(name, keyword);
         let items = items
             .iter()
             .enumerate()
             .map(|(i, v)| Spanned::new(v.clone(), self.span(name, Some(keyword), Some(i))))
             .collect();
-        (keyword_span, items)
+        Some(statement(make(items), keyword_span))
+    }
+
+    /// The span of a statement's keyword (or of its value, asked next).
+    fn at(&mut self, name: &str, keyword: &'static str) -> Span {
+        self.span(name, Some(keyword), None)
+    }
+
+    /// A single-value statement made by `make` from `value` spanned after
+    /// its keyword, as in text; none without a value.
+    fn single<T>(
+        &mut self,
+        name: &str,
+        keyword: &'static str,
+        value: Option<T>,
+        make: fn(Spanned<T>) -> StatementKind,
+    ) -> Option<ast::Statement> {
+        let value = value?;
+        let keyword_span = self.at(name, keyword);
+        let value_span = self.at(name, keyword);
+        Some(statement(
+            make(Spanned::new(value, value_span)),
+            keyword_span,
+        ))
+    }
+
+    /// A flag statement (`credentials`, `private-network`), when set.
+    fn flag(
+        &mut self,
+        name: &str,
+        keyword: &'static str,
+        on: Option<bool>,
+        make: fn(bool) -> StatementKind,
+    ) -> Option<ast::Statement> {
+        let on = on?;
+        Some(statement(make(on), self.at(name, keyword)))
     }
 
     fn policy(&mut self, p: &PolicyBuilder) -> ast::Policy {
         let name = p.name.as_str();
         let start = self.next;
         let name_span = self.span(name, None, None);
-        let mut statements = Vec::new();
-        let mut push = |keyword_span: Span, kind: StatementKind| {
-            statements.push(ast::Statement::new(kind, keyword_span, keyword_span));
-        };
         // One fixed order (`skip` right after `paths`, as it is written),
         // so that diagnostics come back in it.
-        if !p.paths.is_empty() {
-            let (k, v) = self.list(name, "paths", &p.paths);
-            push(k, StatementKind::Paths(v));
-        }
+        let mut statements = Vec::new();
+        statements.extend(self.list(name, "paths", &p.paths, StatementKind::Paths));
         if p.skip {
-            push(self.span(name, Some("skip"), None), StatementKind::Skip);
+            statements.push(statement(StatementKind::Skip, self.at(name, "skip")));
         }
-        if !p.origins.is_empty() {
-            let (k, v) = self.list(name, "origins", &p.origins);
-            push(k, StatementKind::Origins(v));
-        }
-        if !p.methods.is_empty() {
-            let (k, v) = self.list(name, "methods", &p.methods);
-            push(k, StatementKind::Methods(v));
-        }
-        if !p.headers.is_empty() {
-            let (k, v) = self.list(name, "headers", &p.headers);
-            push(k, StatementKind::Headers(v));
-        }
-        if !p.expose.is_empty() {
-            let (k, v) = self.list(name, "expose", &p.expose);
-            push(k, StatementKind::Expose(v));
-        }
-        if let Some(on) = p.credentials {
-            push(
-                self.span(name, Some("credentials"), None),
-                StatementKind::Credentials(on),
-            );
-        }
-        // A value has a span after its keyword's, as in text.
-        if let Some(seconds) = p.max_age {
-            let keyword = self.span(name, Some("max-age"), None);
-            let value = self.span(name, Some("max-age"), None);
-            push(keyword, StatementKind::MaxAge(Spanned::new(seconds, value)));
-        }
-        if let Some(on) = p.private_network {
-            push(
-                self.span(name, Some("private-network"), None),
-                StatementKind::PrivateNetwork(on),
-            );
-        }
-        if let Some(status) = p.preflight_status {
-            let keyword = self.span(name, Some("preflight-status"), None);
-            let value = self.span(name, Some("preflight-status"), None);
-            push(
-                keyword,
-                StatementKind::PreflightStatus(Spanned::new(status, value)),
-            );
-        }
-        if !p.allow.is_empty() {
-            let (k, v) = self.list(name, "allow", &p.allow);
-            push(k, StatementKind::Allow(v));
-        }
+        statements.extend(self.list(name, "origins", &p.origins, StatementKind::Origins));
+        statements.extend(self.list(name, "methods", &p.methods, StatementKind::Methods));
+        statements.extend(self.list(name, "headers", &p.headers, StatementKind::Headers));
+        statements.extend(self.list(name, "expose", &p.expose, StatementKind::Expose));
+        statements.extend(self.flag(
+            name,
+            "credentials",
+            p.credentials,
+            StatementKind::Credentials,
+        ));
+        statements.extend(self.single(name, "max-age", p.max_age, StatementKind::MaxAge));
+        statements.extend(self.flag(
+            name,
+            "private-network",
+            p.private_network,
+            StatementKind::PrivateNetwork,
+        ));
+        statements.extend(self.single(
+            name,
+            "preflight-status",
+            p.preflight_status,
+            StatementKind::PreflightStatus,
+        ));
+        statements.extend(self.list(name, "allow", &p.allow, StatementKind::Allow));
         ast::Policy::new(
             Spanned::new(p.name.clone(), name_span),
             statements,
             Span::new(start, self.next),
         )
     }
+}
+
+/// A statement whose keyword and whole span are `span` (a builder's
+/// statement has no text of its own).
+fn statement(kind: StatementKind, span: Span) -> ast::Statement {
+    ast::Statement::new(kind, span, span)
 }

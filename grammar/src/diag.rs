@@ -1,6 +1,8 @@
 //! Diagnostics: every error and warning the front end reports, with a stable
 //! code, a stable name, a message, an optional help line and a source span.
 
+use std::fmt;
+
 use crate::span::Span;
 
 /// Whether a diagnostic stops compilation.
@@ -10,6 +12,22 @@ pub enum Severity {
     Error,
     /// Reported; the file still compiles. Silenced per policy with `allow NAME`.
     Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as diagnostics are headed.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 macro_rules! kinds {
@@ -128,6 +146,20 @@ impl Kind {
     /// The kind with this stable name.
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+}
+
+/// A diagnostic's identity as every output shows it: its code and name,
+/// `E0006/invalid-origin` (the renderer's `error[E0006/invalid-origin]`,
+/// the macro's compile errors, the engine's error messages).
+///
+/// ```
+/// use cors_policy_grammar::Kind;
+/// assert_eq!(Kind::InvalidOrigin.to_string(), "E0006/invalid-origin");
+/// ```
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.code(), self.name())
     }
 }
 

@@ -1,14 +1,25 @@
-//! Terminal safety: text that comes from a policy file or a request is shown
-//! through [`escape_for_terminal`], so that no control byte, ANSI escape
-//! sequence or bidirectional override in it reaches the user's terminal.
+//! Escapes, out and in.
 //!
-//! A policy named `"p\u{1b}]0;owned\u{7}\u{1b}[2J"` would otherwise retitle
-//! the window and clear the screen when `check` or `explain` prints it; a
-//! header value holding `\r` could overwrite the line before it; a `U+202E`
-//! could make `moc.live//:sptth` read as something else.
+//! Out: terminal safety. Text that comes from a policy file or a request is
+//! shown through [`escape_for_terminal`], so that no control byte, ANSI
+//! escape sequence or bidirectional override in it reaches the user's
+//! terminal. A policy named `"p\u{1b}]0;owned\u{7}\u{1b}[2J"` would otherwise
+//! retitle the window and clear the screen when `check` or `explain` prints
+//! it; a header value holding `\r` could overwrite the line before it; a
+//! `U+202E` could make `moc.live//:sptth` read as something else.
+//!
+//! In: [`unescape_rust_string`] and [`raw_string_contents`] read the body of
+//! a Rust string literal; they are the one decoder of Rust string escapes,
+//! used by the parser and by the `cors_policy!` macro.
+
+mod unescape;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+
+pub use unescape::{
+    EscapeProblem, EscapeProblemKind, Unescaped, raw_string_contents, unescape_rust_string,
+};
 
 /// Whether `c` must not reach a terminal as it is: every C0 control
 /// (`U+0000`–`U+001F`, tab and newline included), `DEL`, every C1 control

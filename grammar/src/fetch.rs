@@ -75,10 +75,43 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// suffix itself) is its own site.
 pub fn site(host: &str) -> &str {
     let bare = host.strip_suffix('.').unwrap_or(host);
-    psl::domain(bare.as_bytes())
+    registrable_domain(bare).unwrap_or(host)
+}
+
+/// The registrable domain of `host` by the Public Suffix List
+/// (`app.example.co.uk` → `example.co.uk`), when the list knows its suffix;
+/// `None` for an IP address, `localhost`, an unknown TLD or a public suffix
+/// itself. A trailing dot is taken as written.
+pub fn registrable_domain(host: &str) -> Option<&str> {
+    psl::domain(host.as_bytes())
         .filter(|d| d.suffix().is_known())
         .and_then(|d| std::str::from_utf8(d.as_bytes()).ok())
-        .unwrap_or(host)
+}
+
+/// Whether a `*.` wildcard over `suffix` (a serialized host) covers sites
+/// of different owners: `suffix` is itself a public suffix, or its children
+/// are — every rule kind of the Public Suffix List, ICANN and private
+/// sections: plain (`com`, `co.uk`, `github.io`), wildcard (`*.ck` makes
+/// `ck` and every `x.ck` suffixes; `*.kawasaki.jp`, `*.sch.uk`,
+/// `*.compute-1.amazonaws.com`) and exception rules (`!www.ck`: `www.ck` is a
+/// site, so `*.www.ck` is allowed).
+pub fn is_public_suffix(suffix: &str) -> bool {
+    let trimmed = suffix.strip_suffix('.').unwrap_or(suffix);
+    if trimmed.is_empty() {
+        return false;
+    }
+    // A wildcard rule `*.suffix` makes every child a suffix: ask about one
+    // that no exception rule names.
+    is_listed_suffix(trimmed) || is_listed_suffix(&format!("{CHILD_PROBE}.{trimmed}"))
+}
+
+/// A label no Public Suffix List rule names, to find wildcard rules.
+const CHILD_PROBE: &str = "x--cors-policy-probe";
+
+/// Whether `name` is exactly a suffix the list names (not merely the
+/// implicit `*` rule that makes any unknown TLD a suffix).
+fn is_listed_suffix(name: &str) -> bool {
+    psl::suffix(name.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == name.as_bytes())
 }
 
 /// An HTTP `tchar` (RFC 9110 §5.6.2): the bytes of a token, which Fetch
@@ -155,6 +188,44 @@ mod tests {
         assert_eq!(site("a.b.example.co.uk"), "example.co.uk");
         assert_eq!(site("127.0.0.1"), "127.0.0.1");
         assert_eq!(site("localhost"), "localhost");
+    }
+
+    #[test]
+    fn public_suffixes() {
+        for s in [
+            "com",
+            "co.uk",
+            "github.io",
+            "de",
+            "xn--p1ai",
+            // Wildcard rules: the parent and every child.
+            "ck",
+            "anything.ck",
+            "np",
+            "jm",
+            "kawasaki.jp",
+            "nakahara.kawasaki.jp",
+            "sch.uk",
+            "school.sch.uk",
+            "compute-1.amazonaws.com",
+            "ec2.compute-1.amazonaws.com",
+            "COM.",
+        ] {
+            assert!(is_public_suffix(&s.to_ascii_lowercase()), "{s}");
+        }
+        for s in [
+            "example.com",
+            "example.co.uk",
+            "localhost",
+            "internal",
+            "alice.github.io",
+            // Exception rules: these are sites.
+            "www.ck",
+            "city.kawasaki.jp",
+            "a.school.sch.uk",
+        ] {
+            assert!(!is_public_suffix(s), "{s}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@
 pub mod ast;
 pub mod build;
 pub mod diag;
-mod escape;
+pub mod escape;
 pub mod fetch;
 mod format;
 pub mod glob;
@@ -29,20 +29,11 @@ mod validate;
 pub use diag::{Diagnostic, Kind, Severity};
 pub use escape::{escape_for_terminal, is_unsafe_for_terminal};
 pub use format::format;
+pub use limits::{MAX_SHOWN_DIAGNOSTICS, MAX_SOURCE_LEN};
 pub use parse::parse;
 pub use render::{RenderOptions, render, render_all};
 pub use span::{Span, Spanned};
 pub use validate::{is_set_name, validate, validate_set_entry};
-
-/// The largest policy source the front end accepts, in bytes (16 MiB); a
-/// larger one is a `syntax` error, not an unbounded allocation.
-pub const MAX_SOURCE_LEN: usize = 16 << 20;
-
-/// How many diagnostics of one file are shown, by [`render_all`] and by
-/// `cors-policy check --format json` (200); the rest are counted, not shown.
-/// The first ones are the ones to fix first: a file with 200,000 problems is
-/// reported in the time of 200.
-pub const MAX_SHOWN_DIAGNOSTICS: usize = 200;
 
 /// The outcome of [`check`]: every diagnostic, and the validated policy set
 /// when there was no error.

@@ -1,5 +1,6 @@
 //! Limits shared by the front end and the engine, so that what `check`
-//! accepts is exactly what the engine can match.
+//! accepts is exactly what the engine can match; and how much of a source
+//! the front end reads and how many of its diagnostics it shows.
 
 /// The longest DNS label, in bytes (RFC 1035): a host with a longer label is
 /// never a page's origin, so `check` refuses it and the engine reads an
@@ -22,3 +23,13 @@ pub fn host_fits(host: &[u8]) -> bool {
 /// automata as it takes, so only a single glob over this limit cannot
 /// build; `check` compiles every long glob against it.
 pub const NFA_SIZE_LIMIT: usize = 10 << 20;
+
+/// The largest policy source the front end accepts, in bytes (16 MiB); a
+/// larger one is a `syntax` error, not an unbounded allocation.
+pub const MAX_SOURCE_LEN: usize = 16 << 20;
+
+/// How many diagnostics of one file are shown, by [`render_all`](crate::render_all)
+/// and by `cors-policy check --format json` (200); the rest are counted, not
+/// shown. The first ones are the ones to fix first: a file with 200,000
+/// problems is reported in the time of 200.
+pub const MAX_SHOWN_DIAGNOSTICS: usize = 200;

@@ -29,7 +29,7 @@ const MAX_SPAN_LINES: usize = 40;
 ///
 /// Everything shown that comes from the file or the user — the source
 /// line, the message, label and help, the path — goes through
-/// [`escape_for_terminal`](crate::escape_for_terminal): a control byte or an
+/// [`escape_for_terminal`]: a control byte or an
 /// ANSI escape in a policy is shown as `\u{1b}`, never sent to the terminal.
 pub fn render(diagnostic: &Diagnostic, src: &str, path: &str, options: &RenderOptions) -> String {
     render_with(diagnostic, src, &LineIndex::new(src), path, options)
@@ -69,7 +69,7 @@ fn render_with(
     if !excerpt.windowed {
         snippet = snippet.path(path);
     }
-    let id = format!("{}/{}", diagnostic.code(), diagnostic.name());
+    let id = diagnostic.kind.to_string();
     let mut group = level
         .primary_title(message.as_ref())
         .id(id.as_str())
@@ -171,7 +171,7 @@ fn ceil_boundary(src: &str, mut i: usize) -> usize {
 }
 
 /// Renders the diagnostics of one file, separated by blank lines: the first
-/// [`MAX_SHOWN_DIAGNOSTICS`](crate::MAX_SHOWN_DIAGNOSTICS), then one line
+/// [`MAX_SHOWN_DIAGNOSTICS`](crate::limits::MAX_SHOWN_DIAGNOSTICS), then one line
 /// that counts the rest (`… and 1200 more diagnostics not shown: 1150
 /// errors, 50 warnings`), so that a file with 200,000 problems renders in
 /// the time of 200.
@@ -182,7 +182,8 @@ pub fn render_all(
     options: &RenderOptions,
 ) -> String {
     let lines = LineIndex::new(src);
-    let (shown, rest) = diagnostics.split_at(diagnostics.len().min(crate::MAX_SHOWN_DIAGNOSTICS));
+    let (shown, rest) =
+        diagnostics.split_at(diagnostics.len().min(crate::limits::MAX_SHOWN_DIAGNOSTICS));
     let mut out = shown
         .iter()
         .map(|d| render_with(d, src, &lines, path, options))
