@@ -4,9 +4,10 @@ use cors_policy_grammar::span::LineIndex;
 use cors_policy_grammar::{Diagnostic, MAX_SHOWN_DIAGNOSTICS, RenderOptions, Severity};
 use serde_json::json;
 
+use crate::cli::{CheckArgs, OutputFormat, Status};
 use crate::color::ColorChoice;
+use crate::input;
 use crate::output::{self, plural};
-use crate::{CheckArgs, OutputFormat, Status, input};
 
 /// Runs `check`.
 pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {

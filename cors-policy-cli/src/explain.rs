@@ -20,25 +20,15 @@ use cors_policy::Engine;
 use cors_policy::browser::{self, CredentialsMode as Mode, Outcome, Stage};
 use serde_json::{Value, json};
 
+use crate::cli::{CredentialsMode, ExplainArgs, OutputFormat, Status};
 use crate::color::ColorChoice;
 use crate::output;
 use crate::policy::{self, Loaded};
 use crate::request::HttpRequest;
 use crate::request::console::{Failure, Message};
-use crate::{ExplainArgs, OutputFormat, Status};
 use describe::{Check, Described, Source, capped, describe, shown, shown_message, shown_str};
 use edit::Edit;
 use simulate::{Page, Played, Scenario};
-
-/// The credentials mode of the page's request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum CredentialsMode {
-    /// `credentials: 'include'`, `withCredentials = true`: cookies and HTTP auth are sent.
-    Include,
-    /// `credentials: 'omit'` or `'same-origin'` (fetch's default): none are sent cross-origin.
-    #[value(alias = "same-origin")]
-    Omit,
-}
 
 /// Runs `explain`.
 pub(crate) fn run(args: &ExplainArgs, color: ColorChoice) -> Status {

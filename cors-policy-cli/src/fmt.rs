@@ -2,10 +2,10 @@
 
 use cors_policy_grammar::RenderOptions;
 
+use crate::cli::{FmtArgs, Status};
 use crate::color::ColorChoice;
 use crate::input;
 use crate::output;
-use crate::{FmtArgs, Status};
 
 /// Runs `fmt`.
 pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {

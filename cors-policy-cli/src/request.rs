@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 
 use cors_policy_grammar::fetch::is_tchar;
 
-use crate::RequestArgs;
+use crate::cli::RequestArgs;
 use crate::input;
 
 /// A request as the command understood it.

@@ -80,9 +80,9 @@ pub(crate) struct Played {
 /// console message.
 pub(crate) fn credentials_of(
     request: &HttpRequest,
-    flag: Option<crate::explain::CredentialsMode>,
+    flag: Option<crate::cli::CredentialsMode>,
 ) -> (CredentialsMode, &'static str) {
-    use crate::explain::CredentialsMode as Flag;
+    use crate::cli::CredentialsMode as Flag;
     match flag {
         Some(Flag::Include) => (CredentialsMode::Include, "`include` (--credentials)"),
         Some(Flag::Omit) => (CredentialsMode::Omit, "`omit` (--credentials)"),
@@ -108,7 +108,7 @@ pub(crate) fn credentials_of(
 pub(crate) fn scenario(
     engine: &Engine,
     request: &HttpRequest,
-    flag: Option<crate::explain::CredentialsMode>,
+    flag: Option<crate::cli::CredentialsMode>,
 ) -> Scenario {
     let origins: Vec<&[u8]> = request.values("origin").collect();
     let origin = match origins.as_slice() {
