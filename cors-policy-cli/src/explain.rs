@@ -292,7 +292,10 @@ fn page_account(
                 let mut names: Vec<String> = r
                     .values("access-control-request-headers")
                     .flat_map(|l| l.split(|&b| b == b','))
-                    .map(|n| String::from_utf8_lossy(crate::request::trim(n)).to_ascii_lowercase())
+                    .map(|n| {
+                        String::from_utf8_lossy(cors_policy::browser::fields::trim_tab_or_space(n))
+                            .to_ascii_lowercase()
+                    })
                     .filter(|n| !n.is_empty())
                     .collect();
                 names.sort();

@@ -150,7 +150,7 @@ pub(crate) fn scenario(
         let mut page = PageRequest::new(origin, &target, &method).path(&path);
         for line in request.values("access-control-request-headers") {
             for name in line.split(|&b| b == b',') {
-                let name = crate::request::trim(name);
+                let name = cors_policy::browser::fields::trim_tab_or_space(name);
                 if name.is_empty() {
                     continue;
                 }

@@ -3,8 +3,6 @@
 //! policy: …", its "Mixed Content: …" message, and Firefox's "Cross-Origin
 //! Request Blocked: …" (which names no origin: give `--origin`).
 
-use super::HttpRequest;
-
 /// Which check the browser says failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Failure {
@@ -251,41 +249,6 @@ fn expected(pasted: &str) -> String {
          expected Chromium's \"Access to fetch at 'URL' from origin 'ORIGIN' has been blocked by CORS policy: …\", \
          its \"Mixed Content: …\" or Firefox's \"Cross-Origin Request Blocked: …\""
     )
-}
-
-impl Message {
-    /// The request the page made, as far as the message tells: the URL, the
-    /// origin, the method a method failure names (else GET), the header a
-    /// header failure names, and credentials when the message says
-    /// `include`.
-    pub(crate) fn request(&self) -> HttpRequest {
-        let mut request = HttpRequest::empty();
-        request.target = self.url.clone();
-        request.method = match &self.failure {
-            Failure::Method(m) if !m.is_empty() => m.clone(),
-            _ => "GET".into(),
-        };
-        if let Some(origin) = &self.origin {
-            request
-                .headers
-                .push(("origin".into(), origin.clone().into_bytes()));
-        }
-        if let Failure::Header(name) = &self.failure {
-            let value: &[u8] = if name == "content-type" {
-                b"application/json"
-            } else {
-                b"\xe2\x80\xa6"
-            };
-            request.headers.push((name.clone(), value.to_vec()));
-        }
-        if matches!(
-            self.failure,
-            Failure::WildcardWithCredentials | Failure::AllowCredentials(_)
-        ) {
-            request.credentials = Some(true);
-        }
-        request
-    }
 }
 
 #[cfg(test)]
