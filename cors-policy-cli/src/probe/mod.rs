@@ -8,6 +8,8 @@
 
 mod browser;
 mod client;
+mod code;
+mod expected;
 mod findings;
 mod matrix;
 mod report;
@@ -295,15 +297,15 @@ fn probe(args: &ProbeArgs, prepared: &Prepared) -> Status {
         return Status::Usage;
     }
 
-    let cx = findings::Context {
+    let cx = expected::Context {
         engine: &prepared.engine,
         policy,
         url: &prepared.url,
     };
-    let expected: Vec<findings::Expected> = plan
+    let expected: Vec<expected::Expected> = plan
         .probes
         .iter()
-        .map(|p| findings::Expected::of(&prepared.engine, p))
+        .map(|p| expected::Expected::of(&prepared.engine, p))
         .collect();
     let mut all = Vec::new();
     for (index, ((probe, expected), answer)) in
