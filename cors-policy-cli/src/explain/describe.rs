@@ -4,8 +4,9 @@
 //! matches nothing itself.
 //!
 //! Every string from the policy file or the request goes through
-//! [`shown`] (escaped for the terminal, long values cut) and every list
-//! through [`capped`], so the output stays bounded whatever the input.
+//! [`shown`](super::shown) (escaped for the terminal, long values cut) and
+//! every list through [`capped`], so the output stays bounded whatever the
+//! input.
 
 use cors_policy::{
     Engine, HeaderOutcome, ListOutcome, MethodOutcome, OriginOutcome, RequestKind, Trace,
@@ -13,60 +14,9 @@ use cors_policy::{
 use cors_policy_grammar::model::{NameList, Policy};
 use serde_json::{Value, json};
 
+use super::shown::{MAX_ITEMS, capped, shown, shown_str};
 use crate::policy;
 use crate::request::HttpRequest;
-
-/// At most this many items of a list are shown; the rest is counted.
-pub(crate) const MAX_ITEMS: usize = 12;
-/// At most this many characters of one value are shown.
-pub(crate) const MAX_CHARS: usize = 160;
-
-/// At most this many characters of a whole message (the console line) are
-/// shown.
-pub(crate) const MAX_MESSAGE_CHARS: usize = 2000;
-
-/// `bytes` as text safe for a terminal, cut after [`MAX_CHARS`].
-pub(crate) fn shown(bytes: &[u8]) -> String {
-    shown_up_to(bytes, MAX_CHARS)
-}
-
-/// A whole message (made of bounded parts and the request's URL) safe for
-/// a terminal, cut after [`MAX_MESSAGE_CHARS`].
-pub(crate) fn shown_message(text: &str) -> String {
-    shown_up_to(text.as_bytes(), MAX_MESSAGE_CHARS)
-}
-
-fn shown_up_to(bytes: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let cut: String = text.chars().take(max).collect();
-    let mut out = cors_policy_grammar::escape_for_terminal(&cut).into_owned();
-    if cut.len() < text.len() {
-        out.push_str(&format!("… ({} bytes)", bytes.len()));
-    }
-    out
-}
-
-/// [`shown`] for text.
-pub(crate) fn shown_str(text: &str) -> String {
-    shown(text.as_bytes())
-}
-
-/// The first [`MAX_ITEMS`] of `items`, and "… and N more" for the rest.
-pub(crate) fn capped(items: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut more = 0usize;
-    for item in items {
-        if out.len() < MAX_ITEMS {
-            out.push(item);
-        } else {
-            more += 1;
-        }
-    }
-    if more > 0 {
-        out.push(format!("… and {more} more"));
-    }
-    out
-}
 
 /// One line of the checks list.
 #[derive(Debug, Clone)]
@@ -107,7 +57,8 @@ pub(crate) struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn at(&self, offset: usize) -> String {
+    /// `FILE:LINE` of byte `offset`.
+    pub(crate) fn at(&self, offset: usize) -> String {
         let line = cors_policy_grammar::span::line_col(self.text, offset).0;
         format!("{}:{line}", shown_str(self.file))
     }

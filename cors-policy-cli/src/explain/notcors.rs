@@ -9,12 +9,36 @@ use super::fix::split_origin;
 use super::simulate::Page;
 use crate::request::console::{Failure, Message};
 
+/// What kind of failure that is not CORS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// An https page fetching a plain-http URL.
+    MixedContent,
+    /// A public page fetching a private address.
+    LocalNetworkAccess,
+    /// A second `Access-Control-Allow-Origin` from another layer.
+    DuplicateAllowOrigin,
+    /// Credentials sent to another site.
+    ThirdPartyCookies,
+}
+
+impl Kind {
+    /// The name in the JSON output.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Kind::MixedContent => "mixed-content",
+            Kind::LocalNetworkAccess => "local-network-access",
+            Kind::DuplicateAllowOrigin => "duplicate-allow-origin",
+            Kind::ThirdPartyCookies => "third-party-cookies",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finding {
-    /// A short name for JSON: `mixed-content`, `local-network-access`,
-    /// `duplicate-allow-origin`, `third-party-cookies`.
-    pub(crate) kind: &'static str,
+    /// What kind.
+    pub(crate) kind: Kind,
     /// Whether the browser stops the request whatever the policy says.
     pub(crate) blocks: bool,
     /// What to tell the developer.
@@ -37,7 +61,7 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
         && !is_loopback(target_host)
     {
         out.push(Finding {
-            kind: "mixed-content",
+            kind: Kind::MixedContent,
             blocks: true,
             text: format!(
                 "the page is https and the URL is plain http. Chromium blocks it as mixed \
@@ -60,7 +84,7 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
             "the local network"
         };
         out.push(Finding {
-            kind: "local-network-access",
+            kind: Kind::LocalNetworkAccess,
             blocks: false,
             text: format!(
                 "a public page (`{}`) fetching {space}. Chrome asks the user for the \
@@ -76,7 +100,7 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
         && let Failure::MultipleAllowOrigin(values) = &message.failure
     {
         out.push(Finding {
-            kind: "duplicate-allow-origin",
+            kind: Kind::DuplicateAllowOrigin,
             blocks: true,
             text: format!(
                 "not this policy: the browser received two `Access-Control-Allow-Origin` values \
@@ -92,7 +116,7 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
         && site(page_host) != site(target_host)
     {
         out.push(Finding {
-            kind: "third-party-cookies",
+            kind: Kind::ThirdPartyCookies,
             blocks: false,
             text: format!(
                 "CORS allows credentials here, but `{}` and `{}` are different sites, \

@@ -8,6 +8,7 @@ use cors_policy::browser::{
 };
 use cors_policy::{Engine, OriginOutcome};
 
+use super::shown::shown_message;
 use crate::policy;
 use crate::request::HttpRequest;
 
@@ -62,6 +63,19 @@ pub(crate) struct Page {
     pub(crate) private_network: bool,
     /// Where the credentials mode came from, for the text.
     pub(crate) credentials_from: &'static str,
+}
+
+impl Page {
+    /// `text` with the placeholder origin of an unknown URL shown as `…`,
+    /// safe for a terminal.
+    pub(crate) fn shown_url(&self, text: &str) -> String {
+        let text = if self.target_known {
+            text.to_owned()
+        } else {
+            text.replace(UNKNOWN_TARGET, "…")
+        };
+        shown_message(&text)
+    }
 }
 
 /// What happened when the page's request was played.
