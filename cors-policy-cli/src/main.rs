@@ -12,6 +12,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod input;
+mod origin;
 mod output;
 mod policy;
 mod probe;

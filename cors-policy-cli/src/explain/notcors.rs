@@ -5,8 +5,8 @@
 use cors_policy::browser::{CredentialsMode, Outcome};
 use cors_policy_grammar::fetch::{is_loopback_host as is_loopback, site};
 
-use super::fix::split_origin;
 use super::simulate::Page;
+use crate::origin;
 use crate::request::console::{Failure, Message};
 
 /// What kind of failure that is not CORS.
@@ -49,16 +49,15 @@ pub(crate) struct Finding {
 pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>) -> Vec<Finding> {
     let mut out = Vec::new();
     let request = &page.request;
-    let page_parts = split_origin(&request.page_origin);
+    let page_parts = origin::parts(&request.page_origin);
     let target_parts = page
         .target_known
-        .then(|| split_origin(&request.target_origin))
+        .then(|| origin::parts(&request.target_origin))
         .flatten();
-    if let (Some((page_scheme, _, _)), Some((target_scheme, target_host, _))) =
-        (page_parts, target_parts)
-        && page_scheme == "https"
-        && target_scheme == "http"
-        && !is_loopback(target_host)
+    if let (Some(page_parts), Some(target_parts)) = (&page_parts, &target_parts)
+        && page_parts.scheme == "https"
+        && target_parts.scheme == "http"
+        && !is_loopback(&target_parts.host)
     {
         out.push(Finding {
             kind: Kind::MixedContent,
@@ -75,7 +74,8 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
             ),
         });
     }
-    if let (Some((_, page_host, _)), Some((_, target_host, _))) = (page_parts, target_parts)
+    if let (Some(page_parts), Some(target_parts)) = (&page_parts, &target_parts)
+        && let (page_host, target_host) = (page_parts.host.as_str(), target_parts.host.as_str())
         && address_space(target_host) < address_space(page_host)
     {
         let space = if address_space(target_host) == Space::Loopback {
@@ -112,7 +112,8 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
     }
     if request.credentials == CredentialsMode::Include
         && outcome.is_ok()
-        && let (Some((_, page_host, _)), Some((_, target_host, _))) = (page_parts, target_parts)
+        && let (Some(page_parts), Some(target_parts)) = (&page_parts, &target_parts)
+        && let (page_host, target_host) = (page_parts.host.as_str(), target_parts.host.as_str())
         && site(page_host) != site(target_host)
     {
         out.push(Finding {

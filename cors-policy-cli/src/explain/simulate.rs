@@ -9,6 +9,7 @@ use cors_policy::browser::{
 use cors_policy::{Engine, OriginOutcome};
 
 use super::shown::shown_message;
+use crate::origin;
 use crate::policy;
 use crate::request::HttpRequest;
 
@@ -226,48 +227,15 @@ fn is_browser_set(name: &str, value: &[u8], request: &HttpRequest) -> bool {
         && request.values("cache-control").next() == Some(b"no-cache")
 }
 
-/// Whether `origin` looks like an origin as browsers serialize it
-/// (lowercase `scheme://host[:port]`), for a request no policy reads.
+/// Whether `origin` is an origin as browsers serialize it (it is its own
+/// URL's origin), for a request no policy reads.
 fn browser_serialized(origin: &str) -> bool {
-    let Some((scheme, rest)) = origin.split_once("://") else {
-        return false;
-    };
-    !scheme.is_empty()
-        && !rest.is_empty()
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b))
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._:[]".contains(&b))
+    origin::of_url(origin).as_deref() == Some(origin)
 }
 
 /// The serialized origin of the request's URL, when the input tells it.
 pub(crate) fn target_origin(request: &HttpRequest) -> Option<String> {
-    let target = request.target.as_str();
-    if let Some((scheme, rest)) = target.split_once("://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let authority = authority.rsplit('@').next().unwrap_or(authority);
-        let scheme = scheme.to_ascii_lowercase();
-        let authority = authority.to_ascii_lowercase();
-        let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
-            ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host.to_owned(),
-            _ => authority,
-        };
-        return (!authority.is_empty()).then(|| format!("{scheme}://{authority}"));
-    }
-    let host = request
-        .header_str(":authority")
-        .or_else(|| request.header_str("host"))?;
-    let scheme = request.header_str(":scheme").unwrap_or_else(|| {
-        let name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-        if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-            "http".into()
-        } else {
-            "https".into()
-        }
-    });
-    Some(format!("{scheme}://{}", host.to_ascii_lowercase()))
+    origin::of_url(&request.url())
 }
 
 /// The browser's options for this page: Chromium, with Private Network

@@ -8,6 +8,8 @@
 use cors_policy::grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
 use cors_policy::{Engine, Request};
 
+use crate::origin;
+
 /// Why an origin is in the matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Role {
@@ -391,25 +393,18 @@ fn allowed_samples(
     out
 }
 
-/// An origin split into scheme, host and `:port` (empty when none).
-fn split_origin(origin: &str) -> Option<(&str, &str, &str)> {
-    let (scheme, rest) = origin.split_once("://")?;
-    let host_end = if rest.starts_with('[') {
-        rest.find(']').map(|i| i + 1)?
-    } else {
-        rest.find(':').unwrap_or(rest.len())
-    };
-    let (host, port) = rest.split_at(host_end);
-    Some((scheme, host, port))
-}
-
 /// The look-alikes of each allowed origin: `(origin, class, entry)`.
 fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, String)> {
     let mut out = Vec::new();
     for (origin, entry) in allowed {
-        let Some((scheme, host, port)) = split_origin(origin) else {
+        let Some(parts) = origin::parts(origin) else {
             continue;
         };
+        let (scheme, host, port) = (
+            parts.scheme.as_str(),
+            parts.host.as_str(),
+            parts.port_suffix(),
+        );
         let mut push = |candidate: String, class: &'static str| {
             out.push((candidate, class, entry.clone()));
         };
@@ -431,7 +426,11 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
             push(format!("{plain}://{host}{port}"), "scheme downgrade");
         }
         if !entry.contains(":*") {
-            let other = if port == ":8443" { ":8444" } else { ":8443" };
+            let other = if parts.port == Some(8443) {
+                ":8444"
+            } else {
+                ":8443"
+            };
             push(format!("{scheme}://{host}{other}"), "port");
         }
         if let Some(at) = host.find(|c: char| c.is_ascii_lowercase()) {
@@ -549,19 +548,6 @@ mod tests {
             notes.iter().any(|n| n.contains("no `max-age`")),
             "{notes:?}"
         );
-    }
-
-    #[test]
-    fn origins_split_at_the_host() {
-        assert_eq!(
-            split_origin("http://[::1]:8080"),
-            Some(("http", "[::1]", ":8080"))
-        );
-        assert_eq!(
-            split_origin("https://a.example"),
-            Some(("https", "a.example", ""))
-        );
-        assert_eq!(split_origin("null"), None);
     }
 
     #[test]

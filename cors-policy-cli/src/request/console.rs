@@ -3,6 +3,8 @@
 //! policy: …", its "Mixed Content: …" message, and Firefox's "Cross-Origin
 //! Request Blocked: …" (which names no origin: give `--origin`).
 
+use crate::origin;
+
 /// Which check the browser says failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Failure {
@@ -163,7 +165,7 @@ fn mixed_content(message: &str) -> Result<Message, String> {
     };
     Ok(Message {
         url: url.to_owned(),
-        origin: origin_of(page),
+        origin: origin::of_url(page),
         preflight: false,
         failure: Failure::MixedContent,
         text: message.trim().to_owned(),
@@ -216,13 +218,6 @@ fn firefox(message: &str) -> Result<Message, String> {
         failure,
         text: reason.to_owned(),
     })
-}
-
-/// The serialized origin of an absolute http(s) URL.
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    Some(format!("{scheme}://{authority}"))
 }
 
 /// The text between `'` after `marker` and the next `'`, and what follows.

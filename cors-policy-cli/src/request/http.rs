@@ -3,6 +3,7 @@
 //! the input is the other `request` modules' job.
 
 use super::console;
+use crate::origin;
 
 /// A request as the command understood it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +60,7 @@ impl HttpRequest {
             Some(host) => {
                 let scheme = self
                     .header_str(":scheme")
-                    .unwrap_or_else(|| default_scheme(&host));
+                    .unwrap_or_else(|| origin::default_scheme(&host).to_owned());
                 format!("{scheme}://{host}{}", self.target)
             }
             None => format!("…{}", self.target),
@@ -80,14 +81,5 @@ impl HttpRequest {
             .next()
             .and_then(|v| std::str::from_utf8(v).ok())
             .map(str::to_owned)
-    }
-}
-
-fn default_scheme(host: &str) -> String {
-    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-        "http".into()
-    } else {
-        "https".into()
     }
 }
