@@ -64,6 +64,12 @@ impl Source<'_> {
     }
 }
 
+/// Whether the request header `name` (lowercase) is one the engine reads:
+/// `Origin` and the `Access-Control-Request-*` headers.
+fn is_cors_request_header(name: &str) -> bool {
+    name == "origin" || name.starts_with("access-control-request-")
+}
+
 /// Traces `request` through `engine` and describes every check.
 pub(crate) fn describe(engine: &Engine, source: &Source<'_>, request: &HttpRequest) -> Described {
     let mut lines = Vec::new();
@@ -79,7 +85,7 @@ pub(crate) fn describe(engine: &Engine, source: &Source<'_>, request: &HttpReque
     let cors_headers = request
         .headers
         .iter()
-        .filter(|(n, _)| n == "origin" || n.starts_with("access-control-request-"));
+        .filter(|(n, _)| is_cors_request_header(n));
     request_lines.extend(capped(
         cors_headers.map(|(n, v)| format!("{}: {}", shown_str(n), shown(v))),
     ));
@@ -498,7 +504,7 @@ fn trace_json(trace: &Trace<'_>, request: &HttpRequest) -> Value {
         "request": {
             "method": request.method,
             "path": request.path(),
-            "headers": request.headers.iter().filter(|(n, _)| n == "origin" || n.starts_with("access-control-request-")).take(MAX_ITEMS).map(|(n, v)| json!([n, text(v)])).collect::<Vec<_>>(),
+            "headers": request.headers.iter().filter(|(n, _)| is_cors_request_header(n)).take(MAX_ITEMS).map(|(n, v)| json!([n, text(v)])).collect::<Vec<_>>(),
         },
         "kind": d.kind().as_str(),
         "allowed": d.allowed(),

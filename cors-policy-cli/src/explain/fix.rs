@@ -297,7 +297,8 @@ pub(crate) fn header_why_not(name: &str, credentials: bool) -> Option<String> {
              itself; no page can send it, so no browser asks for it"
         ));
     }
-    if matches!(name, "accept" | "accept-language" | "content-language") {
+    // Safelisted with a plain value: `accept`, `accept-language`, `content-language`.
+    if browser::is_cors_safelisted_request_header(name, b"") {
         return Some(format!(
             "`{name}` is safelisted: the browser asks for it only when its value has a byte \
              outside the safelist (`\"():<>?@[\\]{{}}`, or over 128 bytes); send a plain value \

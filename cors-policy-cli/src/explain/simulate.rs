@@ -19,11 +19,11 @@ pub(crate) const UNKNOWN_TARGET: &str = "https://server.invalid";
 
 /// Headers a browser adds itself, which a copied request (curl, raw)
 /// carries but the page's script did not set: they never make a request
-/// need a preflight.
+/// need a preflight. Fetch's forbidden headers (`dnt`, `cookie`, `sec-*`…)
+/// are the browser's too, and are asked of the browser model.
 const BROWSER_SET: &[&str] = &[
     "priority",
     "user-agent",
-    "dnt",
     "upgrade-insecure-requests",
     "if-none-match",
     "if-modified-since",
@@ -210,7 +210,7 @@ pub(crate) fn scenario(
 
 /// Whether the header line is one the browser set, not the script.
 fn is_browser_set(name: &str, value: &[u8], request: &HttpRequest) -> bool {
-    if name == "origin" || name == "host" || name == "cookie" || name.starts_with(':') {
+    if name.starts_with(':') {
         return true;
     }
     if browser::is_forbidden_request_header(name, value) || BROWSER_SET.contains(&name) {

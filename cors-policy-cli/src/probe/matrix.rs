@@ -5,6 +5,7 @@
 //! engine is asked about each one; which "role" a request has only labels it
 //! in the report.
 
+use cors_policy::browser::is_cors_safelisted_method;
 use cors_policy::grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
 use cors_policy::{Engine, Request};
 
@@ -206,7 +207,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
     };
     let typical = methods
         .iter()
-        .find(|m| !matches!(m.as_str(), "GET" | "HEAD" | "POST"))
+        .find(|m| !is_cors_safelisted_method(m))
         .or(methods.first())
         .cloned()
         .unwrap_or_else(|| "GET".to_owned());

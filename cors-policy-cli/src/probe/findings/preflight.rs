@@ -3,6 +3,7 @@
 //! and nothing more.
 
 use cors_policy::Request;
+use cors_policy::browser::is_cors_safelisted_method;
 
 use crate::probe::browser::Verdict;
 use crate::probe::client::{Response, shown};
@@ -41,7 +42,7 @@ pub(super) fn judge(
         .into_iter()
         .filter(|m| match m.as_str() {
             "*" => !cx.policy.methods.any,
-            "GET" | "HEAD" | "POST" => false,
+            m if is_cors_safelisted_method(m) => false,
             m => !cx
                 .engine
                 .decide(
