@@ -326,7 +326,9 @@ fn actual_allowed(engine: &Engine, path: &str, origin: &str) -> bool {
         .allowed()
 }
 
-fn preflight_allowed(
+/// Whether the engine allows a preflight from `origin` to `path` asking for
+/// `method` (and `header`).
+pub(crate) fn preflight_allowed(
     engine: &Engine,
     path: &str,
     origin: &str,
@@ -360,11 +362,13 @@ fn allowed_samples(
                     HostPattern::Exact(host) => host.clone(),
                     HostPattern::Subdomains(suffix) => format!("probe.{suffix}"),
                 };
+                // A port wildcard is sampled with a common development port.
                 let port = match p.port {
-                    PortPattern::Default => String::new(),
-                    PortPattern::Exact(port) => format!(":{port}"),
-                    PortPattern::Any => ":8080".to_owned(),
+                    PortPattern::Default => None,
+                    PortPattern::Exact(port) => Some(port),
+                    PortPattern::Any => Some(8080),
                 };
+                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
                 format!("{}://{host}{port}", p.scheme)
             }
             OriginMatcher::Set(_) => {

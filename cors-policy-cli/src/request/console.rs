@@ -93,44 +93,48 @@ pub(crate) fn parse(pasted: &str) -> Result<Message, String> {
     })
 }
 
+/// The text of `body` between `prefix` and the first `suffix` after it.
+fn between<'a>(body: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
+    let (value, _) = body.strip_prefix(prefix)?.split_once(suffix)?;
+    Some(value)
+}
+
 fn chromium_failure(body: &str) -> Failure {
+    let quoted = |prefix: &str, suffix: &str| between(body, prefix, suffix).map(str::to_owned);
     if body.starts_with("No 'Access-Control-Allow-Origin' header is present") {
         Failure::MissingAllowOrigin
     } else if body
         .contains("must not be the wildcard '*' when the request's credentials mode is 'include'")
     {
         Failure::WildcardWithCredentials
-    } else if let Some(value) = body
-        .strip_prefix(
-            "The value of the 'Access-Control-Allow-Credentials' header in the response is '",
-        )
-        .and_then(|r| r.split_once("' which must be"))
+    } else if let Some(value) = quoted(
+        "The value of the 'Access-Control-Allow-Credentials' header in the response is '",
+        "' which must be",
+    ) {
+        Failure::AllowCredentials(value)
+    } else if let Some(value) = quoted(
+        "The 'Access-Control-Allow-Origin' header contains multiple values '",
+        "', but only one is allowed",
+    ) {
+        Failure::MultipleAllowOrigin(value)
+    } else if let Some(value) = quoted(
+        "The 'Access-Control-Allow-Origin' header has a value '",
+        "' that is not equal to the supplied origin",
+    ) {
+        Failure::AllowOriginMismatch(value)
+    } else if let Some(value) = quoted(
+        "The 'Access-Control-Allow-Origin' header contains the invalid value '",
+        "'.",
+    ) {
+        Failure::InvalidAllowOrigin(value)
+    } else if let Some(method) =
+        quoted("Method ", " is not allowed by Access-Control-Allow-Methods")
     {
-        Failure::AllowCredentials(value.0.to_owned())
-    } else if let Some((value, _)) = body
-        .strip_prefix("The 'Access-Control-Allow-Origin' header contains multiple values '")
-        .and_then(|r| r.split_once("', but only one is allowed"))
-    {
-        Failure::MultipleAllowOrigin(value.to_owned())
-    } else if let Some((value, _)) = body
-        .strip_prefix("The 'Access-Control-Allow-Origin' header has a value '")
-        .and_then(|r| r.split_once("' that is not equal to the supplied origin"))
-    {
-        Failure::AllowOriginMismatch(value.to_owned())
-    } else if let Some((value, _)) = body
-        .strip_prefix("The 'Access-Control-Allow-Origin' header contains the invalid value '")
-        .and_then(|r| r.split_once("'."))
-    {
-        Failure::InvalidAllowOrigin(value.to_owned())
-    } else if let Some((method, _)) = body
-        .strip_prefix("Method ")
-        .and_then(|r| r.split_once(" is not allowed by Access-Control-Allow-Methods"))
-    {
-        Failure::Method(method.to_owned())
-    } else if let Some((name, _)) = body
-        .strip_prefix("Request header field ")
-        .and_then(|r| r.split_once(" is not allowed by Access-Control-Allow-Headers"))
-    {
+        Failure::Method(method)
+    } else if let Some(name) = quoted(
+        "Request header field ",
+        " is not allowed by Access-Control-Allow-Headers",
+    ) {
         Failure::Header(name.to_ascii_lowercase())
     } else if body.starts_with("It does not have HTTP ok status")
         || body.starts_with("Response for preflight does not have HTTP ok status")

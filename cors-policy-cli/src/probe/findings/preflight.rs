@@ -2,14 +2,13 @@
 //! the policy grants (methods, headers, private-network access, `max-age`)
 //! and nothing more.
 
-use cors_policy::Request;
 use cors_policy::browser::is_cors_safelisted_method;
 
 use crate::probe::browser::Verdict;
 use crate::probe::client::{Response, shown};
 use crate::probe::code::Code;
 use crate::probe::expected::{Context, Expected};
-use crate::probe::matrix::Probe;
+use crate::probe::matrix::{Probe, preflight_allowed};
 
 /// The checks of a preflight answer whose origin is right.
 pub(super) fn judge(
@@ -43,14 +42,7 @@ pub(super) fn judge(
         .filter(|m| match m.as_str() {
             "*" => !cx.policy.methods.any,
             m if is_cors_safelisted_method(m) => false,
-            m => !cx
-                .engine
-                .decide(
-                    &Request::new("OPTIONS", path)
-                        .origin(origin)
-                        .request_method(m),
-                )
-                .allowed(),
+            m => !preflight_allowed(cx.engine, path, origin, m, None),
         })
         .collect();
     if !beyond_methods.is_empty() {
@@ -62,15 +54,7 @@ pub(super) fn judge(
         .into_iter()
         .filter(|h| match h.as_str() {
             "*" => !cx.policy.headers.any,
-            h => !cx
-                .engine
-                .decide(
-                    &Request::new("OPTIONS", path)
-                        .origin(origin)
-                        .request_method(method)
-                        .request_headers(h),
-                )
-                .allowed(),
+            h => !preflight_allowed(cx.engine, path, origin, method, Some(h)),
         })
         .collect();
     if !beyond_headers.is_empty() {
