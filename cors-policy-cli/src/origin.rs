@@ -59,30 +59,22 @@ pub(crate) fn default_scheme(host: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    fn split(origin: &str) -> Option<(String, String, Option<u16>)> {
-        parts(origin).map(|p| (p.scheme, p.host, p.port))
-    }
-
     #[test]
     fn origins_split_at_the_host() {
-        let owned = |s: &str, h: &str, p| Some((s.to_owned(), h.to_owned(), p));
-        assert_eq!(
-            split("http://localhost:5173"),
-            owned("http", "localhost", Some(5173))
-        );
-        assert_eq!(
-            split("https://[::1]:8443"),
-            owned("https", "[::1]", Some(8443))
-        );
-        assert_eq!(
-            split("http://[::1]:8080"),
-            owned("http", "[::1]", Some(8080))
-        );
-        assert_eq!(
-            split("https://a.example"),
-            owned("https", "a.example", None)
-        );
-        assert_eq!(split("null"), None);
+        for (origin, scheme, host, port) in [
+            ("http://localhost:5173", "http", "localhost", Some(5173)),
+            ("https://[::1]:8443", "https", "[::1]", Some(8443)),
+            ("http://[::1]:8080", "http", "[::1]", Some(8080)),
+            ("https://a.example", "https", "a.example", None),
+        ] {
+            let want = Parts {
+                scheme: scheme.to_owned(),
+                host: host.to_owned(),
+                port,
+            };
+            assert_eq!(parts(origin), Some(want), "{origin}");
+        }
+        assert_eq!(parts("null"), None);
         assert_eq!(
             parts("http://localhost:8080").map(|p| p.port_suffix()),
             Some(":8080".to_owned())
@@ -101,11 +93,12 @@ mod tests {
         );
         assert_eq!(of_url("/just/a/path"), None);
         assert_eq!(of_url("data:text/plain,x"), None);
-        assert_eq!(default_scheme("localhost:3000"), "http");
-        assert_eq!(default_scheme("[::1]:8080"), "http");
-        assert_eq!(default_scheme("[::1]"), "http");
-        assert_eq!(default_scheme("127.0.0.1"), "http");
-        assert_eq!(default_scheme("api.example.com"), "https");
-        assert_eq!(default_scheme("localhost.example.com:80"), "https");
+        let loopback = ["localhost:3000", "[::1]:8080", "[::1]", "127.0.0.1"];
+        for host in loopback {
+            assert_eq!(default_scheme(host), "http", "{host}");
+        }
+        for host in ["api.example.com", "localhost.example.com:80"] {
+            assert_eq!(default_scheme(host), "https", "{host}");
+        }
     }
 }

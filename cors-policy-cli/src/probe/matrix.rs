@@ -488,8 +488,23 @@ mod tests {
         (rows, plan.notes)
     }
 
-    fn row(method: &str, origin: &str, rm: &str, rh: &str) -> Row {
-        (method.into(), origin.into(), rm.into(), rh.into())
+    /// `rows` on one line, `METHOD [REQUEST-METHOD] [REQUEST-HEADERS]` each,
+    /// with ` from ORIGIN` only where the origin is not `origin` (` from -`
+    /// for none).
+    fn flat(rows: &[Row], origin: &str) -> String {
+        let one = |(method, from, rm, rh): &Row| {
+            let mut words = vec![method.as_str(), rm.as_str(), rh.as_str()];
+            words.retain(|w| !w.is_empty());
+            let mut line = words.join(" ");
+            if from != origin {
+                line.push_str(&format!(
+                    " from {}",
+                    if from.is_empty() { "-" } else { from }
+                ));
+            }
+            line
+        };
+        rows.iter().map(one).collect::<Vec<_>>().join("; ")
     }
 
     #[test]
@@ -497,16 +512,9 @@ mod tests {
         let (rows, notes) = matrix(r#"policy "p" { origins * methods * headers * max-age 1m }"#);
         let any = "https://any-origin.example";
         assert_eq!(
-            rows,
-            vec![
-                row("OPTIONS", any, "PUT", ""),
-                row("OPTIONS", any, "DELETE", ""),
-                row("OPTIONS", any, "GET", "x-cors-policy-probe"),
-                row("OPTIONS", any, "GET", "authorization"),
-                row("OPTIONS", any, "PUT", "+pna"),
-                row("GET", any, "", ""),
-                row("GET", "", "", ""),
-            ]
+            flat(&rows, any),
+            "OPTIONS PUT; OPTIONS DELETE; OPTIONS GET x-cors-policy-probe; \
+             OPTIONS GET authorization; OPTIONS PUT +pna; GET; GET from -"
         );
         assert_eq!(
             notes,
@@ -522,16 +530,9 @@ mod tests {
         // `authorization` denied, then private-network access (GET: no
         // method of the policy needs a preflight); no port look-alike for `:*`.
         assert_eq!(
-            rows.get(..7).unwrap(),
-            [
-                row("OPTIONS", origin, "GET", ""),
-                row("OPTIONS", origin, "HEAD", ""),
-                row("OPTIONS", origin, "POST", ""),
-                row("OPTIONS", origin, "PUT", ""),
-                row("OPTIONS", origin, "GET", "authorization"),
-                row("OPTIONS", origin, "GET", "+pna"),
-                row("GET", origin, "", ""),
-            ]
+            flat(rows.get(..7).unwrap(), origin),
+            "OPTIONS GET; OPTIONS HEAD; OPTIONS POST; OPTIONS PUT; \
+             OPTIONS GET authorization; OPTIONS GET +pna; GET"
         );
         let look_alikes: Vec<&str> = rows
             .iter()

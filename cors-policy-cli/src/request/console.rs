@@ -99,43 +99,61 @@ fn between<'a>(body: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
     Some(value)
 }
 
+/// A Chromium message that quotes a value: the text before it, the text
+/// after it, and the failure it names.
+type Quoting = (&'static str, &'static str, fn(String) -> Failure);
+
+/// Chromium's messages that quote a value.
+const QUOTING: [Quoting; 6] = [
+    (
+        "The value of the 'Access-Control-Allow-Credentials' header in the response is '",
+        "' which must be",
+        Failure::AllowCredentials,
+    ),
+    (
+        "The 'Access-Control-Allow-Origin' header contains multiple values '",
+        "', but only one is allowed",
+        Failure::MultipleAllowOrigin,
+    ),
+    (
+        "The 'Access-Control-Allow-Origin' header has a value '",
+        "' that is not equal to the supplied origin",
+        Failure::AllowOriginMismatch,
+    ),
+    (
+        "The 'Access-Control-Allow-Origin' header contains the invalid value '",
+        "'.",
+        Failure::InvalidAllowOrigin,
+    ),
+    (
+        "Method ",
+        " is not allowed by Access-Control-Allow-Methods",
+        Failure::Method,
+    ),
+    (
+        "Request header field ",
+        " is not allowed by Access-Control-Allow-Headers",
+        header_failure,
+    ),
+];
+
+/// A header failure: names are compared lowercase.
+fn header_failure(name: String) -> Failure {
+    Failure::Header(name.to_ascii_lowercase())
+}
+
 fn chromium_failure(body: &str) -> Failure {
-    let quoted = |prefix: &str, suffix: &str| between(body, prefix, suffix).map(str::to_owned);
+    let quoted = QUOTING.iter().find_map(|(prefix, suffix, failure)| {
+        between(body, prefix, suffix).map(|value| failure(value.to_owned()))
+    });
     if body.starts_with("No 'Access-Control-Allow-Origin' header is present") {
         Failure::MissingAllowOrigin
     } else if body
         .contains("must not be the wildcard '*' when the request's credentials mode is 'include'")
     {
         Failure::WildcardWithCredentials
-    } else if let Some(value) = quoted(
-        "The value of the 'Access-Control-Allow-Credentials' header in the response is '",
-        "' which must be",
-    ) {
-        Failure::AllowCredentials(value)
-    } else if let Some(value) = quoted(
-        "The 'Access-Control-Allow-Origin' header contains multiple values '",
-        "', but only one is allowed",
-    ) {
-        Failure::MultipleAllowOrigin(value)
-    } else if let Some(value) = quoted(
-        "The 'Access-Control-Allow-Origin' header has a value '",
-        "' that is not equal to the supplied origin",
-    ) {
-        Failure::AllowOriginMismatch(value)
-    } else if let Some(value) = quoted(
-        "The 'Access-Control-Allow-Origin' header contains the invalid value '",
-        "'.",
-    ) {
-        Failure::InvalidAllowOrigin(value)
-    } else if let Some(method) =
-        quoted("Method ", " is not allowed by Access-Control-Allow-Methods")
-    {
-        Failure::Method(method)
-    } else if let Some(name) = quoted(
-        "Request header field ",
-        " is not allowed by Access-Control-Allow-Headers",
-    ) {
-        Failure::Header(name.to_ascii_lowercase())
+    } else if let Some(failure) = quoted {
+        failure
     } else if body.starts_with("It does not have HTTP ok status")
         || body.starts_with("Response for preflight does not have HTTP ok status")
     {
