@@ -29,6 +29,12 @@ fn eval(args: &[&str]) -> Value {
     v
 }
 
+/// `text` split at whitespace: the arguments of a command line whose
+/// values hold no space.
+fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
+}
+
 fn assert_shape(v: &Value) {
     let keys: Vec<_> = v.as_object().unwrap().keys().map(String::as_str).collect();
     let mut sorted = keys.clone();
@@ -475,12 +481,7 @@ fn usage_and_io_errors_exit_2() {
 
 #[test]
 fn the_method_defaults_to_get_and_origin_is_a_shorthand() {
-    let short = eval(&[
-        "--path",
-        "/api/users",
-        "--origin",
-        "https://app.example.com",
-    ]);
+    let short = eval(&words("--path /api/users --origin https://app.example.com"));
     let long = eval(&[
         "--method",
         "GET",
@@ -496,12 +497,9 @@ fn the_method_defaults_to_get_and_origin_is_a_shorthand() {
 
 #[test]
 fn a_url_gives_the_path_and_its_query_is_ignored() {
-    let v = eval(&[
-        "--url",
-        "https://api.example.com/api/users?next=https://x.example/static/a.js",
-        "--origin",
-        "https://app.example.com",
-    ]);
+    let v = eval(&words(
+        "--url https://api.example.com/api/users?next=https://x.example/static/a.js --origin https://app.example.com",
+    ));
     assert_eq!(v["policy"], "api");
     assert_eq!(v["allowed"], true);
 }
