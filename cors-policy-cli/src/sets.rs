@@ -5,9 +5,9 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use cors_policy::grammar::model::{OriginMatcher, PolicySet};
-use cors_policy::grammar::{self, Diagnostic, RenderOptions, Span};
 use cors_policy::{Engine, OriginSet};
+use cors_policy_grammar::model::{OriginMatcher, PolicySet};
+use cors_policy_grammar::{self as grammar, Diagnostic, RenderOptions, Span};
 
 use crate::input;
 

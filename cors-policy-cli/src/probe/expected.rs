@@ -2,8 +2,8 @@
 //! ([`Expected`], owned) and what every judgement needs ([`Context`]: the
 //! engine, the policy covering the URL, the URL for the browser's words).
 
-use cors_policy::grammar::model::Policy;
 use cors_policy::{Engine, Reason, RequestKind};
+use cors_policy_grammar::model::Policy;
 
 use super::browser::{self, Verdict};
 use super::matrix::Probe;

@@ -6,8 +6,8 @@
 //! in the report.
 
 use cors_policy::browser::is_cors_safelisted_method;
-use cors_policy::grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
 use cors_policy::{Engine, Request};
+use cors_policy_grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
 
 use crate::origin;
 
