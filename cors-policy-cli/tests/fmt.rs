@@ -10,6 +10,20 @@ mod common;
 
 use common::{run, run_stdin, scratch};
 
+/// A fresh scratch directory `name` with `messy.cors` (the unformatted
+/// fixture) and `tidy.cors` (its canonical form).
+fn messy_and_tidy(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    std::fs::copy(
+        common::fixtures().join("unformatted.cors"),
+        dir.join("messy.cors"),
+    )
+    .unwrap();
+    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
+    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    dir
+}
+
 #[test]
 fn prints_the_canonical_form_which_is_a_fixed_point() {
     let r = run(&["fmt", "unformatted.cors"]);
@@ -24,14 +38,7 @@ fn prints_the_canonical_form_which_is_a_fixed_point() {
 
 #[test]
 fn check_exits_1_naming_the_files_that_differ() {
-    let dir = scratch("fmt-check");
-    std::fs::copy(
-        common::fixtures().join("unformatted.cors"),
-        dir.join("messy.cors"),
-    )
-    .unwrap();
-    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
-    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    let dir = messy_and_tidy("fmt-check");
     let in_dir = |args: &[&str]| common::finish(common::cmd().current_dir(&dir).args(args));
 
     let r = in_dir(&["fmt", "--check", "tidy.cors"]);
@@ -49,14 +56,8 @@ fn check_exits_1_naming_the_files_that_differ() {
 
 #[test]
 fn write_rewrites_only_changed_files_and_leaves_no_temporary_behind() {
-    let dir = scratch("fmt-write");
-    std::fs::copy(
-        common::fixtures().join("unformatted.cors"),
-        dir.join("messy.cors"),
-    )
-    .unwrap();
-    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
-    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    let dir = messy_and_tidy("fmt-write");
+    let canonical = std::fs::read_to_string(dir.join("tidy.cors")).unwrap();
     let tidy_mtime = std::fs::metadata(dir.join("tidy.cors"))
         .unwrap()
         .modified()
