@@ -21,7 +21,7 @@ pub(crate) enum Role {
     Given,
     /// A look-alike of an allowed entry that the policy denies: the bypass
     /// classes a careless matcher lets through.
-    LookAlike { class: &'static str, of: String },
+    LookAlike { class: Bypass, of: String },
     /// No `Origin` header: not a CORS request (what a cache sees too).
     NoOrigin,
 }
@@ -32,8 +32,42 @@ impl Role {
         match self {
             Role::Allowed { entry } => format!("allowed by `{entry}`"),
             Role::Given => "given with --origin".to_owned(),
-            Role::LookAlike { class, of } => format!("look-alike ({class}) of `{of}`"),
+            Role::LookAlike { class, of } => {
+                format!("look-alike ({}) of `{of}`", class.as_str())
+            }
             Role::NoOrigin => "no Origin: not a CORS request".to_owned(),
+        }
+    }
+}
+
+/// The bypass class of a look-alike origin: what a careless matcher gets
+/// wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bypass {
+    /// The allowed host with another domain after it.
+    Suffix,
+    /// The allowed host with a word glued before it.
+    Prefix,
+    /// `http` for `https`, `ws` for `wss`.
+    SchemeDowngrade,
+    /// Another port.
+    Port,
+    /// A letter of the host in upper case.
+    Case,
+    /// The `null` origin.
+    Null,
+}
+
+impl Bypass {
+    /// The class in the report.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Bypass::Suffix => "suffix",
+            Bypass::Prefix => "prefix",
+            Bypass::SchemeDowngrade => "scheme downgrade",
+            Bypass::Port => "port",
+            Bypass::Case => "case",
+            Bypass::Null => "null",
         }
     }
 }
@@ -399,7 +433,7 @@ fn allowed_samples(
 }
 
 /// The look-alikes of each allowed origin: `(origin, class, entry)`.
-fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, String)> {
+fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, Bypass, String)> {
     let mut out = Vec::new();
     for (origin, entry) in allowed {
         let Some(parts) = origin::parts(origin) else {
@@ -410,17 +444,20 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
             parts.host.as_str(),
             parts.port_suffix(),
         );
-        let mut push = |candidate: String, class: &'static str| {
+        let mut push = |candidate: String, class: Bypass| {
             out.push((candidate, class, entry.clone()));
         };
-        push(format!("{scheme}://{host}.{ATTACKER}{port}"), "suffix");
+        push(
+            format!("{scheme}://{host}.{ATTACKER}{port}"),
+            Bypass::Suffix,
+        );
         if !host.starts_with('[') {
             // `*.example.com` → `attackerexample.com`; `app.example.com` → `attackerapp.example.com`.
             let base = match entry.find("*.") {
                 Some(_) => host.split_once('.').map_or(host, |(_, rest)| rest),
                 None => host,
             };
-            push(format!("{scheme}://attacker{base}{port}"), "prefix");
+            push(format!("{scheme}://attacker{base}{port}"), Bypass::Prefix);
         }
         let downgrade = match scheme {
             "https" => Some("http"),
@@ -428,7 +465,7 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
             _ => None,
         };
         if let Some(plain) = downgrade {
-            push(format!("{plain}://{host}{port}"), "scheme downgrade");
+            push(format!("{plain}://{host}{port}"), Bypass::SchemeDowngrade);
         }
         if !entry.contains(":*") {
             let other = if parts.port == Some(8443) {
@@ -436,18 +473,18 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
             } else {
                 ":8443"
             };
-            push(format!("{scheme}://{host}{other}"), "port");
+            push(format!("{scheme}://{host}{other}"), Bypass::Port);
         }
         if let Some(at) = host.find(|c: char| c.is_ascii_lowercase()) {
             let mut upper = host.to_owned();
             if let Some(letter) = upper.get_mut(at..=at) {
                 letter.make_ascii_uppercase();
             }
-            push(format!("{scheme}://{upper}{port}"), "case");
+            push(format!("{scheme}://{upper}{port}"), Bypass::Case);
         }
     }
     if let Some((_, entry)) = allowed.first() {
-        out.push(("null".to_owned(), "null", entry.clone()));
+        out.push(("null".to_owned(), Bypass::Null, entry.clone()));
     }
     out
 }

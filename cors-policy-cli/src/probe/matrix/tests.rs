@@ -110,7 +110,7 @@ fn look_alikes_cover_each_class() {
     )];
     let got: Vec<(String, &str)> = look_alikes(&allowed)
         .into_iter()
-        .map(|(o, class, _)| (o, class))
+        .map(|(o, class, _)| (o, class.as_str()))
         .collect();
     assert_eq!(
         got,
