@@ -16,6 +16,8 @@ use crate::cli::CredentialsMode;
 use crate::policy::{self, Loaded};
 use crate::request::HttpRequest;
 
+/// Everything `explain` says about `request` to the policies of `loaded`;
+/// `flag` is `--credentials`.
 pub(crate) fn account(
     loaded: &Loaded,
     request: &HttpRequest,
@@ -74,6 +76,8 @@ pub(crate) fn account(
     account
 }
 
+/// The account of a page's request: played through the browser model with
+/// the engine as the server.
 fn page_account(
     account: &mut Account,
     loaded: &Loaded,
