@@ -18,6 +18,7 @@
 mod account;
 mod allowed;
 mod assemble;
+mod checks;
 mod console;
 mod describe;
 mod edit;

@@ -1,35 +1,21 @@
 //! One request the engine answered, described from its [`Trace`]: which
-//! policy, each check in the engine's order, the answer. Both the human
-//! text and the JSON are built here, from the trace alone: this module
-//! matches nothing itself.
+//! policy, each check in the engine's order ([`checks`]), the answer. Both
+//! the human text and the JSON are built here, from the trace alone: this
+//! module matches nothing itself.
 //!
 //! Every string from the policy file or the request goes through
 //! [`shown`](super::shown) (escaped for the terminal, long values cut) and
 //! every list through [`capped`], so the output stays bounded whatever the
 //! input.
 
-use cors_policy::{
-    Engine, HeaderOutcome, ListOutcome, MethodOutcome, OriginOutcome, RequestKind, Trace,
-};
-use cors_policy_grammar::model::{NameList, Policy};
+use cors_policy::{Engine, ListOutcome, OriginOutcome, RequestKind, Trace};
+use cors_policy_grammar::model::Policy;
 use serde_json::{Value, json};
 
+use super::checks::{self, Check};
 use super::shown::{MAX_ITEMS, capped, shown, shown_str};
 use crate::policy;
 use crate::request::HttpRequest;
-
-/// One line of the checks list.
-#[derive(Debug, Clone)]
-pub(crate) struct Check {
-    /// `Some(true)` passed, `Some(false)` failed, `None` information.
-    pub(crate) pass: Option<bool>,
-    /// `origin`, `method`, `header`, …
-    pub(crate) label: &'static str,
-    /// What was checked and how it came out.
-    pub(crate) text: String,
-    /// Further lines under it.
-    pub(crate) more: Vec<String>,
-}
 
 /// A request the engine answered, described.
 #[derive(Debug, Clone)]
@@ -91,7 +77,7 @@ pub(crate) fn describe(engine: &Engine, source: &Source<'_>, request: &HttpReque
     ));
     let policy_lines = policy_lines(&trace, policies, source, request.path());
     let checks = policy
-        .map(|p| checks(&trace, p, source))
+        .map(|p| checks::checks(&trace, p, source))
         .unwrap_or_default();
     let (answer, answer_headers) = answer(&trace);
     let json = trace_json(&trace, request);
@@ -148,265 +134,6 @@ fn policy_lines(
         )
     });
     out.extend(capped(skipped));
-    out
-}
-
-/// The listed name within two edits of `name` (a typo), if any.
-fn nearest<'a>(name: &str, listed: &'a [String]) -> Option<&'a str> {
-    listed
-        .iter()
-        .map(|l| (strsim::levenshtein(l, name), l))
-        .filter(|(d, _)| (1..=2).contains(d))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, l)| l.as_str())
-}
-
-fn names(list: &NameList) -> String {
-    let mut items: Vec<String> = list.names.iter().map(|n| shown_str(n)).collect();
-    if list.any {
-        items.insert(0, "*".into());
-    }
-    if items.is_empty() {
-        "none".into()
-    } else {
-        capped(items).join(", ")
-    }
-}
-
-fn checks(trace: &Trace<'_>, policy: &Policy, source: &Source<'_>) -> Vec<Check> {
-    let mut out = Vec::new();
-    let entry_at = |entry: usize| {
-        policy
-            .origins
-            .get(entry)
-            .map(|o| source.at(o.span.start))
-            .unwrap_or_default()
-    };
-    if let Some(origin) = &trace.origin {
-        let value = shown(origin.origin);
-        let (pass, text, more) = match &origin.outcome {
-            OriginOutcome::Any => (
-                true,
-                "`origins *` allows every origin".to_owned(),
-                Vec::new(),
-            ),
-            OriginOutcome::Matched { entry, source: s } => (
-                true,
-                format!("`{value}` matches {} ({})", shown_str(s), entry_at(*entry)),
-                Vec::new(),
-            ),
-            OriginOutcome::Duplicated => (
-                false,
-                "the request has more than one `Origin` header".to_owned(),
-                vec!["browsers send exactly one; a second one comes from a proxy or a test".into()],
-            ),
-            OriginOutcome::Malformed {
-                problem,
-                canonical,
-                canonical_entry,
-            } => {
-                let mut more = vec![problem.to_string()];
-                if let Some(canonical) = canonical {
-                    more.push(match canonical_entry {
-                        Some(entry) => format!(
-                            "a browser would send `{}`, which matches {} ({})",
-                            shown_str(canonical),
-                            policy
-                                .origins
-                                .get(*entry)
-                                .map(|o| shown_str(&o.source))
-                                .unwrap_or_default(),
-                            entry_at(*entry)
-                        ),
-                        None => format!("a browser would send `{}`", shown_str(canonical)),
-                    });
-                }
-                (
-                    false,
-                    format!("`{value}` is not an origin as a browser sends it"),
-                    more,
-                )
-            }
-            OriginOutcome::NotAllowed { candidates } => {
-                let mut more = Vec::new();
-                if value == "null" {
-                    more.push(
-                        "`null` is the origin of sandboxed iframes, `file:` pages and `data:` URLs"
-                            .into(),
-                    );
-                }
-                // A regex that does not match says nothing more than that.
-                let informative: Vec<_> = candidates
-                    .iter()
-                    .filter(|c| {
-                        !c.differences
-                            .iter()
-                            .all(|d| matches!(d, cors_policy::Difference::Regex))
-                    })
-                    .collect();
-                let near = if informative.is_empty() {
-                    candidates.iter().collect()
-                } else {
-                    informative
-                };
-                for candidate in near.into_iter().take(3) {
-                    let differences: Vec<String> = candidate
-                        .differences
-                        .iter()
-                        .map(|d| shown_str(&d.to_string()))
-                        .collect();
-                    more.push(format!(
-                        "closest: {} ({}): {}",
-                        shown_str(candidate.source),
-                        entry_at(candidate.entry),
-                        differences.join("; ")
-                    ));
-                }
-                (false, format!("`{value}` is not in `origins`"), more)
-            }
-            _ => (false, format!("`{value}` is refused"), Vec::new()),
-        };
-        out.push(Check {
-            pass: Some(pass),
-            label: "origin",
-            text,
-            more,
-        });
-    }
-    if let Some(method) = &trace.method {
-        let name = shown(method.method);
-        let (pass, text) = match method.outcome {
-            MethodOutcome::Safelisted => (
-                true,
-                format!("`{name}` is always allowed (GET, HEAD, POST)"),
-            ),
-            MethodOutcome::Listed => (true, format!("`{name}` is listed in `methods`")),
-            MethodOutcome::Any => (true, format!("`{name}` is covered by `methods *`")),
-            MethodOutcome::Duplicated => (
-                false,
-                "the request has more than one `Access-Control-Request-Method`".to_owned(),
-            ),
-            MethodOutcome::Invalid => (false, format!("`{name}` is not a method name")),
-            MethodOutcome::Forbidden => (
-                false,
-                format!("`{name}` is a forbidden method: browsers refuse to send it"),
-            ),
-            _ => (
-                false,
-                format!("`{name}` is not in `methods` ({})", names(method.allowed)),
-            ),
-        };
-        out.push(Check {
-            pass: Some(pass),
-            label: "method",
-            text,
-            more: Vec::new(),
-        });
-    }
-    if let Some(headers) = &trace.headers {
-        let lines = headers.names.iter().map(|h| {
-            let name = shown(h.name);
-            match h.outcome {
-                HeaderOutcome::Listed => (true, format!("`{name}` is listed in `headers`")),
-                HeaderOutcome::Any => (true, format!("`{name}` is covered by `headers *`")),
-                HeaderOutcome::AuthorizationNotCovered => (
-                    false,
-                    "`authorization` is not covered by `headers *`: it must be listed".to_owned(),
-                ),
-                _ => {
-                    let mut text =
-                        format!("`{name}` is not in `headers` ({})", names(headers.allowed));
-                    if let Some(near) = nearest(&name.to_ascii_lowercase(), &headers.allowed.names)
-                    {
-                        text.push_str(&format!("; nearest listed: `{}`", shown_str(near)));
-                    }
-                    (false, text)
-                }
-            }
-        });
-        let mut shown_lines = 0usize;
-        let mut hidden = (0usize, 0usize);
-        for (pass, text) in lines {
-            if shown_lines < MAX_ITEMS {
-                out.push(Check {
-                    pass: Some(pass),
-                    label: "header",
-                    text,
-                    more: Vec::new(),
-                });
-                shown_lines += 1;
-            } else if pass {
-                hidden.0 += 1;
-            } else {
-                hidden.1 += 1;
-            }
-        }
-        if hidden.0 + hidden.1 > 0 {
-            out.push(Check {
-                pass: Some(hidden.1 == 0),
-                label: "header",
-                text: format!(
-                    "… and {} more ({} allowed, {} not)",
-                    hidden.0 + hidden.1,
-                    hidden.0,
-                    hidden.1
-                ),
-                more: Vec::new(),
-            });
-        }
-        match headers.list {
-            ListOutcome::TooLarge => out.push(Check {
-                pass: Some(false),
-                label: "headers",
-                text: format!(
-                    "`Access-Control-Request-Headers` is over the engine's caps ({} bytes, {} names, {} lines)",
-                    cors_policy::MAX_REQUEST_HEADERS_LEN,
-                    cors_policy::MAX_REQUEST_HEADER_NAMES,
-                    cors_policy::MAX_REQUEST_HEADER_LINES
-                ),
-                more: Vec::new(),
-            }),
-            ListOutcome::Invalid { element } => out.push(Check {
-                pass: Some(false),
-                label: "headers",
-                text: format!("`{}` is not a header name", shown(element)),
-                more: Vec::new(),
-            }),
-            _ => {}
-        }
-    }
-    if let Some(pn) = &trace.private_network
-        && pn.requested
-    {
-        out.push(Check {
-            pass: Some(pn.is_allowed()),
-            label: "private net",
-            text: if pn.enabled {
-                "private-network access asked for; `private-network` is on".into()
-            } else {
-                "private-network access asked for; the policy does not enable `private-network`".into()
-            },
-            more: vec![
-                "(Chromium no longer sends this header: Local Network Access replaced it with a permission prompt)".into(),
-            ],
-        });
-    }
-    if let Some(credentials) = trace.credentials
-        && trace.decision.kind() != RequestKind::NotCors
-        && (trace.decision.allowed() || trace.informative())
-    {
-        out.push(Check {
-            pass: None,
-            label: "credentials",
-            text: if credentials {
-                "`credentials` is on: the answer says `Access-Control-Allow-Credentials: true`"
-                    .into()
-            } else {
-                "`credentials` is off: a page that sends cookies is refused".into()
-            },
-            more: Vec::new(),
-        });
-    }
     out
 }
 

@@ -5,7 +5,7 @@
 use cors_policy::browser::Stage;
 
 use super::account::{Account, ConsoleVerdict, Title, Verdict};
-use super::describe::Check;
+use super::checks::Check;
 use super::shown::shown_message;
 
 impl Account {
