@@ -77,6 +77,18 @@ fn serve(router: Router) -> SocketAddr {
     })
 }
 
+/// [`serve`]s the app behind its own CORS layer and, outside it, the
+/// middleware function `$middleware` (a proxy, an authentication layer).
+macro_rules! serve_behind {
+    ($middleware:expr) => {
+        serve(
+            app()
+                .layer(own_layer())
+                .layer(middleware::from_fn($middleware)),
+        )
+    };
+}
+
 /// Runs `probe` on `addr`'s `/api/users` with `args` besides, as JSON.
 fn probe(addr: SocketAddr, args: &[&str]) -> Run {
     let url = format!("http://{addr}/api/users");
@@ -292,11 +304,7 @@ async fn proxy_adds_allow_origin(request: Request, next: Next) -> Response {
 
 #[test]
 fn two_cors_layers_duplicate_allow_origin() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(proxy_adds_allow_origin)),
-    );
+    let addr = serve_behind!(proxy_adds_allow_origin);
     let run = probe(addr, &[]);
     assert_found(&run, &["duplicate-allow-origin"]);
     for occurrence in occurrences(&run, "duplicate-allow-origin") {
@@ -320,7 +328,7 @@ async fn auth(request: Request, next: Next) -> Response {
 
 #[test]
 fn auth_outside_cors_rejects_preflights() {
-    let addr = serve(app().layer(own_layer()).layer(middleware::from_fn(auth)));
+    let addr = serve_behind!(auth);
     let run = probe(addr, &["-H", "Authorization: Bearer secret"]);
     assert_found(&run, &["preflight-rejected"]);
     let rejected = occurrences(&run, "preflight-rejected");
@@ -411,11 +419,7 @@ async fn strip_vary(request: Request, next: Next) -> Response {
 
 #[test]
 fn a_layer_dropping_vary_is_found() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(strip_vary)),
-    );
+    let addr = serve_behind!(strip_vary);
     let run = probe(addr, &[]);
     assert_found(&run, &["missing-vary"]);
     // Allowed, denied and non-CORS answers all depend on Origin.
@@ -444,11 +448,7 @@ async fn public_cache(request: Request, next: Next) -> Response {
 
 #[test]
 fn a_cacheable_answer_without_vary_is_found() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(public_cache)),
-    );
+    let addr = serve_behind!(public_cache);
     let run = probe(addr, &[]);
     assert_found(&run, &["cacheable-without-vary"]);
     // The cookie the server hands out stays out of the report.
@@ -471,11 +471,7 @@ async fn redirect_options(request: Request, next: Next) -> Response {
 
 #[test]
 fn a_redirected_preflight_is_found() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(redirect_options)),
-    );
+    let addr = serve_behind!(redirect_options);
     let run = probe(addr, &[]);
     assert_found(&run, &["redirected-preflight"]);
     let first = &occurrences(&run, "redirected-preflight")[0];
@@ -834,11 +830,7 @@ fn tls_front(backend: SocketAddr, dir: &std::path::Path) -> SocketAddr {
 
 #[test]
 fn https_is_probed_through_tls_with_the_certificate_checked() {
-    let backend = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(strip_vary)),
-    );
+    let backend = serve_behind!(strip_vary);
     let dir = common::scratch("probe-tls");
     let front = tls_front(backend, &dir);
     let url = format!("https://127.0.0.1:{}/api/users", front.port());
