@@ -7,8 +7,9 @@ use cors_policy::Engine;
 use cors_policy::browser::{self, CredentialsMode as Mode, Outcome, Stage};
 
 use super::account::{Account, Exchange, Title, Verdict};
-use super::describe::{Source, describe};
+use super::describe::describe;
 use super::notcors::Kind;
+use super::shown::Source;
 use super::shown::{MAX_ITEMS, capped, shown, shown_str};
 use super::simulate::{self, Page, Played, Scenario};
 use super::{allowed, console, fix, fix_words, notcors, summary};

@@ -6,7 +6,7 @@
 use cors_policy::{HeaderOutcome, ListOutcome, MethodOutcome, OriginOutcome, RequestKind, Trace};
 use cors_policy_grammar::model::{NameList, Policy};
 
-use super::describe::Source;
+use super::shown::Source;
 use super::shown::{MAX_ITEMS, capped, shown, shown_str};
 
 /// One line of the checks list.

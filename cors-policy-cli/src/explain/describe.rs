@@ -13,7 +13,7 @@ use cors_policy_grammar::model::Policy;
 use serde_json::{Value, json};
 
 use super::checks::{self, Check};
-use super::shown::{MAX_ITEMS, capped, shown, shown_str};
+use super::shown::{MAX_ITEMS, Source, capped, shown, shown_str};
 use crate::policy;
 use crate::request::HttpRequest;
 
@@ -32,22 +32,6 @@ pub(crate) struct Described {
     pub(crate) answer_headers: Vec<String>,
     /// The same, as JSON.
     pub(crate) json: Value,
-}
-
-/// Where the policies are written, for `file:line`.
-pub(crate) struct Source<'a> {
-    /// The file name as shown.
-    pub(crate) file: &'a str,
-    /// Its text.
-    pub(crate) text: &'a str,
-}
-
-impl Source<'_> {
-    /// `FILE:LINE` of byte `offset`.
-    pub(crate) fn at(&self, offset: usize) -> String {
-        let line = cors_policy_grammar::span::line_col(self.text, offset).0;
-        format!("{}:{line}", shown_str(self.file))
-    }
 }
 
 /// Whether the request header `name` (lowercase) is one the engine reads:

@@ -1,9 +1,9 @@
 //! The fix in words, for the human output: each edit with the policy and
 //! line it goes to, the alternatives, and why no line helps where none does.
 
-use super::describe::Source;
 use super::edit::Edit;
 use super::fix::Fix;
+use super::shown::Source;
 use super::shown::{shown_message, shown_str};
 use crate::policy::Loaded;
 

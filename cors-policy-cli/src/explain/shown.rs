@@ -1,7 +1,7 @@
 //! What every string from the policy file or the request goes through
 //! before it is printed: escaped for the terminal and cut when long, lists
 //! cut after a dozen items, so that the output stays bounded whatever the
-//! input.
+//! input; and the `FILE:LINE` a policy line is shown as ([`Source`]).
 
 /// At most this many items of a list are shown; the rest is counted.
 pub(crate) const MAX_ITEMS: usize = 12;
@@ -53,4 +53,20 @@ pub(crate) fn capped(items: impl IntoIterator<Item = String>) -> Vec<String> {
         out.push(format!("… and {more} more"));
     }
     out
+}
+
+/// Where the policies are written, for `file:line`.
+pub(crate) struct Source<'a> {
+    /// The file name as shown.
+    pub(crate) file: &'a str,
+    /// Its text.
+    pub(crate) text: &'a str,
+}
+
+impl Source<'_> {
+    /// `FILE:LINE` of byte `offset`.
+    pub(crate) fn at(&self, offset: usize) -> String {
+        let line = cors_policy_grammar::span::line_col(self.text, offset).0;
+        format!("{}:{line}", shown_str(self.file))
+    }
 }
