@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{run, run_stdin, scratch};
+use common::{assert_contains, run, run_stdin, scratch};
 
 /// A fresh scratch directory `name` with `messy.cors` (the unformatted
 /// fixture) and `tidy.cors` (its canonical form).
@@ -120,7 +120,7 @@ fn syntax_errors_are_rendered_and_exit_1() {
         r.stdout, "",
         "nothing is printed for a file that does not parse"
     );
-    assert!(r.stderr.contains("syntax.cors:2:"), "{}", r.stderr);
+    assert_contains(&r.stderr, &["syntax.cors:2:"]);
     let r = run(&["fmt", "--check", "syntax.cors"]);
     assert_eq!(r.code, 1);
 }
@@ -136,7 +136,7 @@ fn io_and_usage_errors_exit_2() {
     assert_eq!(run(&["fmt", "--write", "--check", "warnings.cors"]).code, 2);
     let r = run_stdin(&["fmt", "--write", "-"], b"policy \"p\" { origins * }");
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("standard input"), "{}", r.stderr);
+    assert_contains(&r.stderr, &["standard input"]);
     assert_eq!(run(&["fmt"]).code, 2);
 }
 
@@ -357,7 +357,7 @@ fn control_bytes_are_named_and_never_formatted_through() {
         let r = run_stdin(&["fmt", "-"], src);
         assert_eq!(r.code, 1, "{}", r.stderr);
         assert_eq!(r.stdout, "");
-        assert!(r.stderr.contains(named), "{}", r.stderr);
+        assert_contains(&r.stderr, &[named]);
         assert!(
             !r.stderr.bytes().any(|b| b < 0x20 && b != b'\n'),
             "raw control bytes on stderr: {:?}",

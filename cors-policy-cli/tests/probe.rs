@@ -24,7 +24,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use common::{Run, finish, json};
+use common::{Run, assert_contains, finish, json};
 
 /// The policy every server here is meant to follow.
 const POLICY: &str = "probe.cors";
@@ -453,11 +453,7 @@ fn a_cacheable_answer_without_vary_is_found() {
     assert_found(&run, &["cacheable-without-vary"]);
     // The cookie the server hands out stays out of the report.
     assert!(!run.stdout.contains("secret-session"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(r#"["set-cookie","(left out)"]"#),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, &[r#"["set-cookie","(left out)"]"#]);
 }
 
 /// A trailing-slash normalizer in front of everything, preflights included.
@@ -617,11 +613,9 @@ fn an_unreachable_server_exits_2() {
 fn bad_input_exits_2() {
     let run = common::run(&["probe", "http://127.0.0.1:9/static", "--policy", POLICY]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("error: no policy in `probe.cors` covers the path `/static`"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        &["error: no policy in `probe.cors` covers the path `/static`"],
     );
     let run = common::run(&[
         "probe",
@@ -632,11 +626,7 @@ fn bad_input_exits_2() {
         "Origin: https://a.example",
     ]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("probe sets `Origin` itself"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, &["probe sets `Origin` itself"]);
 }
 
 // ---- hostile servers ----
@@ -847,8 +837,7 @@ fn https_is_probed_through_tls_with_the_certificate_checked() {
     // An unknown issuer: no request gets through, as in a browser.
     let run = finish(common::cmd().args(base).timeout(Duration::from_secs(60)));
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stderr.contains("TLS: "), "{}", run.stderr);
-    assert!(run.stderr.contains("--cacert"), "{}", run.stderr);
+    assert_contains(&run.stderr, &["TLS: ", "--cacert"]);
     // Trusted: the answers come through the terminator and are judged.
     let cert = dir.join("cert.pem");
     let run = finish(
