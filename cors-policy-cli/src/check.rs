@@ -4,9 +4,10 @@ use cors_policy_grammar::span::LineIndex;
 use cors_policy_grammar::{Diagnostic, MAX_SHOWN_DIAGNOSTICS, RenderOptions, Severity};
 use serde_json::json;
 
+use crate::cli::{CheckArgs, OutputFormat, Status};
 use crate::color::ColorChoice;
+use crate::input;
 use crate::output::{self, plural};
-use crate::{CheckArgs, OutputFormat, Status, input};
 
 /// Runs `check`.
 pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
@@ -19,13 +20,9 @@ pub(crate) fn run(args: &CheckArgs, color: ColorChoice) -> Status {
     let (mut errors, mut warnings, mut files_with_problems, mut files_checked) = (0, 0, 0, 0);
 
     for path in &args.files {
-        let source = match input::read(path) {
-            Ok(source) => source,
-            Err(message) => {
-                output::error(&message, None);
-                status = status.max(Status::Usage);
-                continue;
-            }
+        let Some(source) = input::read_or_report(path) else {
+            status = status.max(Status::Usage);
+            continue;
         };
         files_checked += 1;
         let checked = cors_policy_grammar::check_bytes(&source.bytes);

@@ -1,4 +1,6 @@
-//! `--color auto|always|never`.
+//! Colour: the `--color auto|always|never` choice and whether it colours
+//! what is written to stderr (a terminal, `NO_COLOR`). Rendering the
+//! colours is the grammar crate's job.
 
 use std::io::IsTerminal;
 

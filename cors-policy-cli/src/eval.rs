@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
+use crate::cli::{RequestArgs, Status};
 use crate::color::ColorChoice;
 use crate::output;
 use crate::policy;
-use crate::{RequestArgs, Status};
 
 /// Runs `eval`.
 pub(crate) fn run(args: &RequestArgs, color: ColorChoice) -> Status {

@@ -2,10 +2,10 @@
 
 use cors_policy_grammar::RenderOptions;
 
+use crate::cli::{FmtArgs, Status};
 use crate::color::ColorChoice;
 use crate::input;
 use crate::output;
-use crate::{FmtArgs, Status};
 
 /// Runs `fmt`.
 pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
@@ -30,13 +30,9 @@ pub(crate) fn run(args: &FmtArgs, color: ColorChoice) -> Status {
             status = status.max(Status::Usage);
             continue;
         }
-        let source = match input::read(path) {
-            Ok(source) => source,
-            Err(message) => {
-                output::error(&message, None);
-                status = status.max(Status::Usage);
-                continue;
-            }
+        let Some(source) = input::read_or_report(path) else {
+            status = status.max(Status::Usage);
+            continue;
         };
         let Ok(text) = std::str::from_utf8(&source.bytes) else {
             // Not a policy file at all (a wrong path, a binary): a usage

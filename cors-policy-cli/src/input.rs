@@ -21,6 +21,14 @@ impl Source {
     }
 }
 
+/// Reads `path` as [`read`] does; on failure prints the message as an
+/// `error:` and returns `None` (a usage error for the caller's status).
+pub(crate) fn read_or_report(path: &Path) -> Option<Source> {
+    read(path)
+        .map_err(|message| crate::output::error(&message, None))
+        .ok()
+}
+
 /// Whether `path` means standard input.
 pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"

@@ -5,11 +5,11 @@ use cors_policy::{Engine, Request};
 
 use cors_policy_grammar::RenderOptions;
 
+use crate::cli::{RequestArgs, Status};
 use crate::color::ColorChoice;
 use crate::input::{self, Source};
 use crate::output;
 use crate::request::HttpRequest;
-use crate::{RequestArgs, Status};
 
 /// A compiled policy file, with its source for positions.
 pub(crate) struct Loaded {

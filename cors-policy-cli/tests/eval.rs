@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{json, run, run_stdin};
+use common::{assert_contains, json, run, run_stdin};
 use serde_json::Value;
 
 const API: &str = "../../../examples/policies/api.cors";
@@ -27,6 +27,27 @@ fn eval(args: &[&str]) -> Value {
     let v = json(&r.stdout);
     assert_shape(&v);
     v
+}
+
+/// [`eval`] of `method` to `path` with the header lines `headers`
+/// (`Name: value`).
+fn eval_request(method: &str, path: &str, headers: &[&str]) -> Value {
+    let mut args = vec!["--method", method, "--path", path];
+    for header in headers {
+        args.extend(["-H", header]);
+    }
+    eval(&args)
+}
+
+/// `(kind, allowed)` of an answer.
+fn kind_allowed(v: &Value) -> (Option<&str>, Option<bool>) {
+    (v["kind"].as_str(), v["allowed"].as_bool())
+}
+
+/// `text` split at whitespace: the arguments of a command line whose
+/// values hold no space.
+fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
 }
 
 fn assert_shape(v: &Value) {
@@ -98,22 +119,16 @@ fn keys_come_in_the_documented_order() {
 
 #[test]
 fn an_allowed_preflight() {
-    let v = eval(&[
-        "--method",
+    let v = eval_request(
         "OPTIONS",
-        "--path",
         "/api/users",
-        "-H",
-        "Origin: https://app.example.com",
-        "-H",
-        "Access-Control-Request-Method: PUT",
-        "-H",
-        "Access-Control-Request-Headers: content-type",
-    ]);
-    assert_eq!(
-        (v["kind"].as_str(), v["allowed"].as_bool()),
-        (Some("preflight"), Some(true))
+        &[
+            "Origin: https://app.example.com",
+            "Access-Control-Request-Method: PUT",
+            "Access-Control-Request-Headers: content-type",
+        ],
     );
+    assert_eq!(kind_allowed(&v), (Some("preflight"), Some(true)));
     assert_eq!(v["policy"], "api");
     assert_eq!(v["status"], 204);
     assert_eq!(v["forward"], false);
@@ -149,20 +164,15 @@ fn an_allowed_preflight() {
 
 #[test]
 fn a_denied_preflight_is_403_with_only_vary() {
-    let v = eval(&[
-        "--method",
+    let v = eval_request(
         "OPTIONS",
-        "--path",
         "/api/users",
-        "-H",
-        "Origin: https://app.example.com:3000",
-        "-H",
-        "Access-Control-Request-Method: PUT",
-    ]);
-    assert_eq!(
-        (v["kind"].as_str(), v["allowed"].as_bool()),
-        (Some("preflight"), Some(false))
+        &[
+            "Origin: https://app.example.com:3000",
+            "Access-Control-Request-Method: PUT",
+        ],
     );
+    assert_eq!(kind_allowed(&v), (Some("preflight"), Some(false)));
     assert_eq!(
         (v["status"].as_u64(), v["forward"].as_bool()),
         (Some(403), Some(false))
@@ -180,18 +190,8 @@ fn a_denied_preflight_is_403_with_only_vary() {
 
 #[test]
 fn actual_not_cors_and_unhandled_requests() {
-    let actual = eval(&[
-        "--method",
-        "GET",
-        "--path",
-        "/api/users",
-        "-H",
-        "Origin: http://localhost:5173",
-    ]);
-    assert_eq!(
-        (actual["kind"].as_str(), actual["allowed"].as_bool()),
-        (Some("actual"), Some(true))
-    );
+    let actual = eval_request("GET", "/api/users", &["Origin: http://localhost:5173"]);
+    assert_eq!(kind_allowed(&actual), (Some("actual"), Some(true)));
     assert!(actual["status"].is_null());
     assert_eq!(
         header(&actual, "access-control-allow-origin"),
@@ -202,29 +202,16 @@ fn actual_not_cors_and_unhandled_requests() {
         Some(true)
     );
 
-    let denied = eval(&[
-        "--method",
-        "POST",
-        "--path",
-        "/api/users",
-        "-H",
-        "Origin: https://evil.example",
-    ]);
-    assert_eq!(
-        (denied["kind"].as_str(), denied["allowed"].as_bool()),
-        (Some("actual"), Some(false))
-    );
+    let denied = eval_request("POST", "/api/users", &["Origin: https://evil.example"]);
+    assert_eq!(kind_allowed(&denied), (Some("actual"), Some(false)));
     assert_eq!(
         denied["forward"], true,
         "a denied actual request still reaches the handler"
     );
     assert_eq!(names(&denied), ["vary"]);
 
-    let not_cors = eval(&["--method", "GET", "--path", "/api/users"]);
-    assert_eq!(
-        (not_cors["kind"].as_str(), not_cors["allowed"].as_bool()),
-        (Some("not-cors"), Some(false))
-    );
+    let not_cors = eval_request("GET", "/api/users", &[]);
+    assert_eq!(kind_allowed(&not_cors), (Some("not-cors"), Some(false)));
     assert_eq!(not_cors["policy"], "api");
     assert_eq!(header(&not_cors, "vary"), Some("Origin"));
 
@@ -233,14 +220,11 @@ fn actual_not_cors_and_unhandled_requests() {
     assert_eq!(unhandled["kind"], "unhandled");
     assert!(unhandled["policy"].is_null() && unhandled["headers"].as_array().unwrap().is_empty());
 
-    let public = eval(&[
-        "--method",
+    let public = eval_request(
         "GET",
-        "--path",
         "/static/app.js?v=3",
-        "-H",
-        "Origin: https://anyone.example",
-    ]);
+        &["Origin: https://anyone.example"],
+    );
     assert_eq!(public["policy"], "public-assets");
     assert_eq!(header(&public, "access-control-allow-origin"), Some("*"));
     assert_eq!(
@@ -269,47 +253,37 @@ fn header_flags_are_case_insensitive_and_trimmed() {
 
 #[test]
 fn repeated_lines_reach_the_engine_as_repeated() {
-    let v = eval(&[
-        "--method",
+    let v = eval_request(
         "OPTIONS",
-        "--path",
         "/api/x",
-        "-H",
-        "Origin: https://app.example.com",
-        "-H",
-        "Access-Control-Request-Method: PATCH",
-        "-H",
-        "Access-Control-Request-Headers: content-type",
-        "-H",
-        "access-control-request-headers: X-Request-Id",
-    ]);
+        &[
+            "Origin: https://app.example.com",
+            "Access-Control-Request-Method: PATCH",
+            "Access-Control-Request-Headers: content-type",
+            "access-control-request-headers: X-Request-Id",
+        ],
+    );
     assert_eq!(v["allowed"], true, "{v}");
-    let v = eval(&[
-        "--method",
+    let v = eval_request(
         "OPTIONS",
-        "--path",
         "/api/x",
-        "-H",
-        "Access-Control-Request-Headers: content-type",
-        "-H",
-        "Access-Control-Request-Headers: x-api-key",
-        "-H",
-        "Origin: https://app.example.com",
-        "-H",
-        "Access-Control-Request-Method: PATCH",
-    ]);
+        &[
+            "Access-Control-Request-Headers: content-type",
+            "Access-Control-Request-Headers: x-api-key",
+            "Origin: https://app.example.com",
+            "Access-Control-Request-Method: PATCH",
+        ],
+    );
     assert_eq!(v["allowed"], false);
     assert!(v["reason"].as_str().unwrap().contains("x-api-key"), "{v}");
-    let v = eval(&[
-        "--method",
+    let v = eval_request(
         "GET",
-        "--path",
         "/api/x",
-        "-H",
-        "Origin: https://app.example.com",
-        "-H",
-        "Origin: https://app.example.com",
-    ]);
+        &[
+            "Origin: https://app.example.com",
+            "Origin: https://app.example.com",
+        ],
+    );
     assert_eq!(
         v["allowed"], false,
         "two Origin lines are never allowed: {v}"
@@ -318,14 +292,7 @@ fn repeated_lines_reach_the_engine_as_repeated() {
 
 #[test]
 fn bytes_a_header_cannot_carry_are_passed_on_not_rejected() {
-    let v = eval(&[
-        "--method",
-        "GET",
-        "--path",
-        "/api/x",
-        "-H",
-        "Origin: https://app.example.com\r",
-    ]);
+    let v = eval_request("GET", "/api/x", &["Origin: https://app.example.com\r"]);
     assert_eq!(v["allowed"], false);
     assert!(
         v["reason"].as_str().unwrap().contains("\\r"),
@@ -358,20 +325,13 @@ Access-Control-Request-Method: DELETE\r\nContent-Length: 3\r\n\r\nabc";
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = json(&r.stdout);
     assert_shape(&v);
-    assert_eq!(
-        (v["kind"].as_str(), v["allowed"].as_bool()),
-        (Some("preflight"), Some(true))
-    );
+    assert_eq!(kind_allowed(&v), (Some("preflight"), Some(true)));
 
     // HTTP/2 pseudo headers as Chrome's devtools copy them
     let r = run(&["eval", API, "--raw", "preflight.http"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = json(&r.stdout);
-    assert_eq!(
-        (v["kind"].as_str(), v["allowed"].as_bool()),
-        (Some("preflight"), Some(true)),
-        "{v}"
-    );
+    assert_eq!(kind_allowed(&v), (Some("preflight"), Some(true)), "{v}");
     assert_eq!(
         header(&v, "access-control-allow-origin"),
         Some("https://pr-42.preview.example.dev")
@@ -429,21 +389,13 @@ fn usage_and_io_errors_exit_2() {
     );
     let r = run(&["eval", API, "--curl", "wget https://a.example/"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("expects a curl command"), "{}", r.stderr);
+    assert_contains(&r.stderr, &["expects a curl command"]);
     let r = run(&["eval", API, "--console", "TypeError: Failed to fetch"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("is not a browser's CORS message"),
-        "{}",
-        r.stderr
-    );
+    assert_contains(&r.stderr, &["is not a browser's CORS message"]);
     let r = run(&["eval", API, "--url", "api.example.com/x"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("not an http or https URL"),
-        "{}",
-        r.stderr
-    );
+    assert_contains(&r.stderr, &["not an http or https URL"]);
     assert_eq!(
         run(&["eval", API, "--url", "https://a.example/", "--path", "/x"]).code,
         2,
@@ -463,32 +415,20 @@ fn usage_and_io_errors_exit_2() {
         "Origin https://a.example",
     ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("Name: value"), "{}", r.stderr);
+    assert_contains(&r.stderr, &["Name: value"]);
     let r = run(&["eval", API, "--raw", "nope.http"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("`nope.http`"));
     let r = run_stdin(&["eval", API, "--raw", "-"], b"Origin: https://a.example\n");
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains(":method"), "{}", r.stderr);
+    assert_contains(&r.stderr, &[":method"]);
     assert_eq!(run_stdin(&["eval", "-", "--raw", "-"], b"").code, 2);
 }
 
 #[test]
 fn the_method_defaults_to_get_and_origin_is_a_shorthand() {
-    let short = eval(&[
-        "--path",
-        "/api/users",
-        "--origin",
-        "https://app.example.com",
-    ]);
-    let long = eval(&[
-        "--method",
-        "GET",
-        "--path",
-        "/api/users",
-        "-H",
-        "Origin: https://app.example.com",
-    ]);
+    let short = eval(&words("--path /api/users --origin https://app.example.com"));
+    let long = eval_request("GET", "/api/users", &["Origin: https://app.example.com"]);
     assert_eq!(short, long);
     assert_eq!(short["kind"], "actual");
     assert_eq!(short["allowed"], true);
@@ -496,12 +436,9 @@ fn the_method_defaults_to_get_and_origin_is_a_shorthand() {
 
 #[test]
 fn a_url_gives_the_path_and_its_query_is_ignored() {
-    let v = eval(&[
-        "--url",
-        "https://api.example.com/api/users?next=https://x.example/static/a.js",
-        "--origin",
-        "https://app.example.com",
-    ]);
+    let v = eval(&words(
+        "--url https://api.example.com/api/users?next=https://x.example/static/a.js --origin https://app.example.com",
+    ));
     assert_eq!(v["policy"], "api");
     assert_eq!(v["allowed"], true);
 }

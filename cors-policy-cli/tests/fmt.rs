@@ -8,7 +8,21 @@
 
 mod common;
 
-use common::{run, run_stdin, scratch};
+use common::{assert_contains, run, run_stdin, scratch};
+
+/// A fresh scratch directory `name` with `messy.cors` (the unformatted
+/// fixture) and `tidy.cors` (its canonical form).
+fn messy_and_tidy(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    std::fs::copy(
+        common::fixtures().join("unformatted.cors"),
+        dir.join("messy.cors"),
+    )
+    .unwrap();
+    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
+    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    dir
+}
 
 #[test]
 fn prints_the_canonical_form_which_is_a_fixed_point() {
@@ -24,14 +38,7 @@ fn prints_the_canonical_form_which_is_a_fixed_point() {
 
 #[test]
 fn check_exits_1_naming_the_files_that_differ() {
-    let dir = scratch("fmt-check");
-    std::fs::copy(
-        common::fixtures().join("unformatted.cors"),
-        dir.join("messy.cors"),
-    )
-    .unwrap();
-    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
-    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    let dir = messy_and_tidy("fmt-check");
     let in_dir = |args: &[&str]| common::finish(common::cmd().current_dir(&dir).args(args));
 
     let r = in_dir(&["fmt", "--check", "tidy.cors"]);
@@ -49,14 +56,8 @@ fn check_exits_1_naming_the_files_that_differ() {
 
 #[test]
 fn write_rewrites_only_changed_files_and_leaves_no_temporary_behind() {
-    let dir = scratch("fmt-write");
-    std::fs::copy(
-        common::fixtures().join("unformatted.cors"),
-        dir.join("messy.cors"),
-    )
-    .unwrap();
-    let canonical = run(&["fmt", "unformatted.cors"]).stdout;
-    std::fs::write(dir.join("tidy.cors"), &canonical).unwrap();
+    let dir = messy_and_tidy("fmt-write");
+    let canonical = std::fs::read_to_string(dir.join("tidy.cors")).unwrap();
     let tidy_mtime = std::fs::metadata(dir.join("tidy.cors"))
         .unwrap()
         .modified()
@@ -119,7 +120,7 @@ fn syntax_errors_are_rendered_and_exit_1() {
         r.stdout, "",
         "nothing is printed for a file that does not parse"
     );
-    assert!(r.stderr.contains("syntax.cors:2:"), "{}", r.stderr);
+    assert_contains(&r.stderr, &["syntax.cors:2:"]);
     let r = run(&["fmt", "--check", "syntax.cors"]);
     assert_eq!(r.code, 1);
 }
@@ -135,7 +136,7 @@ fn io_and_usage_errors_exit_2() {
     assert_eq!(run(&["fmt", "--write", "--check", "warnings.cors"]).code, 2);
     let r = run_stdin(&["fmt", "--write", "-"], b"policy \"p\" { origins * }");
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("standard input"), "{}", r.stderr);
+    assert_contains(&r.stderr, &["standard input"]);
     assert_eq!(run(&["fmt"]).code, 2);
 }
 
@@ -356,7 +357,7 @@ fn control_bytes_are_named_and_never_formatted_through() {
         let r = run_stdin(&["fmt", "-"], src);
         assert_eq!(r.code, 1, "{}", r.stderr);
         assert_eq!(r.stdout, "");
-        assert!(r.stderr.contains(named), "{}", r.stderr);
+        assert_contains(&r.stderr, &[named]);
         assert!(
             !r.stderr.bytes().any(|b| b < 0x20 && b != b'\n'),
             "raw control bytes on stderr: {:?}",

@@ -24,7 +24,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use common::{Run, finish, json};
+use common::{Run, assert_contains, finish, json};
 
 /// The policy every server here is meant to follow.
 const POLICY: &str = "probe.cors";
@@ -75,6 +75,18 @@ fn serve(router: Router) -> SocketAddr {
     spawn_server(|listener| async move {
         axum::serve(listener, router).await.unwrap();
     })
+}
+
+/// [`serve`]s the app behind its own CORS layer and, outside it, the
+/// middleware function `$middleware` (a proxy, an authentication layer).
+macro_rules! serve_behind {
+    ($middleware:expr) => {
+        serve(
+            app()
+                .layer(own_layer())
+                .layer(middleware::from_fn($middleware)),
+        )
+    };
 }
 
 /// Runs `probe` on `addr`'s `/api/users` with `args` besides, as JSON.
@@ -131,6 +143,13 @@ fn codes(run: &Run) -> BTreeSet<String> {
         .collect()
 }
 
+/// Asserts that the JSON report found exactly the findings `expected`,
+/// and the exit status that goes with them (1 when any, else 0).
+fn assert_found(run: &Run, expected: &[&str]) {
+    assert_eq!(codes(run), set(expected), "{}", run.stdout);
+    assert_eq!(run.code, i32::from(!expected.is_empty()), "{}", run.stderr);
+}
+
 fn set(codes: &[&str]) -> BTreeSet<String> {
     codes.iter().map(|c| (*c).to_owned()).collect()
 }
@@ -160,8 +179,7 @@ fn request_header(occurrence: &serde_json::Value, name: &str) -> Option<String> 
 fn own_layer_agrees_with_its_policy() {
     let addr = serve(app().layer(own_layer()));
     let run = probe(addr, &["--error-path", "/api/missing"]);
-    assert_eq!(codes(&run), set(&[]), "{}", run.stdout);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_found(&run, &[]);
     let report = json(&run.stdout);
     assert_eq!(report["agree"], true);
     assert_eq!(report["policy"], "api");
@@ -184,13 +202,7 @@ fn mirrored_origin_with_credentials_is_a_reflection_finding() {
         .max_age(Duration::from_secs(600));
     let addr = serve(app().layer(layer));
     let run = probe(addr, &[]);
-    assert_eq!(
-        codes(&run),
-        set(&["origin-reflected-with-credentials"]),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(run.code, 1);
+    assert_found(&run, &["origin-reflected-with-credentials"]);
     // Every look-alike is reflected, preflight and request alike.
     let reflected: BTreeSet<String> = occurrences(&run, "origin-reflected-with-credentials")
         .iter()
@@ -227,9 +239,9 @@ fn a_permissive_layer_differs_from_a_credentialed_policy_everywhere() {
     // `*` for every origin, method and header, no credentials, no max-age.
     let addr = serve(app().layer(tower_http::cors::CorsLayer::permissive()));
     let run = probe(addr, &[]);
-    assert_eq!(
-        codes(&run),
-        set(&[
+    assert_found(
+        &run,
+        &[
             "disallowed-origin-allowed",
             "wrong-allow-origin",
             "missing-allow-credentials",
@@ -238,9 +250,7 @@ fn a_permissive_layer_differs_from_a_credentialed_policy_everywhere() {
             "headers-beyond-policy",
             "missing-vary",
             "missing-max-age",
-        ]),
-        "{}",
-        run.stdout
+        ],
     );
     let refused = &occurrences(&run, "preflight-refuses-allowed")[0];
     assert!(
@@ -294,19 +304,9 @@ async fn proxy_adds_allow_origin(request: Request, next: Next) -> Response {
 
 #[test]
 fn two_cors_layers_duplicate_allow_origin() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(proxy_adds_allow_origin)),
-    );
+    let addr = serve_behind!(proxy_adds_allow_origin);
     let run = probe(addr, &[]);
-    assert_eq!(
-        codes(&run),
-        set(&["duplicate-allow-origin"]),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(run.code, 1);
+    assert_found(&run, &["duplicate-allow-origin"]);
     for occurrence in occurrences(&run, "duplicate-allow-origin") {
         assert_eq!(
             request_header(&occurrence, "Origin").as_deref(),
@@ -328,10 +328,9 @@ async fn auth(request: Request, next: Next) -> Response {
 
 #[test]
 fn auth_outside_cors_rejects_preflights() {
-    let addr = serve(app().layer(own_layer()).layer(middleware::from_fn(auth)));
+    let addr = serve_behind!(auth);
     let run = probe(addr, &["-H", "Authorization: Bearer secret"]);
-    assert_eq!(codes(&run), set(&["preflight-rejected"]), "{}", run.stdout);
-    assert_eq!(run.code, 1);
+    assert_found(&run, &["preflight-rejected"]);
     let rejected = occurrences(&run, "preflight-rejected");
     assert!(rejected.iter().all(|o| o["server"]["status"] == 401));
     // The key went with the actual requests only, and stays out of the report.
@@ -379,13 +378,7 @@ fn a_fallback_outside_cors_has_no_cors_headers() {
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") });
     let addr = serve(router);
     let run = probe(addr, &["--error-path", "/api/missing"]);
-    assert_eq!(
-        codes(&run),
-        set(&["missing-cors-on-error"]),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(run.code, 1);
+    assert_found(&run, &["missing-cors-on-error"]);
     let paths: BTreeSet<String> = occurrences(&run, "missing-cors-on-error")
         .iter()
         .map(|o| o["request"]["path"].as_str().unwrap().to_owned())
@@ -393,7 +386,7 @@ fn a_fallback_outside_cors_has_no_cors_headers() {
     assert_eq!(paths, set(&["/api/missing"]));
     // Without --error-path the same server agrees.
     let run = probe(addr, &[]);
-    assert_eq!(codes(&run), set(&[]), "{}", run.stdout);
+    assert_found(&run, &[]);
 }
 
 #[test]
@@ -409,7 +402,7 @@ fn the_applications_own_options_answer_is_found() {
     );
     let addr = serve(router);
     let run = probe(addr, &[]);
-    assert_eq!(codes(&run), set(&["preflight-rejected"]), "{}", run.stdout);
+    assert_found(&run, &["preflight-rejected"]);
     let first = &occurrences(&run, "preflight-rejected")[0];
     assert_eq!(
         first["detail"],
@@ -426,14 +419,9 @@ async fn strip_vary(request: Request, next: Next) -> Response {
 
 #[test]
 fn a_layer_dropping_vary_is_found() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(strip_vary)),
-    );
+    let addr = serve_behind!(strip_vary);
     let run = probe(addr, &[]);
-    assert_eq!(codes(&run), set(&["missing-vary"]), "{}", run.stdout);
-    assert_eq!(run.code, 1);
+    assert_found(&run, &["missing-vary"]);
     // Allowed, denied and non-CORS answers all depend on Origin.
     let origins: BTreeSet<Option<String>> = occurrences(&run, "missing-vary")
         .iter()
@@ -460,25 +448,12 @@ async fn public_cache(request: Request, next: Next) -> Response {
 
 #[test]
 fn a_cacheable_answer_without_vary_is_found() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(public_cache)),
-    );
+    let addr = serve_behind!(public_cache);
     let run = probe(addr, &[]);
-    assert_eq!(
-        codes(&run),
-        set(&["cacheable-without-vary"]),
-        "{}",
-        run.stdout
-    );
+    assert_found(&run, &["cacheable-without-vary"]);
     // The cookie the server hands out stays out of the report.
     assert!(!run.stdout.contains("secret-session"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(r#"["set-cookie","(left out)"]"#),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, &[r#"["set-cookie","(left out)"]"#]);
 }
 
 /// A trailing-slash normalizer in front of everything, preflights included.
@@ -492,19 +467,9 @@ async fn redirect_options(request: Request, next: Next) -> Response {
 
 #[test]
 fn a_redirected_preflight_is_found() {
-    let addr = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(redirect_options)),
-    );
+    let addr = serve_behind!(redirect_options);
     let run = probe(addr, &[]);
-    assert_eq!(
-        codes(&run),
-        set(&["redirected-preflight"]),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(run.code, 1);
+    assert_found(&run, &["redirected-preflight"]);
     let first = &occurrences(&run, "redirected-preflight")[0];
     assert_eq!(first["server"]["status"], 308);
     assert_eq!(first["detail"], "answered 308 to /api/users/");
@@ -648,11 +613,9 @@ fn an_unreachable_server_exits_2() {
 fn bad_input_exits_2() {
     let run = common::run(&["probe", "http://127.0.0.1:9/static", "--policy", POLICY]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("error: no policy in `probe.cors` covers the path `/static`"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        &["error: no policy in `probe.cors` covers the path `/static`"],
     );
     let run = common::run(&[
         "probe",
@@ -663,11 +626,7 @@ fn bad_input_exits_2() {
         "Origin: https://a.example",
     ]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("probe sets `Origin` itself"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, &["probe sets `Origin` itself"]);
 }
 
 // ---- hostile servers ----
@@ -732,8 +691,7 @@ fn huge_headers_are_a_bad_response() {
         }
     });
     let run = probe(addr, &["--timeout", "5"]);
-    assert_eq!(codes(&run), set(&["bad-response"]), "{}", run.stdout);
-    assert_eq!(run.code, 1);
+    assert_found(&run, &["bad-response"]);
     let first = &occurrences(&run, "bad-response")[0];
     let error = first["server"]["error"].as_str().unwrap();
     assert!(error.starts_with("not a valid HTTP response: "), "{error}");
@@ -751,7 +709,7 @@ fn invalid_bytes_are_reported_not_trusted() {
         );
     });
     let run = probe(addr, &["--timeout", "5"]);
-    assert_eq!(codes(&run), set(&["bad-response"]), "{}", run.stdout);
+    assert_found(&run, &["bad-response"]);
     // Bytes a value may hold but no origin has: the origin is wrong, and
     // the report shows the bytes escaped.
     let (addr, _) = raw_server(|stream, total| {
@@ -813,7 +771,7 @@ fn a_slow_server_times_out() {
         }
     });
     let run = probe(addr, &["--timeout", "0.5", "--concurrency", "16"]);
-    assert_eq!(codes(&run), set(&["bad-response"]), "{}", run.stdout);
+    assert_found(&run, &["bad-response"]);
     let first = &occurrences(&run, "bad-response")[0];
     assert_eq!(
         first["server"]["error"],
@@ -862,11 +820,7 @@ fn tls_front(backend: SocketAddr, dir: &std::path::Path) -> SocketAddr {
 
 #[test]
 fn https_is_probed_through_tls_with_the_certificate_checked() {
-    let backend = serve(
-        app()
-            .layer(own_layer())
-            .layer(middleware::from_fn(strip_vary)),
-    );
+    let backend = serve_behind!(strip_vary);
     let dir = common::scratch("probe-tls");
     let front = tls_front(backend, &dir);
     let url = format!("https://127.0.0.1:{}/api/users", front.port());
@@ -883,8 +837,7 @@ fn https_is_probed_through_tls_with_the_certificate_checked() {
     // An unknown issuer: no request gets through, as in a browser.
     let run = finish(common::cmd().args(base).timeout(Duration::from_secs(60)));
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stderr.contains("TLS: "), "{}", run.stderr);
-    assert!(run.stderr.contains("--cacert"), "{}", run.stderr);
+    assert_contains(&run.stderr, &["TLS: ", "--cacert"]);
     // Trusted: the answers come through the terminator and are judged.
     let cert = dir.join("cert.pem");
     let run = finish(
@@ -894,6 +847,6 @@ fn https_is_probed_through_tls_with_the_certificate_checked() {
             .arg(&cert)
             .timeout(Duration::from_secs(60)),
     );
-    assert_eq!(codes(&run), set(&["missing-vary"]), "{}", run.stdout);
+    assert_found(&run, &["missing-vary"]);
     assert_eq!(json(&run.stdout)["url"], url);
 }

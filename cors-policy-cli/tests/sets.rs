@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{json, run, scratch};
+use common::{assert_contains, json, run, scratch};
 
 const POLICY: &str = r#"policy "hooks" { paths "/hooks/**" skip }
 policy "api" { origins "https://app.example.com", set "tenants" credentials }
@@ -76,13 +76,13 @@ fn rejected_set_entries_are_shown_with_their_line_and_left_out() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(json(&r.stdout)["allowed"], false);
-    assert!(
-        r.stderr
-            .contains("error[E0006/invalid-origin]: `https://a.example/` ends with `/`"),
-        "{}",
-        r.stderr
+    assert_contains(
+        &r.stderr,
+        &[
+            "error[E0006/invalid-origin]: `https://a.example/` ends with `/`",
+            "tenants.txt:2:1",
+        ],
     );
-    assert!(r.stderr.contains("tenants.txt:2:1"), "{}", r.stderr);
     assert!(r.stderr.contains("error[E0016/public-suffix-wildcard]"));
     assert!(r.stderr.contains("tenants.txt:3:1"));
     assert!(r.stderr.contains("no `allow` applies to an origin set"));
@@ -94,11 +94,9 @@ fn a_missing_or_unused_set_is_a_usage_error() {
     let (policy, tenants) = files("eval-missing", "https://acme.example.com\n");
     let r = run(&["eval", &policy, "-X", "GET"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("the policies read the origin set `tenants`, which was not given"),
-        "{}",
-        r.stderr
+    assert_contains(
+        &r.stderr,
+        &["the policies read the origin set `tenants`, which was not given"],
     );
     assert!(r.stderr.contains("--set tenants=FILE"));
 
@@ -107,12 +105,7 @@ fn a_missing_or_unused_set_is_a_usage_error() {
         "eval", &policy, "-X", "GET", "--set", &both[0], "--set", &both[1],
     ]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("`--set other` names a set no policy reads"),
-        "{}",
-        r.stderr
-    );
+    assert_contains(&r.stderr, &["`--set other` names a set no policy reads"]);
 
     for bad in ["tenants", "a b=x", "tenants="] {
         let r = run(&["eval", &policy, "-X", "GET", "--set", bad]);
@@ -168,7 +161,7 @@ fn eval_and_explain_answer_a_skipped_path_as_unhandled() {
         &set,
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("set \"tenants\""), "{}", r.stdout);
+    assert_contains(&r.stdout, &["set \"tenants\""]);
 }
 
 #[test]

@@ -1,85 +1,21 @@
 //! One request the engine answered, described from its [`Trace`]: which
-//! policy, each check in the engine's order, the answer. Both the human
-//! text and the JSON are built here, from the trace alone: this module
-//! matches nothing itself.
+//! policy, each check in the engine's order ([`checks`]), the answer. Both
+//! the human text and the JSON are built here, from the trace alone: this
+//! module matches nothing itself.
 //!
 //! Every string from the policy file or the request goes through
-//! [`shown`] (escaped for the terminal, long values cut) and every list
-//! through [`capped`], so the output stays bounded whatever the input.
+//! [`shown`](super::shown) (escaped for the terminal, long values cut) and
+//! every list through [`capped`], so the output stays bounded whatever the
+//! input.
 
-use cors_policy::{
-    Engine, HeaderOutcome, ListOutcome, MethodOutcome, OriginOutcome, RequestKind, Trace,
-};
-use cors_policy_grammar::model::{NameList, Policy};
+use cors_policy::{Engine, ListOutcome, OriginOutcome, RequestKind, Trace};
+use cors_policy_grammar::model::Policy;
 use serde_json::{Value, json};
 
+use super::checks::{self, Check};
+use super::shown::{MAX_ITEMS, Source, capped, shown, shown_str};
 use crate::policy;
 use crate::request::HttpRequest;
-
-/// At most this many items of a list are shown; the rest is counted.
-pub(crate) const MAX_ITEMS: usize = 12;
-/// At most this many characters of one value are shown.
-pub(crate) const MAX_CHARS: usize = 160;
-
-/// At most this many characters of a whole message (the console line) are
-/// shown.
-pub(crate) const MAX_MESSAGE_CHARS: usize = 2000;
-
-/// `bytes` as text safe for a terminal, cut after [`MAX_CHARS`].
-pub(crate) fn shown(bytes: &[u8]) -> String {
-    shown_up_to(bytes, MAX_CHARS)
-}
-
-/// A whole message (made of bounded parts and the request's URL) safe for
-/// a terminal, cut after [`MAX_MESSAGE_CHARS`].
-pub(crate) fn shown_message(text: &str) -> String {
-    shown_up_to(text.as_bytes(), MAX_MESSAGE_CHARS)
-}
-
-fn shown_up_to(bytes: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let cut: String = text.chars().take(max).collect();
-    let mut out = cors_policy_grammar::escape_for_terminal(&cut).into_owned();
-    if cut.len() < text.len() {
-        out.push_str(&format!("… ({} bytes)", bytes.len()));
-    }
-    out
-}
-
-/// [`shown`] for text.
-pub(crate) fn shown_str(text: &str) -> String {
-    shown(text.as_bytes())
-}
-
-/// The first [`MAX_ITEMS`] of `items`, and "… and N more" for the rest.
-pub(crate) fn capped(items: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut more = 0usize;
-    for item in items {
-        if out.len() < MAX_ITEMS {
-            out.push(item);
-        } else {
-            more += 1;
-        }
-    }
-    if more > 0 {
-        out.push(format!("… and {more} more"));
-    }
-    out
-}
-
-/// One line of the checks list.
-#[derive(Debug, Clone)]
-pub(crate) struct Check {
-    /// `Some(true)` passed, `Some(false)` failed, `None` information.
-    pub(crate) pass: Option<bool>,
-    /// `origin`, `method`, `header`, …
-    pub(crate) label: &'static str,
-    /// What was checked and how it came out.
-    pub(crate) text: String,
-    /// Further lines under it.
-    pub(crate) more: Vec<String>,
-}
 
 /// A request the engine answered, described.
 #[derive(Debug, Clone)]
@@ -98,19 +34,10 @@ pub(crate) struct Described {
     pub(crate) json: Value,
 }
 
-/// Where the policies are written, for `file:line`.
-pub(crate) struct Source<'a> {
-    /// The file name as shown.
-    pub(crate) file: &'a str,
-    /// Its text.
-    pub(crate) text: &'a str,
-}
-
-impl Source<'_> {
-    fn at(&self, offset: usize) -> String {
-        let line = cors_policy_grammar::span::line_col(self.text, offset).0;
-        format!("{}:{line}", shown_str(self.file))
-    }
+/// Whether the request header `name` (lowercase) is one the engine reads:
+/// `Origin` and the `Access-Control-Request-*` headers.
+fn is_cors_request_header(name: &str) -> bool {
+    name == "origin" || name.starts_with("access-control-request-")
 }
 
 /// Traces `request` through `engine` and describes every check.
@@ -128,13 +55,13 @@ pub(crate) fn describe(engine: &Engine, source: &Source<'_>, request: &HttpReque
     let cors_headers = request
         .headers
         .iter()
-        .filter(|(n, _)| n == "origin" || n.starts_with("access-control-request-"));
+        .filter(|(n, _)| is_cors_request_header(n));
     request_lines.extend(capped(
         cors_headers.map(|(n, v)| format!("{}: {}", shown_str(n), shown(v))),
     ));
     let policy_lines = policy_lines(&trace, policies, source, request.path());
     let checks = policy
-        .map(|p| checks(&trace, p, source))
+        .map(|p| checks::checks(&trace, p, source))
         .unwrap_or_default();
     let (answer, answer_headers) = answer(&trace);
     let json = trace_json(&trace, request);
@@ -191,265 +118,6 @@ fn policy_lines(
         )
     });
     out.extend(capped(skipped));
-    out
-}
-
-/// The listed name within two edits of `name` (a typo), if any.
-fn nearest<'a>(name: &str, listed: &'a [String]) -> Option<&'a str> {
-    listed
-        .iter()
-        .map(|l| (strsim::levenshtein(l, name), l))
-        .filter(|(d, _)| (1..=2).contains(d))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, l)| l.as_str())
-}
-
-fn names(list: &NameList) -> String {
-    let mut items: Vec<String> = list.names.iter().map(|n| shown_str(n)).collect();
-    if list.any {
-        items.insert(0, "*".into());
-    }
-    if items.is_empty() {
-        "none".into()
-    } else {
-        capped(items).join(", ")
-    }
-}
-
-fn checks(trace: &Trace<'_>, policy: &Policy, source: &Source<'_>) -> Vec<Check> {
-    let mut out = Vec::new();
-    let entry_at = |entry: usize| {
-        policy
-            .origins
-            .get(entry)
-            .map(|o| source.at(o.span.start))
-            .unwrap_or_default()
-    };
-    if let Some(origin) = &trace.origin {
-        let value = shown(origin.origin);
-        let (pass, text, more) = match &origin.outcome {
-            OriginOutcome::Any => (
-                true,
-                "`origins *` allows every origin".to_owned(),
-                Vec::new(),
-            ),
-            OriginOutcome::Matched { entry, source: s } => (
-                true,
-                format!("`{value}` matches {} ({})", shown_str(s), entry_at(*entry)),
-                Vec::new(),
-            ),
-            OriginOutcome::Duplicated => (
-                false,
-                "the request has more than one `Origin` header".to_owned(),
-                vec!["browsers send exactly one; a second one comes from a proxy or a test".into()],
-            ),
-            OriginOutcome::Malformed {
-                problem,
-                canonical,
-                canonical_entry,
-            } => {
-                let mut more = vec![problem.to_string()];
-                if let Some(canonical) = canonical {
-                    more.push(match canonical_entry {
-                        Some(entry) => format!(
-                            "a browser would send `{}`, which matches {} ({})",
-                            shown_str(canonical),
-                            policy
-                                .origins
-                                .get(*entry)
-                                .map(|o| shown_str(&o.source))
-                                .unwrap_or_default(),
-                            entry_at(*entry)
-                        ),
-                        None => format!("a browser would send `{}`", shown_str(canonical)),
-                    });
-                }
-                (
-                    false,
-                    format!("`{value}` is not an origin as a browser sends it"),
-                    more,
-                )
-            }
-            OriginOutcome::NotAllowed { candidates } => {
-                let mut more = Vec::new();
-                if value == "null" {
-                    more.push(
-                        "`null` is the origin of sandboxed iframes, `file:` pages and `data:` URLs"
-                            .into(),
-                    );
-                }
-                // A regex that does not match says nothing more than that.
-                let informative: Vec<_> = candidates
-                    .iter()
-                    .filter(|c| {
-                        !c.differences
-                            .iter()
-                            .all(|d| matches!(d, cors_policy::Difference::Regex))
-                    })
-                    .collect();
-                let near = if informative.is_empty() {
-                    candidates.iter().collect()
-                } else {
-                    informative
-                };
-                for candidate in near.into_iter().take(3) {
-                    let differences: Vec<String> = candidate
-                        .differences
-                        .iter()
-                        .map(|d| shown_str(&d.to_string()))
-                        .collect();
-                    more.push(format!(
-                        "closest: {} ({}): {}",
-                        shown_str(candidate.source),
-                        entry_at(candidate.entry),
-                        differences.join("; ")
-                    ));
-                }
-                (false, format!("`{value}` is not in `origins`"), more)
-            }
-            _ => (false, format!("`{value}` is refused"), Vec::new()),
-        };
-        out.push(Check {
-            pass: Some(pass),
-            label: "origin",
-            text,
-            more,
-        });
-    }
-    if let Some(method) = &trace.method {
-        let name = shown(method.method);
-        let (pass, text) = match method.outcome {
-            MethodOutcome::Safelisted => (
-                true,
-                format!("`{name}` is always allowed (GET, HEAD, POST)"),
-            ),
-            MethodOutcome::Listed => (true, format!("`{name}` is listed in `methods`")),
-            MethodOutcome::Any => (true, format!("`{name}` is covered by `methods *`")),
-            MethodOutcome::Duplicated => (
-                false,
-                "the request has more than one `Access-Control-Request-Method`".to_owned(),
-            ),
-            MethodOutcome::Invalid => (false, format!("`{name}` is not a method name")),
-            MethodOutcome::Forbidden => (
-                false,
-                format!("`{name}` is a forbidden method: browsers refuse to send it"),
-            ),
-            _ => (
-                false,
-                format!("`{name}` is not in `methods` ({})", names(method.allowed)),
-            ),
-        };
-        out.push(Check {
-            pass: Some(pass),
-            label: "method",
-            text,
-            more: Vec::new(),
-        });
-    }
-    if let Some(headers) = &trace.headers {
-        let lines = headers.names.iter().map(|h| {
-            let name = shown(h.name);
-            match h.outcome {
-                HeaderOutcome::Listed => (true, format!("`{name}` is listed in `headers`")),
-                HeaderOutcome::Any => (true, format!("`{name}` is covered by `headers *`")),
-                HeaderOutcome::AuthorizationNotCovered => (
-                    false,
-                    "`authorization` is not covered by `headers *`: it must be listed".to_owned(),
-                ),
-                _ => {
-                    let mut text =
-                        format!("`{name}` is not in `headers` ({})", names(headers.allowed));
-                    if let Some(near) = nearest(&name.to_ascii_lowercase(), &headers.allowed.names)
-                    {
-                        text.push_str(&format!("; nearest listed: `{}`", shown_str(near)));
-                    }
-                    (false, text)
-                }
-            }
-        });
-        let mut shown_lines = 0usize;
-        let mut hidden = (0usize, 0usize);
-        for (pass, text) in lines {
-            if shown_lines < MAX_ITEMS {
-                out.push(Check {
-                    pass: Some(pass),
-                    label: "header",
-                    text,
-                    more: Vec::new(),
-                });
-                shown_lines += 1;
-            } else if pass {
-                hidden.0 += 1;
-            } else {
-                hidden.1 += 1;
-            }
-        }
-        if hidden.0 + hidden.1 > 0 {
-            out.push(Check {
-                pass: Some(hidden.1 == 0),
-                label: "header",
-                text: format!(
-                    "… and {} more ({} allowed, {} not)",
-                    hidden.0 + hidden.1,
-                    hidden.0,
-                    hidden.1
-                ),
-                more: Vec::new(),
-            });
-        }
-        match headers.list {
-            ListOutcome::TooLarge => out.push(Check {
-                pass: Some(false),
-                label: "headers",
-                text: format!(
-                    "`Access-Control-Request-Headers` is over the engine's caps ({} bytes, {} names, {} lines)",
-                    cors_policy::MAX_REQUEST_HEADERS_LEN,
-                    cors_policy::MAX_REQUEST_HEADER_NAMES,
-                    cors_policy::MAX_REQUEST_HEADER_LINES
-                ),
-                more: Vec::new(),
-            }),
-            ListOutcome::Invalid { element } => out.push(Check {
-                pass: Some(false),
-                label: "headers",
-                text: format!("`{}` is not a header name", shown(element)),
-                more: Vec::new(),
-            }),
-            _ => {}
-        }
-    }
-    if let Some(pn) = &trace.private_network
-        && pn.requested
-    {
-        out.push(Check {
-            pass: Some(pn.is_allowed()),
-            label: "private net",
-            text: if pn.enabled {
-                "private-network access asked for; `private-network` is on".into()
-            } else {
-                "private-network access asked for; the policy does not enable `private-network`".into()
-            },
-            more: vec![
-                "(Chromium no longer sends this header: Local Network Access replaced it with a permission prompt)".into(),
-            ],
-        });
-    }
-    if let Some(credentials) = trace.credentials
-        && trace.decision.kind() != RequestKind::NotCors
-        && (trace.decision.allowed() || trace.informative())
-    {
-        out.push(Check {
-            pass: None,
-            label: "credentials",
-            text: if credentials {
-                "`credentials` is on: the answer says `Access-Control-Allow-Credentials: true`"
-                    .into()
-            } else {
-                "`credentials` is off: a page that sends cookies is refused".into()
-            },
-            more: Vec::new(),
-        });
-    }
     out
 }
 
@@ -547,7 +215,7 @@ fn trace_json(trace: &Trace<'_>, request: &HttpRequest) -> Value {
         "request": {
             "method": request.method,
             "path": request.path(),
-            "headers": request.headers.iter().filter(|(n, _)| n == "origin" || n.starts_with("access-control-request-")).take(MAX_ITEMS).map(|(n, v)| json!([n, text(v)])).collect::<Vec<_>>(),
+            "headers": request.headers.iter().filter(|(n, _)| is_cors_request_header(n)).take(MAX_ITEMS).map(|(n, v)| json!([n, text(v)])).collect::<Vec<_>>(),
         },
         "kind": d.kind().as_str(),
         "allowed": d.allowed(),

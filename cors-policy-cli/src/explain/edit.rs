@@ -74,28 +74,26 @@ pub(crate) fn apply(src: &str, policies: &[Policy], edits: &[Edit]) -> Option<St
 mod tests {
     use super::*;
 
-    fn policies(src: &str) -> Vec<Policy> {
-        cors_policy_grammar::check(src).policies.unwrap().policies
+    /// `src` with `edits` applied to its own policies.
+    fn applied(src: &str, edits: &[Edit]) -> Option<String> {
+        let set = cors_policy_grammar::check(src).policies.unwrap().policies;
+        apply(src, &set, edits)
+    }
+
+    fn add(policy: usize, line: &str) -> Edit {
+        Edit::AddLine {
+            policy,
+            line: line.into(),
+        }
     }
 
     #[test]
     fn lines_go_before_the_closing_brace() {
         let src =
             "policy \"a\" {\n    origins \"https://a.example\"\n}\n\npolicy \"b\" { origins * }\n";
-        let set = policies(src);
-        let out = apply(
+        let out = applied(
             src,
-            &set,
-            &[
-                Edit::AddLine {
-                    policy: 0,
-                    line: "methods DELETE".into(),
-                },
-                Edit::AddLine {
-                    policy: 1,
-                    line: "headers x-api-key".into(),
-                },
-            ],
+            &[add(0, "methods DELETE"), add(1, "headers x-api-key")],
         )
         .unwrap();
         assert_eq!(
@@ -108,37 +106,16 @@ mod tests {
     #[test]
     fn an_origin_entry_is_replaced_in_place() {
         let src = "policy \"a\" {\n    origins *\n}\n";
-        let set = policies(src);
-        let out = apply(
-            src,
-            &set,
-            &[
-                Edit::ReplaceOrigin {
-                    policy: 0,
-                    entry: 0,
-                    with: "\"https://a.example\"".into(),
-                },
-                Edit::AddLine {
-                    policy: 0,
-                    line: "credentials".into(),
-                },
-            ],
-        )
-        .unwrap();
+        let replace = Edit::ReplaceOrigin {
+            policy: 0,
+            entry: 0,
+            with: "\"https://a.example\"".into(),
+        };
+        let out = applied(src, &[replace, add(0, "credentials")]).unwrap();
         assert_eq!(
             out,
             "policy \"a\" {\n    origins \"https://a.example\"\n    credentials\n}\n"
         );
-        assert_eq!(
-            apply(
-                src,
-                &set,
-                &[Edit::AddLine {
-                    policy: 3,
-                    line: "x".into()
-                }]
-            ),
-            None
-        );
+        assert_eq!(applied(src, &[add(3, "x")]), None);
     }
 }

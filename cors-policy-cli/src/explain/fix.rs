@@ -12,7 +12,7 @@ use cors_policy_grammar::model::{OriginMatcher, Policy};
 
 use super::edit::{self, Edit};
 use super::simulate::{self, Page, Played};
-use crate::policy;
+use crate::{origin, policy};
 
 /// How many rounds of "fix the first failure, play again" are tried: one
 /// request fails at most on origin, method, headers, private network and
@@ -297,7 +297,8 @@ pub(crate) fn header_why_not(name: &str, credentials: bool) -> Option<String> {
              itself; no page can send it, so no browser asks for it"
         ));
     }
-    if matches!(name, "accept" | "accept-language" | "content-language") {
+    // Safelisted with a plain value: `accept`, `accept-language`, `content-language`.
+    if browser::is_cors_safelisted_request_header(name, b"") {
         return Some(format!(
             "`{name}` is safelisted: the browser asks for it only when its value has a byte \
              outside the safelist (`\"():<>?@[\\]{{}}`, or over 128 bytes); send a plain value \
@@ -323,15 +324,19 @@ fn origin_candidates(
         );
         return Vec::new();
     }
-    let Some((scheme, host, port)) = split_origin(origin) else {
+    let Some(parts) = origin::parts(origin) else {
         return Vec::new();
     };
+    let (scheme, host, port) = (
+        parts.scheme.as_str(),
+        parts.host.as_str(),
+        parts.port_suffix(),
+    );
     if scheme == "http" && !is_loopback(host) && policy.credentials {
         why_not.push(format!(
             "do not allow `{origin}` with credentials: anyone on the network path can \
              impersonate a plain-http origin and read the answers (an `insecure-origin` \
-             warning); serve the page over https and allow `https://{host}{}`",
-            port.map(|p| format!(":{p}")).unwrap_or_default()
+             warning); serve the page over https and allow `https://{host}{port}`"
         ));
         return Vec::new();
     }
@@ -342,7 +347,7 @@ fn origin_candidates(
         }]
     };
     let mut out = Vec::new();
-    if is_loopback(host) && port.is_some() {
+    if is_loopback(host) && parts.port.is_some() {
         out.push(add(format!("origins \"{scheme}://{host}:*\"")));
     }
     out.push(add(format!("origins \"{origin}\"")));
@@ -350,7 +355,6 @@ fn origin_candidates(
     for candidate in near {
         for difference in &candidate.differences {
             if let Difference::Subdomain { expected, .. } = difference {
-                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
                 out.push(add(format!("origins \"{scheme}://*.{expected}{port}\"")));
             }
         }
@@ -449,21 +453,6 @@ fn path_candidates(policies: &[Policy], path: &str) -> Vec<Vec<Edit>> {
     out
 }
 
-/// `scheme`, `host`, port of a serialized origin.
-pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
-    let (scheme, rest) = origin.split_once("://")?;
-    if let Some(bracket) = rest.strip_prefix('[') {
-        let (host, after) = bracket.split_once(']')?;
-        let port = after.strip_prefix(':').and_then(|p| p.parse().ok());
-        let host = rest.get(..host.len() + 2)?;
-        return Some((scheme, host, port));
-    }
-    match rest.rsplit_once(':') {
-        Some((host, port)) => Some((scheme, host, port.parse().ok())),
-        None => Some((scheme, rest, None)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,20 +483,7 @@ mod tests {
     }
 
     #[test]
-    fn origins_split_and_loopback() {
-        assert_eq!(
-            split_origin("http://localhost:5173"),
-            Some(("http", "localhost", Some(5173)))
-        );
-        assert_eq!(
-            split_origin("https://[::1]:8443"),
-            Some(("https", "[::1]", Some(8443)))
-        );
-        assert_eq!(
-            split_origin("https://a.example"),
-            Some(("https", "a.example", None))
-        );
-        assert_eq!(split_origin("null"), None);
+    fn loopback_is_the_grammar_crates() {
         assert!(is_loopback("127.0.0.1") && is_loopback("[::1]") && is_loopback("app.localhost"));
         assert!(!is_loopback("localhost.example.com") && !is_loopback("10.0.0.1"));
     }

@@ -5,16 +5,40 @@
 use cors_policy::browser::{CredentialsMode, Outcome};
 use cors_policy_grammar::fetch::{is_loopback_host as is_loopback, site};
 
-use super::fix::split_origin;
 use super::simulate::Page;
+use crate::origin;
 use crate::request::console::{Failure, Message};
+
+/// What kind of failure that is not CORS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// An https page fetching a plain-http URL.
+    MixedContent,
+    /// A public page fetching a private address.
+    LocalNetworkAccess,
+    /// A second `Access-Control-Allow-Origin` from another layer.
+    DuplicateAllowOrigin,
+    /// Credentials sent to another site.
+    ThirdPartyCookies,
+}
+
+impl Kind {
+    /// The name in the JSON output.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Kind::MixedContent => "mixed-content",
+            Kind::LocalNetworkAccess => "local-network-access",
+            Kind::DuplicateAllowOrigin => "duplicate-allow-origin",
+            Kind::ThirdPartyCookies => "third-party-cookies",
+        }
+    }
+}
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finding {
-    /// A short name for JSON: `mixed-content`, `local-network-access`,
-    /// `duplicate-allow-origin`, `third-party-cookies`.
-    pub(crate) kind: &'static str,
+    /// What kind.
+    pub(crate) kind: Kind,
     /// Whether the browser stops the request whatever the policy says.
     pub(crate) blocks: bool,
     /// What to tell the developer.
@@ -25,19 +49,18 @@ pub(crate) struct Finding {
 pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>) -> Vec<Finding> {
     let mut out = Vec::new();
     let request = &page.request;
-    let page_parts = split_origin(&request.page_origin);
+    let page_parts = origin::parts(&request.page_origin);
     let target_parts = page
         .target_known
-        .then(|| split_origin(&request.target_origin))
+        .then(|| origin::parts(&request.target_origin))
         .flatten();
-    if let (Some((page_scheme, _, _)), Some((target_scheme, target_host, _))) =
-        (page_parts, target_parts)
-        && page_scheme == "https"
-        && target_scheme == "http"
-        && !is_loopback(target_host)
+    if let (Some(page_parts), Some(target_parts)) = (&page_parts, &target_parts)
+        && page_parts.scheme == "https"
+        && target_parts.scheme == "http"
+        && !is_loopback(&target_parts.host)
     {
         out.push(Finding {
-            kind: "mixed-content",
+            kind: Kind::MixedContent,
             blocks: true,
             text: format!(
                 "the page is https and the URL is plain http. Chromium blocks it as mixed \
@@ -51,7 +74,8 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
             ),
         });
     }
-    if let (Some((_, page_host, _)), Some((_, target_host, _))) = (page_parts, target_parts)
+    if let (Some(page_parts), Some(target_parts)) = (&page_parts, &target_parts)
+        && let (page_host, target_host) = (page_parts.host.as_str(), target_parts.host.as_str())
         && address_space(target_host) < address_space(page_host)
     {
         let space = if address_space(target_host) == Space::Loopback {
@@ -60,7 +84,7 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
             "the local network"
         };
         out.push(Finding {
-            kind: "local-network-access",
+            kind: Kind::LocalNetworkAccess,
             blocks: false,
             text: format!(
                 "a public page (`{}`) fetching {space}. Chrome asks the user for the \
@@ -76,7 +100,7 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
         && let Failure::MultipleAllowOrigin(values) = &message.failure
     {
         out.push(Finding {
-            kind: "duplicate-allow-origin",
+            kind: Kind::DuplicateAllowOrigin,
             blocks: true,
             text: format!(
                 "not this policy: the browser received two `Access-Control-Allow-Origin` values \
@@ -88,11 +112,12 @@ pub(crate) fn findings(page: &Page, outcome: &Outcome, console: Option<&Message>
     }
     if request.credentials == CredentialsMode::Include
         && outcome.is_ok()
-        && let (Some((_, page_host, _)), Some((_, target_host, _))) = (page_parts, target_parts)
+        && let (Some(page_parts), Some(target_parts)) = (&page_parts, &target_parts)
+        && let (page_host, target_host) = (page_parts.host.as_str(), target_parts.host.as_str())
         && site(page_host) != site(target_host)
     {
         out.push(Finding {
-            kind: "third-party-cookies",
+            kind: Kind::ThirdPartyCookies,
             blocks: false,
             text: format!(
                 "CORS allows credentials here, but `{}` and `{}` are different sites, \

@@ -8,6 +8,8 @@ use cors_policy::browser::{
 };
 use cors_policy::{Engine, OriginOutcome};
 
+use super::shown::shown_message;
+use crate::origin;
 use crate::policy;
 use crate::request::HttpRequest;
 
@@ -17,11 +19,11 @@ pub(crate) const UNKNOWN_TARGET: &str = "https://server.invalid";
 
 /// Headers a browser adds itself, which a copied request (curl, raw)
 /// carries but the page's script did not set: they never make a request
-/// need a preflight.
+/// need a preflight. Fetch's forbidden headers (`dnt`, `cookie`, `sec-*`…)
+/// are the browser's too, and are asked of the browser model.
 const BROWSER_SET: &[&str] = &[
     "priority",
     "user-agent",
-    "dnt",
     "upgrade-insecure-requests",
     "if-none-match",
     "if-modified-since",
@@ -64,6 +66,19 @@ pub(crate) struct Page {
     pub(crate) credentials_from: &'static str,
 }
 
+impl Page {
+    /// `text` with the placeholder origin of an unknown URL shown as `…`,
+    /// safe for a terminal.
+    pub(crate) fn shown_url(&self, text: &str) -> String {
+        let text = if self.target_known {
+            text.to_owned()
+        } else {
+            text.replace(UNKNOWN_TARGET, "…")
+        };
+        shown_message(&text)
+    }
+}
+
 /// What happened when the page's request was played.
 #[derive(Debug, Clone)]
 pub(crate) struct Played {
@@ -80,9 +95,9 @@ pub(crate) struct Played {
 /// console message.
 pub(crate) fn credentials_of(
     request: &HttpRequest,
-    flag: Option<crate::explain::CredentialsMode>,
+    flag: Option<crate::cli::CredentialsMode>,
 ) -> (CredentialsMode, &'static str) {
-    use crate::explain::CredentialsMode as Flag;
+    use crate::cli::CredentialsMode as Flag;
     match flag {
         Some(Flag::Include) => (CredentialsMode::Include, "`include` (--credentials)"),
         Some(Flag::Omit) => (CredentialsMode::Omit, "`omit` (--credentials)"),
@@ -108,7 +123,7 @@ pub(crate) fn credentials_of(
 pub(crate) fn scenario(
     engine: &Engine,
     request: &HttpRequest,
-    flag: Option<crate::explain::CredentialsMode>,
+    flag: Option<crate::cli::CredentialsMode>,
 ) -> Scenario {
     let origins: Vec<&[u8]> = request.values("origin").collect();
     let origin = match origins.as_slice() {
@@ -150,7 +165,7 @@ pub(crate) fn scenario(
         let mut page = PageRequest::new(origin, &target, &method).path(&path);
         for line in request.values("access-control-request-headers") {
             for name in line.split(|&b| b == b',') {
-                let name = crate::request::trim(name);
+                let name = cors_policy::browser::fields::trim_tab_or_space(name);
                 if name.is_empty() {
                     continue;
                 }
@@ -195,7 +210,7 @@ pub(crate) fn scenario(
 
 /// Whether the header line is one the browser set, not the script.
 fn is_browser_set(name: &str, value: &[u8], request: &HttpRequest) -> bool {
-    if name == "origin" || name == "host" || name == "cookie" || name.starts_with(':') {
+    if name.starts_with(':') {
         return true;
     }
     if browser::is_forbidden_request_header(name, value) || BROWSER_SET.contains(&name) {
@@ -212,48 +227,15 @@ fn is_browser_set(name: &str, value: &[u8], request: &HttpRequest) -> bool {
         && request.values("cache-control").next() == Some(b"no-cache")
 }
 
-/// Whether `origin` looks like an origin as browsers serialize it
-/// (lowercase `scheme://host[:port]`), for a request no policy reads.
+/// Whether `origin` is an origin as browsers serialize it (it is its own
+/// URL's origin), for a request no policy reads.
 fn browser_serialized(origin: &str) -> bool {
-    let Some((scheme, rest)) = origin.split_once("://") else {
-        return false;
-    };
-    !scheme.is_empty()
-        && !rest.is_empty()
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b))
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._:[]".contains(&b))
+    origin::of_url(origin).as_deref() == Some(origin)
 }
 
 /// The serialized origin of the request's URL, when the input tells it.
 pub(crate) fn target_origin(request: &HttpRequest) -> Option<String> {
-    let target = request.target.as_str();
-    if let Some((scheme, rest)) = target.split_once("://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let authority = authority.rsplit('@').next().unwrap_or(authority);
-        let scheme = scheme.to_ascii_lowercase();
-        let authority = authority.to_ascii_lowercase();
-        let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
-            ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host.to_owned(),
-            _ => authority,
-        };
-        return (!authority.is_empty()).then(|| format!("{scheme}://{authority}"));
-    }
-    let host = request
-        .header_str(":authority")
-        .or_else(|| request.header_str("host"))?;
-    let scheme = request.header_str(":scheme").unwrap_or_else(|| {
-        let name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-        if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-            "http".into()
-        } else {
-            "https".into()
-        }
-    });
-    Some(format!("{scheme}://{}", host.to_ascii_lowercase()))
+    origin::of_url(&request.url())
 }
 
 /// The browser's options for this page: Chromium, with Private Network

@@ -133,6 +133,24 @@ impl Response {
         values.peek()?;
         Some(values.collect::<Vec<_>>().join(&b", "[..]))
     }
+
+    /// The elements of a comma-separated header, trimmed, empty ones left out.
+    pub(crate) fn tokens(&self, name: &str) -> Vec<String> {
+        self.values(name)
+            .flat_map(|v| {
+                String::from_utf8_lossy(v)
+                    .split(',')
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// A header value for a message: printable ASCII as is, other bytes `\xNN`.
+pub(crate) fn shown(value: &[u8]) -> String {
+    value.escape_ascii().to_string()
 }
 
 /// Why there is no response.
@@ -151,13 +169,15 @@ impl Failure {
     pub(crate) fn describe(&self) -> String {
         match self {
             Failure::Connect(why) => format!("cannot connect: {why}"),
-            Failure::Timeout(after) => format!(
-                "no complete response within {}",
-                super::report::seconds(*after)
-            ),
+            Failure::Timeout(after) => format!("no complete response within {}", seconds(*after)),
             Failure::Malformed(why) => format!("not a valid HTTP response: {why}"),
         }
     }
+}
+
+/// `1.5 s`, `10 s`.
+fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
 }
 
 /// Sends every probe and returns the answers in matrix order. `progress`
@@ -343,7 +363,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::probe::findings::{self, Context, Expected};
+    use crate::probe::code::Code;
+    use crate::probe::expected::{Context, Expected};
+    use crate::probe::findings;
     use crate::probe::matrix::{self, Inputs};
 
     const POLICY: &str = r#"
@@ -466,7 +488,7 @@ mod tests {
                 let found = findings::judge(&cx, 0, probe, &expected, &result);
                 if result.is_err() {
                     prop_assert_eq!(found.len(), 1);
-                    prop_assert_eq!(found.first().map(|f| f.code), Some(findings::Code::BadResponse));
+                    prop_assert_eq!(found.first().map(|f| f.code), Some(Code::BadResponse));
                 }
             }
         }

@@ -5,8 +5,11 @@
 //! engine is asked about each one; which "role" a request has only labels it
 //! in the report.
 
+use cors_policy::browser::is_cors_safelisted_method;
 use cors_policy::{Engine, Request};
 use cors_policy_grammar::model::{HostPattern, OriginMatcher, Policy, PortPattern};
+
+use crate::origin;
 
 /// Why an origin is in the matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +21,7 @@ pub(crate) enum Role {
     Given,
     /// A look-alike of an allowed entry that the policy denies: the bypass
     /// classes a careless matcher lets through.
-    LookAlike { class: &'static str, of: String },
+    LookAlike { class: Bypass, of: String },
     /// No `Origin` header: not a CORS request (what a cache sees too).
     NoOrigin,
 }
@@ -29,8 +32,42 @@ impl Role {
         match self {
             Role::Allowed { entry } => format!("allowed by `{entry}`"),
             Role::Given => "given with --origin".to_owned(),
-            Role::LookAlike { class, of } => format!("look-alike ({class}) of `{of}`"),
+            Role::LookAlike { class, of } => {
+                format!("look-alike ({}) of `{of}`", class.as_str())
+            }
             Role::NoOrigin => "no Origin: not a CORS request".to_owned(),
+        }
+    }
+}
+
+/// The bypass class of a look-alike origin: what a careless matcher gets
+/// wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bypass {
+    /// The allowed host with another domain after it.
+    Suffix,
+    /// The allowed host with a word glued before it.
+    Prefix,
+    /// `http` for `https`, `ws` for `wss`.
+    SchemeDowngrade,
+    /// Another port.
+    Port,
+    /// A letter of the host in upper case.
+    Case,
+    /// The `null` origin.
+    Null,
+}
+
+impl Bypass {
+    /// The class in the report.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Bypass::Suffix => "suffix",
+            Bypass::Prefix => "prefix",
+            Bypass::SchemeDowngrade => "scheme downgrade",
+            Bypass::Port => "port",
+            Bypass::Case => "case",
+            Bypass::Null => "null",
         }
     }
 }
@@ -204,7 +241,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
     };
     let typical = methods
         .iter()
-        .find(|m| !matches!(m.as_str(), "GET" | "HEAD" | "POST"))
+        .find(|m| !is_cors_safelisted_method(m))
         .or(methods.first())
         .cloned()
         .unwrap_or_else(|| "GET".to_owned());
@@ -323,7 +360,9 @@ fn actual_allowed(engine: &Engine, path: &str, origin: &str) -> bool {
         .allowed()
 }
 
-fn preflight_allowed(
+/// Whether the engine allows a preflight from `origin` to `path` asking for
+/// `method` (and `header`).
+pub(crate) fn preflight_allowed(
     engine: &Engine,
     path: &str,
     origin: &str,
@@ -357,11 +396,13 @@ fn allowed_samples(
                     HostPattern::Exact(host) => host.clone(),
                     HostPattern::Subdomains(suffix) => format!("probe.{suffix}"),
                 };
+                // A port wildcard is sampled with a common development port.
                 let port = match p.port {
-                    PortPattern::Default => String::new(),
-                    PortPattern::Exact(port) => format!(":{port}"),
-                    PortPattern::Any => ":8080".to_owned(),
+                    PortPattern::Default => None,
+                    PortPattern::Exact(port) => Some(port),
+                    PortPattern::Any => Some(8080),
                 };
+                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
                 format!("{}://{host}{port}", p.scheme)
             }
             OriginMatcher::Set(_) => {
@@ -391,36 +432,32 @@ fn allowed_samples(
     out
 }
 
-/// An origin split into scheme, host and `:port` (empty when none).
-fn split_origin(origin: &str) -> Option<(&str, &str, &str)> {
-    let (scheme, rest) = origin.split_once("://")?;
-    let host_end = if rest.starts_with('[') {
-        rest.find(']').map(|i| i + 1)?
-    } else {
-        rest.find(':').unwrap_or(rest.len())
-    };
-    let (host, port) = rest.split_at(host_end);
-    Some((scheme, host, port))
-}
-
 /// The look-alikes of each allowed origin: `(origin, class, entry)`.
-fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, String)> {
+fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, Bypass, String)> {
     let mut out = Vec::new();
     for (origin, entry) in allowed {
-        let Some((scheme, host, port)) = split_origin(origin) else {
+        let Some(parts) = origin::parts(origin) else {
             continue;
         };
-        let mut push = |candidate: String, class: &'static str| {
+        let (scheme, host, port) = (
+            parts.scheme.as_str(),
+            parts.host.as_str(),
+            parts.port_suffix(),
+        );
+        let mut push = |candidate: String, class: Bypass| {
             out.push((candidate, class, entry.clone()));
         };
-        push(format!("{scheme}://{host}.{ATTACKER}{port}"), "suffix");
+        push(
+            format!("{scheme}://{host}.{ATTACKER}{port}"),
+            Bypass::Suffix,
+        );
         if !host.starts_with('[') {
             // `*.example.com` → `attackerexample.com`; `app.example.com` → `attackerapp.example.com`.
             let base = match entry.find("*.") {
                 Some(_) => host.split_once('.').map_or(host, |(_, rest)| rest),
                 None => host,
             };
-            push(format!("{scheme}://attacker{base}{port}"), "prefix");
+            push(format!("{scheme}://attacker{base}{port}"), Bypass::Prefix);
         }
         let downgrade = match scheme {
             "https" => Some("http"),
@@ -428,168 +465,29 @@ fn look_alikes(allowed: &[(String, String)]) -> Vec<(String, &'static str, Strin
             _ => None,
         };
         if let Some(plain) = downgrade {
-            push(format!("{plain}://{host}{port}"), "scheme downgrade");
+            push(format!("{plain}://{host}{port}"), Bypass::SchemeDowngrade);
         }
         if !entry.contains(":*") {
-            let other = if port == ":8443" { ":8444" } else { ":8443" };
-            push(format!("{scheme}://{host}{other}"), "port");
+            let other = if parts.port == Some(8443) {
+                ":8444"
+            } else {
+                ":8443"
+            };
+            push(format!("{scheme}://{host}{other}"), Bypass::Port);
         }
         if let Some(at) = host.find(|c: char| c.is_ascii_lowercase()) {
             let mut upper = host.to_owned();
             if let Some(letter) = upper.get_mut(at..=at) {
                 letter.make_ascii_uppercase();
             }
-            push(format!("{scheme}://{upper}{port}"), "case");
+            push(format!("{scheme}://{upper}{port}"), Bypass::Case);
         }
     }
     if let Some((_, entry)) = allowed.first() {
-        out.push(("null".to_owned(), "null", entry.clone()));
+        out.push(("null".to_owned(), Bypass::Null, entry.clone()));
     }
     out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// One request: method, origin, request method, request headers (and
-    /// `+pna` for `Access-Control-Request-Private-Network: true`).
-    type Row = (String, String, String, String);
-
-    /// The matrix of the first policy of `text`, and its notes.
-    fn matrix(text: &str) -> (Vec<Row>, Vec<String>) {
-        let engine: Engine = text.parse().unwrap();
-        let policy = engine.policies().first().unwrap().clone();
-        let plan = plan(&Inputs {
-            engine: &engine,
-            policy: &policy,
-            path: "/x",
-            error_path: None,
-            given: &[],
-            extra: &[],
-        });
-        let rows = plan
-            .probes
-            .iter()
-            .map(|p| {
-                (
-                    p.method.to_owned(),
-                    p.origin.clone().unwrap_or_default(),
-                    p.request_method.clone().unwrap_or_default(),
-                    p.request_headers.clone().unwrap_or_default()
-                        + if p.private_network { "+pna" } else { "" },
-                )
-            })
-            .collect();
-        (rows, plan.notes)
-    }
-
-    fn row(method: &str, origin: &str, rm: &str, rh: &str) -> Row {
-        (method.into(), origin.into(), rm.into(), rh.into())
-    }
-
-    #[test]
-    fn any_origin_has_no_look_alikes_and_headers_any_spares_authorization() {
-        let (rows, notes) = matrix(r#"policy "p" { origins * methods * headers * max-age 1m }"#);
-        let any = "https://any-origin.example";
-        assert_eq!(
-            rows,
-            vec![
-                row("OPTIONS", any, "PUT", ""),
-                row("OPTIONS", any, "DELETE", ""),
-                row("OPTIONS", any, "GET", "x-cors-policy-probe"),
-                row("OPTIONS", any, "GET", "authorization"),
-                row("OPTIONS", any, "PUT", "+pna"),
-                row("GET", any, "", ""),
-                row("GET", "", "", ""),
-            ]
-        );
-        assert_eq!(
-            notes,
-            vec!["every method is allowed: no denied method to try".to_owned()]
-        );
-    }
-
-    #[test]
-    fn a_port_wildcard_gets_a_port_and_the_default_methods() {
-        let (rows, notes) = matrix(r#"policy "p" { origins "http://localhost:*" }"#);
-        let origin = "http://localhost:8080";
-        // GET, HEAD and POST (the default `methods`), then PUT denied, then
-        // `authorization` denied, then private-network access (GET: no
-        // method of the policy needs a preflight); no port look-alike for `:*`.
-        assert_eq!(
-            rows.get(..7).unwrap(),
-            [
-                row("OPTIONS", origin, "GET", ""),
-                row("OPTIONS", origin, "HEAD", ""),
-                row("OPTIONS", origin, "POST", ""),
-                row("OPTIONS", origin, "PUT", ""),
-                row("OPTIONS", origin, "GET", "authorization"),
-                row("OPTIONS", origin, "GET", "+pna"),
-                row("GET", origin, "", ""),
-            ]
-        );
-        let look_alikes: Vec<&str> = rows
-            .iter()
-            .skip(7)
-            .filter(|r| r.0 == "GET")
-            .map(|r| r.1.as_str())
-            .collect();
-        assert_eq!(
-            look_alikes,
-            [
-                "http://localhost.attacker.example:8080",
-                "http://attackerlocalhost:8080",
-                "http://Localhost:8080",
-                "null",
-                "",
-            ]
-        );
-        assert!(
-            notes.iter().any(|n| n.contains("no `max-age`")),
-            "{notes:?}"
-        );
-    }
-
-    #[test]
-    fn origins_split_at_the_host() {
-        assert_eq!(
-            split_origin("http://[::1]:8080"),
-            Some(("http", "[::1]", ":8080"))
-        );
-        assert_eq!(
-            split_origin("https://a.example"),
-            Some(("https", "a.example", ""))
-        );
-        assert_eq!(split_origin("null"), None);
-    }
-
-    #[test]
-    fn look_alikes_cover_each_class() {
-        let allowed = vec![(
-            "https://probe.staging.example.com".to_owned(),
-            "\"https://*.staging.example.com\"".to_owned(),
-        )];
-        let got: Vec<(String, &str)> = look_alikes(&allowed)
-            .into_iter()
-            .map(|(o, class, _)| (o, class))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (
-                    "https://probe.staging.example.com.attacker.example".to_owned(),
-                    "suffix"
-                ),
-                ("https://attackerstaging.example.com".to_owned(), "prefix"),
-                (
-                    "http://probe.staging.example.com".to_owned(),
-                    "scheme downgrade"
-                ),
-                ("https://probe.staging.example.com:8443".to_owned(), "port"),
-                ("https://Probe.staging.example.com".to_owned(), "case"),
-                ("null".to_owned(), "null"),
-            ]
-        );
-    }
-}
+mod tests;

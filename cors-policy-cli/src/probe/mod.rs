@@ -8,75 +8,22 @@
 
 mod browser;
 mod client;
+mod code;
+mod expected;
 mod findings;
 mod matrix;
 mod report;
 
 use std::io::IsTerminal;
 use std::net::ToSocketAddrs;
-use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Args;
 use cors_policy::{Engine, Request};
 use cors_policy_grammar::RenderOptions;
 
+use crate::cli::{OutputFormat, ProbeArgs, Status};
 use crate::color::ColorChoice;
-use crate::{OutputFormat, Status, input, output};
-
-/// `cors-policy probe`'s arguments.
-#[derive(Debug, Args)]
-pub(crate) struct ProbeArgs {
-    /// The URL to probe (`http://host:port/path`); the policy covering its
-    /// path is the one checked
-    #[arg(value_name = "URL")]
-    url: String,
-
-    /// The policy file the server should follow (`-` reads standard input)
-    #[arg(long, value_name = "FILE")]
-    policy: PathBuf,
-
-    /// An origin to test besides those made up from the policy; repeat for
-    /// several (needed for `regex` entries)
-    #[arg(long = "origin", value_name = "ORIGIN")]
-    origins: Vec<String>,
-
-    /// A header for every actual request, `Name: value` (a session cookie, an
-    /// API key); never sent with preflights, as browsers send none there.
-    /// Values are left out of reports
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
-    headers: Vec<String>,
-
-    /// Output format: `human` or `json` (one object on stdout)
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    format: OutputFormat,
-
-    /// A path under the same policy that answers with an error (404), to
-    /// check that error responses carry CORS headers too
-    #[arg(long, value_name = "PATH")]
-    error_path: Option<String>,
-
-    /// At most this many requests per second
-    #[arg(long, value_name = "N", default_value_t = 20.0)]
-    rate: f64,
-
-    /// At most this many requests at once
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    concurrency: usize,
-
-    /// Seconds to wait for each answer, connection included
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    timeout: f64,
-
-    /// List the requests that would be sent, and send none
-    #[arg(long)]
-    dry_run: bool,
-
-    /// For `https`: also trust the certificates in this PEM file (a private
-    /// CA, a self-signed test server) besides the usual public roots
-    #[arg(long, value_name = "FILE")]
-    cacert: Option<PathBuf>,
-}
+use crate::{input, output};
 
 /// A matrix at least this large shows progress on a terminal.
 const PROGRESS_FROM: usize = 20;
@@ -350,15 +297,15 @@ fn probe(args: &ProbeArgs, prepared: &Prepared) -> Status {
         return Status::Usage;
     }
 
-    let cx = findings::Context {
+    let cx = expected::Context {
         engine: &prepared.engine,
         policy,
         url: &prepared.url,
     };
-    let expected: Vec<findings::Expected> = plan
+    let expected: Vec<expected::Expected> = plan
         .probes
         .iter()
-        .map(|p| findings::Expected::of(&prepared.engine, p))
+        .map(|p| expected::Expected::of(&prepared.engine, p))
         .collect();
     let mut all = Vec::new();
     for (index, ((probe, expected), answer)) in

@@ -2,13 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::browser::Verdict;
+use super::client::shown;
 use super::client::{Failure, Response};
-use super::findings::{Code, Context, Expected, Finding, shown};
+use super::code::{Code, Statement};
+use super::expected::{Context, Expected};
+use super::findings::Finding;
 use super::matrix::Probe;
 use crate::eval::byte_string;
 use crate::output;
@@ -47,14 +49,14 @@ impl Place {
     /// `policy "api" (FILE, line 9)`, or with a statement `the `methods` line
     /// of policy "api" (FILE, line 12)` — the first line of the block that
     /// starts with it, else the policy's own line.
-    pub(crate) fn at(&self, statement: Option<&str>) -> String {
+    pub(crate) fn at(&self, statement: Option<Statement>) -> String {
         let block = self.text.get(self.span.clone()).unwrap_or_default();
         let before = |offset: usize| {
             let upto = self.text.get(..offset).unwrap_or_default();
             upto.bytes().filter(|&b| b == b'\n').count() + 1
         };
         let policy_line = before(self.span.start);
-        let found = statement.and_then(|keyword| {
+        let found = statement.map(Statement::keyword).and_then(|keyword| {
             let mut offset = self.span.start;
             for line in block.split_inclusive('\n') {
                 let trimmed = line.trim_start();
@@ -83,11 +85,6 @@ impl Place {
 /// more on one line each (all are in the JSON).
 const SHOWN_PER_FINDING: usize = 3;
 const LISTED_PER_FINDING: usize = 20;
-
-/// `1.5 s`, `10 s`.
-pub(crate) fn seconds(d: Duration) -> String {
-    format!("{} s", d.as_secs_f64())
-}
 
 fn grouped(findings: &[Finding]) -> BTreeMap<Code, Vec<&Finding>> {
     let mut groups: BTreeMap<Code, Vec<&Finding>> = BTreeMap::new();

@@ -3,7 +3,7 @@
 //! policy: …", its "Mixed Content: …" message, and Firefox's "Cross-Origin
 //! Request Blocked: …" (which names no origin: give `--origin`).
 
-use super::HttpRequest;
+use crate::origin;
 
 /// Which check the browser says failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,45 +93,67 @@ pub(crate) fn parse(pasted: &str) -> Result<Message, String> {
     })
 }
 
+/// The text of `body` between `prefix` and the first `suffix` after it.
+fn between<'a>(body: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
+    let (value, _) = body.strip_prefix(prefix)?.split_once(suffix)?;
+    Some(value)
+}
+
+/// A Chromium message that quotes a value: the text before it, the text
+/// after it, and the failure it names.
+type Quoting = (&'static str, &'static str, fn(String) -> Failure);
+
+/// Chromium's messages that quote a value.
+const QUOTING: [Quoting; 6] = [
+    (
+        "The value of the 'Access-Control-Allow-Credentials' header in the response is '",
+        "' which must be",
+        Failure::AllowCredentials,
+    ),
+    (
+        "The 'Access-Control-Allow-Origin' header contains multiple values '",
+        "', but only one is allowed",
+        Failure::MultipleAllowOrigin,
+    ),
+    (
+        "The 'Access-Control-Allow-Origin' header has a value '",
+        "' that is not equal to the supplied origin",
+        Failure::AllowOriginMismatch,
+    ),
+    (
+        "The 'Access-Control-Allow-Origin' header contains the invalid value '",
+        "'.",
+        Failure::InvalidAllowOrigin,
+    ),
+    (
+        "Method ",
+        " is not allowed by Access-Control-Allow-Methods",
+        Failure::Method,
+    ),
+    (
+        "Request header field ",
+        " is not allowed by Access-Control-Allow-Headers",
+        header_failure,
+    ),
+];
+
+/// A header failure: names are compared lowercase.
+fn header_failure(name: String) -> Failure {
+    Failure::Header(name.to_ascii_lowercase())
+}
+
 fn chromium_failure(body: &str) -> Failure {
+    let quoted = QUOTING.iter().find_map(|(prefix, suffix, failure)| {
+        between(body, prefix, suffix).map(|value| failure(value.to_owned()))
+    });
     if body.starts_with("No 'Access-Control-Allow-Origin' header is present") {
         Failure::MissingAllowOrigin
     } else if body
         .contains("must not be the wildcard '*' when the request's credentials mode is 'include'")
     {
         Failure::WildcardWithCredentials
-    } else if let Some(value) = body
-        .strip_prefix(
-            "The value of the 'Access-Control-Allow-Credentials' header in the response is '",
-        )
-        .and_then(|r| r.split_once("' which must be"))
-    {
-        Failure::AllowCredentials(value.0.to_owned())
-    } else if let Some((value, _)) = body
-        .strip_prefix("The 'Access-Control-Allow-Origin' header contains multiple values '")
-        .and_then(|r| r.split_once("', but only one is allowed"))
-    {
-        Failure::MultipleAllowOrigin(value.to_owned())
-    } else if let Some((value, _)) = body
-        .strip_prefix("The 'Access-Control-Allow-Origin' header has a value '")
-        .and_then(|r| r.split_once("' that is not equal to the supplied origin"))
-    {
-        Failure::AllowOriginMismatch(value.to_owned())
-    } else if let Some((value, _)) = body
-        .strip_prefix("The 'Access-Control-Allow-Origin' header contains the invalid value '")
-        .and_then(|r| r.split_once("'."))
-    {
-        Failure::InvalidAllowOrigin(value.to_owned())
-    } else if let Some((method, _)) = body
-        .strip_prefix("Method ")
-        .and_then(|r| r.split_once(" is not allowed by Access-Control-Allow-Methods"))
-    {
-        Failure::Method(method.to_owned())
-    } else if let Some((name, _)) = body
-        .strip_prefix("Request header field ")
-        .and_then(|r| r.split_once(" is not allowed by Access-Control-Allow-Headers"))
-    {
-        Failure::Header(name.to_ascii_lowercase())
+    } else if let Some(failure) = quoted {
+        failure
     } else if body.starts_with("It does not have HTTP ok status")
         || body.starts_with("Response for preflight does not have HTTP ok status")
     {
@@ -165,7 +187,7 @@ fn mixed_content(message: &str) -> Result<Message, String> {
     };
     Ok(Message {
         url: url.to_owned(),
-        origin: origin_of(page),
+        origin: origin::of_url(page),
         preflight: false,
         failure: Failure::MixedContent,
         text: message.trim().to_owned(),
@@ -220,13 +242,6 @@ fn firefox(message: &str) -> Result<Message, String> {
     })
 }
 
-/// The serialized origin of an absolute http(s) URL.
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    Some(format!("{scheme}://{authority}"))
-}
-
 /// The text between `'` after `marker` and the next `'`, and what follows.
 fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<(&'a str, &'a str)> {
     let start = text.find(marker)? + marker.len();
@@ -251,41 +266,6 @@ fn expected(pasted: &str) -> String {
          expected Chromium's \"Access to fetch at 'URL' from origin 'ORIGIN' has been blocked by CORS policy: …\", \
          its \"Mixed Content: …\" or Firefox's \"Cross-Origin Request Blocked: …\""
     )
-}
-
-impl Message {
-    /// The request the page made, as far as the message tells: the URL, the
-    /// origin, the method a method failure names (else GET), the header a
-    /// header failure names, and credentials when the message says
-    /// `include`.
-    pub(crate) fn request(&self) -> HttpRequest {
-        let mut request = HttpRequest::empty();
-        request.target = self.url.clone();
-        request.method = match &self.failure {
-            Failure::Method(m) if !m.is_empty() => m.clone(),
-            _ => "GET".into(),
-        };
-        if let Some(origin) = &self.origin {
-            request
-                .headers
-                .push(("origin".into(), origin.clone().into_bytes()));
-        }
-        if let Failure::Header(name) = &self.failure {
-            let value: &[u8] = if name == "content-type" {
-                b"application/json"
-            } else {
-                b"\xe2\x80\xa6"
-            };
-            request.headers.push((name.clone(), value.to_vec()));
-        }
-        if matches!(
-            self.failure,
-            Failure::WildcardWithCredentials | Failure::AllowCredentials(_)
-        ) {
-            request.credentials = Some(true);
-        }
-        request
-    }
 }
 
 #[cfg(test)]

@@ -55,34 +55,9 @@ fn split_posix(command: &str) -> Result<Vec<String>, String> {
                 }
                 None => return Err("the command ends with a lone `\\`".into()),
             },
-            '\'' => {
+            '\'' | '"' => {
                 in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(inner) => word.push(inner),
-                        None => return Err("a `'` quote is not closed".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(e @ ('"' | '\\' | '$' | '`')) => word.push(e),
-                            Some('\n') => {}
-                            Some(other) => {
-                                word.push('\\');
-                                word.push(other);
-                            }
-                            None => return Err("a `\"` quote is not closed".into()),
-                        },
-                        Some(inner) => word.push(inner),
-                        None => return Err("a `\"` quote is not closed".into()),
-                    }
-                }
+                quoted(&mut chars, &mut word, c)?;
             }
             '$' if chars.peek() == Some(&'\'') => {
                 chars.next();
@@ -167,6 +142,33 @@ fn hex_escape(
         return Err("a `\\x` or `\\u` escape without hex digits".into());
     }
     Ok(char::from_u32(value).unwrap_or('\u{fffd}'))
+}
+
+/// The rest of a POSIX quoted string opened by `quote`, onto `word`:
+/// nothing is special inside `'…'`; inside `"…"` a backslash escapes
+/// `"`, `\\`, `$`, `` ` `` and a line end, and is kept before anything else.
+fn quoted(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    word: &mut String,
+    quote: char,
+) -> Result<(), String> {
+    let unclosed = || format!("a `{quote}` quote is not closed");
+    loop {
+        match chars.next() {
+            Some(c) if c == quote => return Ok(()),
+            Some('\\') if quote == '"' => match chars.next() {
+                Some(e @ ('"' | '\\' | '$' | '`')) => word.push(e),
+                Some('\n') => {}
+                Some(other) => {
+                    word.push('\\');
+                    word.push(other);
+                }
+                None => return Err(unclosed()),
+            },
+            Some(inner) => word.push(inner),
+            None => return Err(unclosed()),
+        }
+    }
 }
 
 fn split_cmd(command: &str) -> Result<Vec<String>, String> {

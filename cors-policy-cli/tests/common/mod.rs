@@ -62,3 +62,10 @@ pub(crate) fn finish(cmd: &mut assert_cmd::Command) -> Run {
 pub(crate) fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
+
+/// Asserts that `text` contains each of `parts`, and shows `text` when not.
+pub(crate) fn assert_contains(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
+}
