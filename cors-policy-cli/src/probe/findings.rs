@@ -4,16 +4,11 @@
 //! of checks: the origin and credentials headers ([`origin`]), a preflight
 //! answer's lists ([`preflight`]), `Vary` ([`vary`]).
 
-<<<<<<< HEAD
-use cors_policy::{Engine, Reason, Request, RequestKind};
-use cors_policy_grammar::model::Policy;
-=======
 mod origin;
 mod preflight;
 #[cfg(test)]
 mod tests;
 mod vary;
->>>>>>> h/cli17
 
 use super::client::{Failure, Response, shown};
 use super::code::Code;
