@@ -39,10 +39,6 @@ const MAX_LINES: usize = 600;
 /// Source files over [`MAX_LINES`] today.
 const KNOWN_OVERSIZE: &[&str] = &[
     // issue 17: being split.
-    "cors-policy-cli/src/explain.rs",
-    // issue 17: being split.
-    "cors-policy-cli/src/probe/findings.rs",
-    // issue 17: being split.
     "cors-policy/src/browser/mod.rs",
     // issue 17: being split.
     "cors-policy/src/compile.rs",
@@ -67,67 +63,10 @@ const KNOWN_OVERSIZE: &[&str] = &[
 ];
 
 /// Source files without a top `//!` doc today.
-const KNOWN_UNDOCUMENTED: &[&str] = &[
-    // issue 17: its top doc names a flag, not what it owns.
-    "cors-policy-cli/src/color.rs",
-];
+const KNOWN_UNDOCUMENTED: &[&str] = &[];
 
 /// Module import cycles today, as `crate root: a -> b -> a`.
 const KNOWN_CYCLES: &[&str] = &[
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: check -> crate -> check",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> eval -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> eval -> policy -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> eval -> policy -> request -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> explain::describe -> policy -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> explain::describe -> request -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> explain::fix -> policy -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> explain::notcors -> request::console -> request -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> explain::simulate -> policy -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> explain::simulate -> request -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> policy -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> request -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> explain -> request::console -> request -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> fmt -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> probe -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> probe -> probe::client -> probe::report -> eval -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> probe -> probe::findings -> probe::client -> probe::report -> eval -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: crate -> probe -> probe::report -> eval -> crate",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: explain -> explain::fix -> explain::simulate -> explain",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: explain -> explain::notcors -> explain::fix -> explain::simulate -> explain",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: explain -> explain::notcors -> explain::simulate -> explain",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: explain -> explain::simulate -> explain",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: probe::client -> probe::report -> probe::client",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: probe::client -> probe::report -> probe::findings -> probe::client",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: request -> request::console -> request",
-    // issue 17: being split.
-    "cors-policy-cli/src/main.rs: request -> request::curl -> request",
     // issue 17: being split.
     "cors-policy/src/lib.rs: browser -> browser::check -> browser",
     // issue 17: being split.
@@ -152,10 +91,6 @@ const KNOWN_CYCLES: &[&str] = &[
 
 /// Second definitions of a Fetch fact today, as `file: telltale`.
 const KNOWN_SECOND_DEFINITIONS: &[&str] = &[
-    // issue 17: to call cors_policy_grammar::fetch.
-    "cors-policy-cli/src/explain/simulate.rs: \"[::1]\"",
-    // issue 17: to call cors_policy_grammar::fetch.
-    "cors-policy-cli/src/request.rs: \"[::1]\"",
     // issue 17: the reference interpreter moves to the tests crate.
     "cors-policy/src/reference.rs: \"CONNECT\"",
     // issue 17: the reference interpreter moves to the tests crate.
