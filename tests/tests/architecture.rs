@@ -40,8 +40,6 @@ const MAX_LINES: usize = 600;
 const KNOWN_OVERSIZE: &[&str] = &[
     // issue 17: being split.
     "cors-policy/src/http.rs",
-    // issue 17: being split.
-    "tests/src/fuzz_checks.rs",
 ];
 
 /// Source files without a top `//!` doc today.
