@@ -136,6 +136,7 @@ const HEADERS: [&str; 3] = ["content-type", "authorization", "x-request-id"];
 
 /// One policy, configured the same way in every implementation: credentials,
 /// 4 methods, 3 request headers (or `headers *`), max-age 2h.
+#[derive(Clone)]
 struct Config {
     origins: Origins,
     headers_any: bool,
@@ -1445,12 +1446,24 @@ struct Allocs {
 
 fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
-    let (configs, mut cases) = configs_and_cases(bench);
+    let (all_configs, mut cases) = configs_and_cases(bench);
     // `DECIDE_CASES=<prefix>`: only the cases whose name starts with it
     // (e.g. `set:` for the runtime origin sets).
     let filter = std::env::var("DECIDE_CASES").ok();
     if let Some(prefix) = &filter {
         cases.retain(|c| c.name.starts_with(prefix));
+    }
+    if let Ok(name) = std::env::var("DECIDE_PROFILE") {
+        cases.retain(|c| c.name == name);
+    }
+    // Only the configurations a remaining case uses are built (a profiler
+    // then does not build 100,000-entry engines it never runs).
+    let mut used: Vec<usize> = cases.iter().map(|c| c.config).collect();
+    used.sort_unstable();
+    used.dedup();
+    let configs: Vec<Config> = used.iter().map(|&i| all_configs[i].clone()).collect();
+    for case in &mut cases {
+        case.config = used.binary_search(&case.config).unwrap();
     }
     let t = Instant::now();
     let mut built = build(&configs, &cases);
