@@ -14,6 +14,11 @@ pub const MAX_HOST_LEN: usize = 253;
 /// Whether a serialized DNS host (`a.example.com`, maybe with a final `.`)
 /// is within [`MAX_LABEL_LEN`] and [`MAX_HOST_LEN`].
 pub fn host_fits(host: &[u8]) -> bool {
+    // A host no longer than a label fits whatever its dots (most do): no
+    // need to split it.
+    if host.len() <= MAX_LABEL_LEN {
+        return true;
+    }
     let name = host.strip_suffix(b".").unwrap_or(host);
     name.len() <= MAX_HOST_LEN && name.split(|&b| b == b'.').all(|l| l.len() <= MAX_LABEL_LEN)
 }
