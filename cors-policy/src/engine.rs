@@ -345,9 +345,17 @@ fn echoed_star(policy: &CompiledPolicy, name: &[u8]) -> bool {
     policy.credentials && name == b"*"
 }
 
-/// One requested header's check: `authorization` only when listed.
+/// One requested header's check: `authorization` only when listed. Without
+/// `headers *` that is only the list's lookup (`authorization` is covered
+/// exactly when listed), so the name is compared with nothing else.
 #[inline]
 fn check_header(policy: &CompiledPolicy, name: &[u8]) -> HeaderOutcome {
+    if !policy.headers_any {
+        return match policy.headers.contains(name) {
+            true => HeaderOutcome::Listed,
+            false => HeaderOutcome::NotAllowed,
+        };
+    }
     if name.eq_ignore_ascii_case(b"authorization") {
         match policy.headers.contains(name) {
             true => HeaderOutcome::Listed,
