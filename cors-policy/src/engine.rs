@@ -405,8 +405,12 @@ fn preflight_values<'a, O: Observer<'a>>(
     };
     let mut authorization_refused = false;
     let mut star_refused = false;
-    let requested = scan(&request.request_headers, |name| {
-        let outcome = check_header(policy, name);
+    // A listed name is a token: without `headers *` (every name listed or
+    // refused) the token check is left for the names not listed.
+    let listed = |outcome: &HeaderOutcome| matches!(outcome, HeaderOutcome::Listed);
+    let listed = (!policy.headers_any).then_some(listed);
+    let check = |name| check_header(policy, name);
+    let requested = scan(&request.request_headers, check, listed, |name, outcome| {
         seen.header(name, outcome);
         match outcome {
             HeaderOutcome::Listed | HeaderOutcome::Any => {}

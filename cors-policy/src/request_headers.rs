@@ -50,39 +50,92 @@ pub(crate) struct Requested<'a> {
     pub(crate) names: usize,
 }
 
-/// Reads every line in one pass and shows each name to `visit`, in order;
-/// the first element that is not a token, or the first name over the cap,
-/// ends the pass. Over the line or byte cap nothing is read.
-pub(crate) fn scan<'a>(
+/// Reads every line in one pass and shows each name to `visit`, in order,
+/// with what `judge` made of it; the first element that is not a token, or
+/// the first name over the cap, ends the pass. Over the line or byte cap
+/// nothing is read.
+///
+/// With a `vouch`, an element is judged before it is checked as a token,
+/// and checked only when its judgement does not vouch for it: a name the
+/// policy lists is a token, so a request whose names are all listed (the
+/// usual preflight) pays for the lookup alone; `judge` must then be pure (an
+/// element that is not a token is judged, and its judgement dropped).
+/// Without one (nothing would be vouched for: `headers *`), the token check
+/// is made in the same pass as the split.
+pub(crate) fn scan<'a, T>(
     lines: &Lines<'a>,
-    mut visit: impl FnMut(&'a [u8]),
+    mut judge: impl FnMut(&'a [u8]) -> T,
+    vouch: Option<impl Fn(&T) -> bool>,
+    mut visit: impl FnMut(&'a [u8], T),
 ) -> Result<Requested<'a>, ListError<'a>> {
-    if lines.too_many() || lines.iter().nth(MAX_REQUEST_HEADER_LINES).is_some() {
+    if lines.too_many() {
         return Err(ListError::TooLarge);
     }
-    let total: usize = lines.iter().map(<[u8]>::len).sum();
-    if total > MAX_REQUEST_HEADERS_LEN {
-        return Err(ListError::TooLarge);
+    // Both caps in one walk, stopped at the first line over either (a
+    // request may carry 10,000 lines).
+    let (mut count, mut total) = (0usize, 0usize);
+    for line in lines.iter() {
+        count += 1;
+        total += line.len();
+        if count > MAX_REQUEST_HEADER_LINES || total > MAX_REQUEST_HEADERS_LEN {
+            return Err(ListError::TooLarge);
+        }
     }
     let mut names = 0usize;
     for line in lines.iter() {
         let mut rest = line;
-        while let Some((element, token, after)) = next_element(rest) {
+        loop {
+            let (element, token, after) = match &vouch {
+                Some(_) => match next_split(rest) {
+                    Some((element, after)) => (element, None, after),
+                    None => break,
+                },
+                None => match next_element(rest) {
+                    Some((element, token, after)) => (element, Some(token), after),
+                    None => break,
+                },
+            };
             rest = after;
             names += 1;
             if names > MAX_REQUEST_HEADER_NAMES {
                 return Err(ListError::TooLarge);
             }
-            if !token {
+            if token == Some(false) {
                 return Err(ListError::Invalid(element));
             }
-            visit(element);
+            let judged = judge(element);
+            if token.is_none() && !vouch.as_ref().is_some_and(|v| v(&judged)) && !is_token(element)
+            {
+                return Err(ListError::Invalid(element));
+            }
+            visit(element, judged);
         }
     }
     Ok(Requested {
         lines: *lines,
         names,
     })
+}
+
+/// The next non-empty element of a list line, trimmed, and the rest of the
+/// line after its comma; `None` when only commas and whitespace are left.
+/// [`next_element`] without the token check: the element runs to the next
+/// comma.
+fn next_split(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let start = line.iter().position(|&b| !is_filler(b))?;
+    let rest = line.get(start..).unwrap_or_default();
+    let end = rest.iter().position(|&b| b == b',').unwrap_or(rest.len());
+    let (element, after) = rest.split_at(end);
+    // `element` starts with neither whitespace nor a comma: only its end
+    // needs trimming.
+    let last = element
+        .iter()
+        .rposition(|&b| !is_ows(b))
+        .map_or(0, |i| i + 1);
+    Some((
+        element.get(..last).unwrap_or(element),
+        after.get(1..).unwrap_or_default(),
+    ))
 }
 
 /// The next non-empty element of a list line, trimmed, whether it is a
@@ -133,17 +186,31 @@ mod tests {
             .request_headers
     }
 
+    /// Both ways of reading: the token checked with the split, and after a
+    /// judgement that vouches for nothing.
+    type Vouch = Option<fn(&()) -> bool>;
+    const WAYS: [Vouch; 2] = [None, Some(|_| false)];
+
     fn names<'a>(values: &'a [&'a str]) -> Result<Vec<&'a [u8]>, ListError<'a>> {
-        let mut seen = Vec::new();
-        scan(&lines(values), |n| seen.push(n))?;
-        Ok(seen)
+        let [first, second] = WAYS.map(|vouch| {
+            let mut seen = Vec::new();
+            scan(&lines(values), |_| (), vouch, |n, ()| seen.push(n)).map(|_| seen)
+        });
+        assert_eq!(first, second);
+        first
     }
 
     #[test]
     fn rule_8_ows_empty_elements_and_several_lines() {
         let got = names(&["  a ,\tB,, ", "", ",c"]).unwrap();
         assert_eq!(got, vec![&b"a"[..], b"B", b"c"]);
-        let requested = scan(&lines(&["  a ,\tB,, ", "", ",c"]), |_| {}).unwrap();
+        let requested = scan(
+            &lines(&["  a ,\tB,, ", "", ",c"]),
+            |_| (),
+            WAYS[0],
+            |_, ()| {},
+        )
+        .unwrap();
         let echoed: Vec<&[u8]> = requested
             .lines
             .iter()
@@ -180,14 +247,16 @@ mod tests {
 
     #[test]
     fn the_first_invalid_element_ends_the_pass() {
-        let mut seen = Vec::new();
-        let result = scan(&lines(&["a, b c, d"]), |n| seen.push(n));
-        assert_eq!(result.map(|r| r.names), Err(ListError::Invalid(b"b c")));
-        assert_eq!(seen, [&b"a"[..]]);
-        let mut seen = 0;
-        let result = scan(&lines(&["a, b, c"]), |_| seen += 1);
-        assert_eq!(result.map(|r| r.names), Ok(3));
-        assert_eq!(seen, 3);
+        for vouch in WAYS {
+            let mut seen = Vec::new();
+            let result = scan(&lines(&["a, b c, d"]), |_| (), vouch, |n, ()| seen.push(n));
+            assert_eq!(result.map(|r| r.names), Err(ListError::Invalid(b"b c")));
+            assert_eq!(seen, [&b"a"[..]]);
+            let mut seen = 0;
+            let result = scan(&lines(&["a, b, c"]), |_| (), vouch, |_, ()| seen += 1);
+            assert_eq!(result.map(|r| r.names), Ok(3));
+            assert_eq!(seen, 3);
+        }
     }
 
     /// The list read as the specification says it: split at commas, trim,
@@ -254,6 +323,15 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(line)
             );
+            // The split the scan reads with gives every element, each
+            // checked as a token afterwards.
+            let mut split = Vec::new();
+            let mut rest = &line[..];
+            while let Some((element, after)) = next_split(rest) {
+                split.push((element, is_token(element)));
+                rest = after;
+            }
+            assert_eq!(split, expected, "{:?}", String::from_utf8_lossy(line));
         }
     }
 
