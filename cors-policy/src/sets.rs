@@ -206,6 +206,26 @@ impl OriginSet {
     pub(crate) fn matches(&self, origin: &[u8], parsed: Parsed<'_>) -> bool {
         self.current.load().matcher.lookup(origin, parsed).is_some()
     }
+
+    /// [`matches`](Self::matches) for an origin not parsed yet: contents of
+    /// exact origins alone are looked the origin up in as it is (a key is a
+    /// tuple origin that parses, so a hit needs no parse); others ask
+    /// `parsed` for it, and never match `null`.
+    #[inline]
+    pub(crate) fn matches_unparsed<'o>(
+        &self,
+        origin: &'o [u8],
+        parsed: impl FnOnce() -> Option<Parsed<'o>>,
+    ) -> bool {
+        let contents = self.current.load();
+        if contents.matcher.is_exact_only() {
+            return contents.matcher.exact(origin).is_some();
+        }
+        match parsed() {
+            Some(tuple @ Parsed::Tuple { .. }) => contents.matcher.lookup(origin, tuple).is_some(),
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Debug for OriginSet {

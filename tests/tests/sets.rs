@@ -313,8 +313,10 @@ fn the_engine_agrees_with_the_reference_interpreter() {
         r#"policy "a" { origins set "x", regex r"^https://r[0-9]\.example$" }"#,
         r#"policy "a" { paths "/s/**" skip } policy "b" { origins null, set "x" allow null-origin }"#,
         r#"policy "a" { origins set "x", "https://*.example" }"#,
+        // Exact origins and sets: looked up before the origin is parsed.
+        r#"policy "a" { origins "https://app.example.com", set "x", set "tenants" }"#,
     ];
-    let contents: [&[&str]; 4] = [
+    let contents: [&[&str]; 5] = [
         &[],
         &["https://acme.example.com", "https://*.example", "null"],
         &[
@@ -323,6 +325,11 @@ fn the_engine_agrees_with_the_reference_interpreter() {
             "https://a.example/",
         ],
         &["https://*.deep.example", "https://x.example:8443"],
+        &[
+            "https://app.example.com",
+            "https://acme.example.com",
+            "null",
+        ],
     ];
     let origins = [
         "https://acme.example.com",
@@ -381,7 +388,7 @@ fn the_engine_agrees_with_the_reference_interpreter() {
             }
         }
     }
-    assert_eq!(compared, 4 * 4 * 10 * 4 * 2);
+    assert_eq!(compared, 5 * 5 * 10 * 4 * 2);
 }
 
 /// Version `k` of the set: 50 exact origins and one wildcard of its own, one

@@ -117,7 +117,35 @@ impl OriginSet {
                 None => Found::Malformed,
             };
         }
+        if self.lookup.is_exact_only() {
+            return self.find_exact_first(origin);
+        }
         self.find_by_parts(origin)
+    }
+
+    /// [`find`](Self::find) for exact origins and `set "NAME"` entries: the
+    /// origin is looked up as it is in the exact origins and in every set
+    /// whose current contents are exact origins alone, and parsed only for
+    /// a set with patterns or, on a miss, to tell a malformed origin from
+    /// one not allowed. The same answer as [`find_by_parts`](Self::find_by_parts):
+    /// an exact key is a tuple origin that parses.
+    #[inline(never)]
+    fn find_exact_first(&self, origin: &[u8]) -> Found {
+        let mut best = self.lookup.exact(origin);
+        let mut parsed = None;
+        for slot in &self.sets {
+            let Some(set) = &slot.set else { continue };
+            if set.matches_unparsed(origin, || *parsed.get_or_insert_with(|| parse(origin))) {
+                consider(&mut best, slot.index);
+            }
+        }
+        match best {
+            Some(index) => Found::Entry(index),
+            None => match parsed.unwrap_or_else(|| parse(origin)) {
+                Some(_) => Found::NotAllowed,
+                None => Found::Malformed,
+            },
+        }
     }
 
     /// [`find`](Self::find) for a set with more than exact origins: the
