@@ -86,6 +86,7 @@ impl<'a> Request<'a> {
     /// everything from the first `?` or `#` on is ignored, an absolute-form
     /// target gives the path after its authority, nothing is percent-decoded
     /// or normalized.
+    #[inline]
     pub fn new<M, P>(method: &'a M, target: &'a P) -> Self
     where
         M: AsRef<[u8]> + ?Sized,
@@ -108,6 +109,7 @@ impl<'a> Request<'a> {
     /// The `Origin` header. Calling this a second time records a duplicated
     /// `Origin` header, which is never allowed.
     #[must_use]
+    #[inline]
     pub fn origin<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
         once(
             &mut self.origin,
@@ -120,6 +122,7 @@ impl<'a> Request<'a> {
     /// The `Access-Control-Request-Method` header. Calling this a second time
     /// records a duplicated header, which denies a preflight.
     #[must_use]
+    #[inline]
     pub fn request_method<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
         once(
             &mut self.request_method,
@@ -143,6 +146,7 @@ impl<'a> Request<'a> {
     /// request, each line that holds a name is sent back as its own
     /// `access-control-allow-headers` line, trimmed.
     #[must_use]
+    #[inline]
     pub fn request_headers<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
         self.request_headers.push(value.as_ref());
         self
@@ -155,15 +159,13 @@ impl<'a> Request<'a> {
     /// alone: given after any other line, or twice, with more lines in all
     /// than [`MAX_BUILDER_REQUEST_HEADER_LINES`], the preflight is denied.
     #[must_use]
+    #[inline]
     pub fn request_header_lines<L: HeaderLine>(mut self, lines: &'a [L]) -> Self {
+        let lines = sealed::Sealed::lines(lines);
         if self.request_headers.is_empty() {
-            self.request_headers = sealed::Sealed::lines(lines);
+            self.request_headers = lines;
         } else {
-            let given = self.request_headers;
-            self.request_headers = Lines::EMPTY;
-            for line in given.iter().chain(sealed::Sealed::lines(lines).iter()) {
-                self.request_headers.push(line);
-            }
+            self.request_headers.append(lines);
         }
         self
     }
@@ -178,6 +180,7 @@ impl<'a> Request<'a> {
     /// The `Access-Control-Request-Private-Network` header. Only the value
     /// `true` asks for private-network access; any other value is ignored.
     #[must_use]
+    #[inline]
     pub fn private_network<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
         self.private_network = Some(value.as_ref());
         self

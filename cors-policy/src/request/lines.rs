@@ -49,7 +49,20 @@ impl<'a> Lines<'a> {
         *self = Lines::TooMany;
     }
 
+    /// `more` after these lines, one by one (more than the builder keeps
+    /// make [`Lines::TooMany`]). Out of line: the builder's usual call
+    /// gives all lines at once.
+    #[inline(never)]
+    pub(crate) fn append(&mut self, more: Lines<'a>) {
+        let given = *self;
+        *self = Lines::EMPTY;
+        for line in given.iter().chain(more.iter()) {
+            self.push(line);
+        }
+    }
+
     /// Whether no line was given.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         match self {
             Lines::Inline { len, .. } => *len == 0,
