@@ -29,7 +29,6 @@
 )]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::future::Future;
 use std::hint::black_box;
@@ -38,7 +37,9 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use cors_policy::{Engine, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADERS_LEN, Request};
+use cors_policy::{
+    Engine, MAX_ORIGIN_LEN, MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADERS_LEN, Request,
+};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Response};
 use tower::{Layer, Service};
@@ -208,18 +209,29 @@ fn list(n: usize) -> Vec<String> {
 // ---------------------------------------------------------------------------
 // The floor: what a hand-written check at least does
 
-/// A hash map from origin to prebuilt, leaked header values (or a suffix
-/// check, or one regex), plus for preflights the method and each requested
-/// header checked against small sets. The same answers as the policy on
-/// every case here, with nothing else.
+/// The floor's hash tables: foldhash, as the engine's (`cors_policy`'s
+/// `compile::hash`), so that the floor and `decide` pay the same hash.
+type FloorHash = foldhash::fast::RandomState;
+type Map<K, V> = std::collections::HashMap<K, V, FloorHash>;
+type Set<T> = std::collections::HashSet<T, FloorHash>;
+
+/// The policy's path prefix (`paths "/api/**"`).
+const PREFIX: &[u8] = b"/api/";
+
+/// The same job as `decide` on every case here, done by hand and no more:
+/// the path prefix; the origin's length cap, then a hash map from origin to
+/// prebuilt, leaked header values (or a suffix check with its labels
+/// checked, or one regex); for preflights the method and each requested
+/// header checked against small sets, as `decide` checks them. No reason,
+/// no trace.
 struct Floor {
-    exact: HashMap<Box<[u8]>, Prebuilt>,
+    exact: Map<Box<[u8]>, Prebuilt>,
     /// For pattern origins (the origin is echoed, the rest is constant).
     pattern: Prebuilt,
-    subdomain: Option<HashSet<Box<[u8]>>>,
+    subdomain: Option<Set<Box<[u8]>>>,
     regex: Option<regex::bytes::Regex>,
-    methods: HashSet<&'static [u8]>,
-    headers: HashSet<&'static [u8]>,
+    methods: Set<&'static [u8]>,
+    headers: Set<&'static [u8]>,
     headers_any: bool,
 }
 
@@ -233,6 +245,8 @@ struct Prebuilt {
 
 #[derive(Clone, Copy)]
 enum FloorAnswer<'a> {
+    /// Not under the policy's path prefix: nothing at all.
+    Unhandled,
     Denied,
     /// A preflight from an allowed origin asking for a method or header
     /// that is not allowed (one a browser can send): answered with the
@@ -305,7 +319,7 @@ fn prebuilt(origin: Option<&str>, headers_any: bool) -> Prebuilt {
 impl Floor {
     fn new(config: &Config) -> Floor {
         let mut floor = Floor {
-            exact: HashMap::new(),
+            exact: Map::default(),
             pattern: prebuilt(None, config.headers_any),
             subdomain: None,
             regex: None,
@@ -350,11 +364,20 @@ impl Floor {
 
     fn decide<'a>(
         &self,
+        path: &[u8],
         preflight: bool,
         origin: &'a [u8],
         method: &[u8],
         lines: &[&'a [u8]],
     ) -> FloorAnswer<'a> {
+        // The prefix holds neither `?` nor `#`: it starts the path exactly
+        // when it starts the target, query or not.
+        if !path.starts_with(PREFIX) {
+            return FloorAnswer::Unhandled;
+        }
+        if origin.len() > MAX_ORIGIN_LEN {
+            return FloorAnswer::Denied;
+        }
         let (prebuilt, echo) = if let Some(p) = self.exact.get(origin) {
             (*p, None)
         } else if self.subdomain_matches(origin)
@@ -377,7 +400,13 @@ impl Floor {
             return FloorAnswer::Denied;
         }
         let mut refused = !self.methods.contains(method);
-        if refused && (method.is_empty() || !method.iter().all(|&b| is_tchar(b))) {
+        if refused
+            && (method.is_empty()
+                || !method.iter().all(|&b| is_tchar(b))
+                || [&b"CONNECT"[..], b"TRACE", b"TRACK"]
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(method)))
+        {
             return FloorAnswer::Denied;
         }
         let mut names = 0;
@@ -395,6 +424,9 @@ impl Floor {
                     if !name.iter().all(|&b| is_tchar(b)) {
                         return FloorAnswer::Denied;
                     }
+                    // `headers *` never covers `authorization`, and with
+                    // credentials not a name `*`.
+                    refused |= name.eq_ignore_ascii_case(b"authorization") || name == b"*";
                 } else if !self.headers.contains(name) {
                     if !name.iter().all(|&b| is_tchar(b)) {
                         return FloorAnswer::Denied;
@@ -416,6 +448,9 @@ impl Floor {
         }
     }
 
+    /// `https://` and a host of `a-z 0-9 . - _` (no port: the patterns
+    /// are of the default port), whose labels before a listed suffix are
+    /// 1–63 bytes each: what the engine's parse and label split check.
     fn subdomain_matches(&self, origin: &[u8]) -> bool {
         let Some(set) = &self.subdomain else {
             return false;
@@ -423,10 +458,16 @@ impl Floor {
         let Some(host) = origin.strip_prefix(b"https://") else {
             return false;
         };
+        if !host
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        {
+            return false;
+        }
         // The host minus its first label, then each further suffix.
         let mut rest = host;
         while let Some(dot) = rest.iter().position(|&b| b == b'.') {
-            if dot == 0 {
+            if !(1..=63).contains(&dot) {
                 return false;
             }
             rest = &rest[dot + 1..];
@@ -472,6 +513,9 @@ impl Service<http::Request<()>> for Bare {
 /// included (appended to the application's own `Vary`, never replacing it),
 /// and informative denials answered with the origin and the lists.
 fn floor_service(floor: &Floor, request: http::Request<()>, correct: bool) -> Response<()> {
+    if !request.uri().path().as_bytes().starts_with(PREFIX) {
+        return call_tower(&mut Bare, request);
+    }
     let headers = request.headers();
     let Some(origin) = headers.get(header::ORIGIN) else {
         return call_tower(&mut Bare, request);
@@ -490,12 +534,14 @@ fn floor_service(floor: &Floor, request: http::Request<()>, correct: bool) -> Re
             n += 1;
         }
     }
-    let answer = floor.decide(preflight, origin.as_bytes(), method, &lines[..n]);
+    let path = request.uri().path().as_bytes();
+    let answer = floor.decide(path, preflight, origin.as_bytes(), method, &lines[..n]);
     let (prebuilt, echo_origin, echo_headers) = match answer {
         FloorAnswer::Informative {
             headers: prebuilt,
             echo,
         } if correct => (Some(prebuilt), echo.map(|_| origin.clone()), None),
+        FloorAnswer::Unhandled => return call_tower(&mut Bare, request),
         FloorAnswer::Denied | FloorAnswer::Informative { .. } => (None, None, None),
         FloorAnswer::Allowed {
             headers: prebuilt,
@@ -1210,6 +1256,7 @@ fn run(case: &Case, built: &mut Built, imp: Imp, n: usize, clock: f64) -> f64 {
         Imp::Floor => {
             for _ in 0..n {
                 black_box(built.floor.decide(
+                    black_box(PATH.as_bytes()),
                     black_box(case.preflight),
                     black_box(&case.origin),
                     black_box(case.request_method.as_bytes()),
@@ -1240,6 +1287,7 @@ fn allocations_of(case: &Case, built: &mut Built, imp: Imp, shared: bool) -> f64
             Imp::Floor => {
                 counted(|| {
                     black_box(built.floor.decide(
+                        PATH.as_bytes(),
                         case.preflight,
                         &case.origin,
                         case.request_method.as_bytes(),
@@ -1304,6 +1352,7 @@ fn check(case: &Case, built: &mut Built) {
     );
     let lines: Vec<&[u8]> = case.lines.iter().map(Vec::as_slice).collect();
     let floor = built.floor.decide(
+        PATH.as_bytes(),
         case.preflight,
         &case.origin,
         case.request_method.as_bytes(),
