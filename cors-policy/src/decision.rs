@@ -138,7 +138,13 @@ pub(crate) struct Values<'a> {
 pub struct Decision<'a> {
     pub(crate) kind: RequestKind,
     pub(crate) policy: Option<(usize, &'a str)>,
+    /// The reason as `decide` left it: with `unsettled`, an
+    /// [`OriginNotAllowed`](Reason::OriginNotAllowed) whose origin was not
+    /// parsed, which [`reason`](Self::reason) tells from a
+    /// [`MalformedOrigin`](Reason::MalformedOrigin) (a denial either way,
+    /// the same headers).
     pub(crate) reason: Reason<'a>,
+    pub(crate) unsettled: bool,
     pub(crate) status: Option<u16>,
     pub(crate) values: Values<'a>,
 }
@@ -197,7 +203,14 @@ impl<'a> Decision<'a> {
     /// Why the engine answered so: for a denial, the first check that
     /// failed.
     pub fn reason(&self) -> Reason<'a> {
-        self.reason
+        match self.reason {
+            Reason::OriginNotAllowed { origin }
+                if self.unsettled && crate::origin::parse(origin).is_none() =>
+            {
+                Reason::MalformedOrigin { origin }
+            }
+            reason => reason,
+        }
     }
 
     /// The response headers, in the order they would be sent.
@@ -235,7 +248,7 @@ impl fmt::Debug for Decision<'_> {
             .field("policy", &self.policy())
             .field("status", &self.status)
             .field("forward", &self.forward())
-            .field("reason", &self.reason)
+            .field("reason", &self.reason())
             .field("headers", &ShownHeaders(self.headers()))
             .finish()
     }

@@ -220,6 +220,7 @@ impl Engine {
             kind,
             policy: Some((index, name)),
             reason,
+            unsettled: false,
             status,
             values,
         };
@@ -261,6 +262,14 @@ impl Engine {
             Found::Entry(entry) => Reason::OriginAllowed { entry },
             Found::Malformed => return denied(Reason::MalformedOrigin { origin }),
             Found::NotAllowed => return denied(Reason::OriginNotAllowed { origin }),
+            // Not parsed: told apart from a malformed origin by
+            // `Decision::reason` if asked (the answer is the same).
+            Found::Missed => {
+                return Decision {
+                    unsettled: true,
+                    ..denied(Reason::OriginNotAllowed { origin })
+                };
+            }
         };
         let allow_origin: &'a [u8] = if policy.origins.is_any() {
             b"*"
@@ -299,6 +308,7 @@ fn unhandled(reason: Reason<'_>) -> Decision<'_> {
         kind: RequestKind::Unhandled,
         policy: None,
         reason,
+        unsettled: false,
         status: None,
         values: Values::default(),
     }

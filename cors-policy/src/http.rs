@@ -361,7 +361,7 @@ impl HttpEngine {
         // The matched entry's own value when it is an exact origin. An
         // informative denial does not carry its entry: it is looked up
         // again (a denial's path, not the common one).
-        let entry = match decision.reason() {
+        let entry = match decision.reason {
             Reason::OriginAllowed { entry } => Some(entry),
             _ if decision.informative() => {
                 let origin = decision.values.allow_origin;

@@ -194,7 +194,7 @@ impl Engine {
         origin: &[u8],
         found: Found,
     ) -> OriginOutcome<'a> {
-        match found {
+        match found.settle(origin) {
             Found::Any => OriginOutcome::Any,
             Found::Entry(entry) => OriginOutcome::Matched {
                 entry,
@@ -216,7 +216,7 @@ impl Engine {
                     canonical_entry,
                 }
             }
-            Found::NotAllowed => OriginOutcome::NotAllowed {
+            Found::NotAllowed | Found::Missed => OriginOutcome::NotAllowed {
                 candidates: candidates(policy, origin),
             },
         }

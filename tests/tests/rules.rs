@@ -729,6 +729,7 @@ fn rule_8_non_canonical_origins_never_match() {
             r"regex:^https://[a-z]+\.example\.net$",
         ],
     )]);
+    let exact = engine(vec![policy("p", &[], &["https://app.example.com"])]);
     for origin in [
         "https://APP.example.com",
         "HTTPS://app.example.com",
@@ -757,7 +758,24 @@ fn rule_8_non_canonical_origins_never_match() {
             "{origin:?}"
         );
         assert_eq!(headers(&d), vec![("vary", "Origin".into())]);
+        // Exact origins only: a miss is not parsed by `decide`, and the
+        // reason, asked for, is the same.
+        let d = exact.decide(&Request::new("GET", "/").origin(origin));
+        let malformed = Reason::MalformedOrigin {
+            origin: origin.as_bytes(),
+        };
+        assert_eq!(d.reason(), malformed, "{origin:?}");
+        assert!(format!("{d:?}").contains("MalformedOrigin"), "{d:?}");
+        assert_eq!(headers(&d), vec![("vary", "Origin".into())]);
     }
+    let absent = "https://absent.example.com";
+    let d = exact.decide(&Request::new("GET", "/").origin(absent));
+    assert_eq!(
+        d.reason(),
+        Reason::OriginNotAllowed {
+            origin: absent.as_bytes()
+        }
+    );
 }
 
 #[test]

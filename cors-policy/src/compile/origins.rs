@@ -21,6 +21,22 @@ pub(crate) enum Found {
     Malformed,
     /// No entry matches.
     NotAllowed,
+    /// No entry matches, and the origin was not parsed: [`Found::Malformed`]
+    /// or [`Found::NotAllowed`], as [`Found::settle`] tells. What an
+    /// exact-only lookup's miss answers, so that the parse is paid only when
+    /// the reason is asked for.
+    Missed,
+}
+
+impl Found {
+    /// `Missed` told apart: `Malformed` or `NotAllowed`, by parsing `origin`.
+    pub(crate) fn settle(self, origin: &[u8]) -> Found {
+        match self {
+            Found::Missed if parse(origin).is_none() => Found::Malformed,
+            Found::Missed => Found::NotAllowed,
+            found => found,
+        }
+    }
 }
 
 /// One policy's origins, compiled.
@@ -104,18 +120,16 @@ impl OriginSet {
         if origin.len() > MAX_ORIGIN_LEN {
             return Found::Malformed;
         }
-        // Exact origins only (the common case): one hash lookup, and the
-        // origin is parsed only when it misses, to tell a malformed origin
-        // from one not allowed. A key of `exact` is a tuple origin that
-        // parses, so a hit is the same answer as the full path below.
+        // Exact origins only (the common case): one hash lookup, and no
+        // parse: a miss is `Missed`, told apart (malformed or not allowed)
+        // only when its reason is asked for. A key of `exact` is a tuple
+        // origin that parses, so a hit is the same answer as the full path
+        // below.
         if self.exact_only {
-            if let Some(index) = self.lookup.exact(origin) {
-                return Found::Entry(index);
-            }
-            return match parse(origin) {
-                Some(_) => Found::NotAllowed,
-                None => Found::Malformed,
-            };
+            return self
+                .lookup
+                .exact(origin)
+                .map_or(Found::Missed, Found::Entry);
         }
         if self.lookup.is_exact_only() {
             return self.find_exact_first(origin);
@@ -127,8 +141,9 @@ impl OriginSet {
     /// origin is looked up as it is in the exact origins and in every set
     /// whose current contents are exact origins alone, and parsed only for
     /// a set with patterns or, on a miss, to tell a malformed origin from
-    /// one not allowed. The same answer as [`find_by_parts`](Self::find_by_parts):
-    /// an exact key is a tuple origin that parses.
+    /// one not allowed (`Missed` when nothing else needed the parse). The
+    /// same answer as [`find_by_parts`](Self::find_by_parts): an exact key is
+    /// a tuple origin that parses.
     #[inline(never)]
     fn find_exact_first(&self, origin: &[u8]) -> Found {
         let mut best = self.lookup.exact(origin);
@@ -139,12 +154,11 @@ impl OriginSet {
                 consider(&mut best, slot.index);
             }
         }
-        match best {
-            Some(index) => Found::Entry(index),
-            None => match parsed.unwrap_or_else(|| parse(origin)) {
-                Some(_) => Found::NotAllowed,
-                None => Found::Malformed,
-            },
+        match (best, parsed) {
+            (Some(index), _) => Found::Entry(index),
+            (None, None) => Found::Missed,
+            (None, Some(Some(_))) => Found::NotAllowed,
+            (None, Some(None)) => Found::Malformed,
         }
     }
 
