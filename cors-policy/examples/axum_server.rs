@@ -157,8 +157,9 @@ async fn run() -> Result<(), String> {
     let port = port()?;
     let path = policy_path();
     let (engine, seen) = load(&path)?;
-    let cors = CorsLayer::new(engine);
-    tokio::spawn(watch(path, seen, cors.reload_handle()));
+    let cors = CorsLayer::reloadable(engine);
+    let reload = cors.reload_handle().ok_or("the layer is not reloadable")?;
+    tokio::spawn(watch(path, seen, reload));
 
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let listener = tokio::net::TcpListener::bind(addr)

@@ -59,8 +59,8 @@
 //! # Ok::<(), cors_policy::Error>(())
 //! ```
 
-use crate::decision::names;
 use crate::request_headers::trim_ows;
+use crate::slot::HeaderSlot;
 use crate::{Decision, Header, Request, RequestKind};
 
 /// A request's header map, read by name.
@@ -93,15 +93,22 @@ pub trait ResponseHeaders {
 /// The response headers a policy owns on the paths it covers: removed from
 /// the application's response before the decision's are added. Every name
 /// the engine emits but `vary`, which is merged.
-pub const OWNED: [&str; 7] = [
-    names::ALLOW_ORIGIN,
-    names::ALLOW_CREDENTIALS,
-    names::ALLOW_METHODS,
-    names::ALLOW_HEADERS,
-    names::MAX_AGE,
-    names::ALLOW_PRIVATE_NETWORK,
-    names::EXPOSE_HEADERS,
-];
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time, where an index out of bounds is a build error"
+)]
+pub const OWNED: [&str; HeaderSlot::COUNT - 1] = {
+    let mut names = [""; HeaderSlot::COUNT - 1];
+    let mut at = 0;
+    while at < names.len() {
+        names[at] = HeaderSlot::OWNED[at].name();
+        at += 1;
+    }
+    names
+};
+
+/// The name of the one header that is merged rather than replaced.
+const VARY: &str = HeaderSlot::Vary.name();
 
 const ORIGIN: &str = "origin";
 const REQUEST_METHOD: &str = "access-control-request-method";
@@ -170,16 +177,16 @@ pub fn write<'h, H: ResponseHeaders + ?Sized>(
         }
     }
     for header in headers {
-        if header.name != names::VARY {
+        if header.name != VARY {
             response.append(header.name, header.value);
             continue;
         }
         match merge_vary(|| response.vary(), header.value) {
             VaryUpdate::Keep => {}
-            VaryUpdate::Add => response.append(names::VARY, header.value),
+            VaryUpdate::Add => response.append(VARY, header.value),
             VaryUpdate::Replace(merged) => {
-                response.remove(names::VARY);
-                response.append(names::VARY, &merged);
+                response.remove(VARY);
+                response.append(VARY, &merged);
             }
         }
     }

@@ -7,6 +7,7 @@ use crate::Reason;
 use crate::reason::Escaped;
 use crate::request::Lines;
 use crate::request_headers::{holds_name, next_element, trim_ows};
+use crate::slot::HeaderSlot;
 
 /// What kind of request the engine saw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,18 +72,6 @@ impl<'a> Header<'a> {
 /// The status of an opaque denied preflight.
 pub(crate) const DENIED_PREFLIGHT_STATUS: u16 = 403;
 
-/// The header names, lowercase.
-pub(crate) mod names {
-    pub(crate) const ALLOW_ORIGIN: &str = "access-control-allow-origin";
-    pub(crate) const ALLOW_CREDENTIALS: &str = "access-control-allow-credentials";
-    pub(crate) const ALLOW_METHODS: &str = "access-control-allow-methods";
-    pub(crate) const ALLOW_HEADERS: &str = "access-control-allow-headers";
-    pub(crate) const MAX_AGE: &str = "access-control-max-age";
-    pub(crate) const ALLOW_PRIVATE_NETWORK: &str = "access-control-allow-private-network";
-    pub(crate) const EXPOSE_HEADERS: &str = "access-control-expose-headers";
-    pub(crate) const VARY: &str = "vary";
-}
-
 /// `Access-Control-Allow-Headers`: absent, a constant, or the request's own
 /// lines echoed.
 #[derive(Clone, Copy, Default)]
@@ -96,8 +85,8 @@ pub(crate) enum AllowHeaders<'a> {
     Echo(Lines<'a>),
 }
 
-/// The values a decision sends, in no particular order; [`Headers`] puts
-/// them in the canonical order.
+/// The values a decision sends, one field per [`HeaderSlot`]; [`Headers`]
+/// puts them in the canonical order.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Values<'a> {
     pub(crate) allow_origin: Option<&'a [u8]>,
@@ -258,6 +247,7 @@ impl fmt::Debug for Decision<'_> {
 #[derive(Clone)]
 pub struct Headers<'a> {
     values: Values<'a>,
+    /// The index of the [`HeaderSlot`] to look at next.
     step: u8,
     line: usize,
     /// Where in line `line` an echo of [`Values::echo_allowed_names`] goes
@@ -269,35 +259,27 @@ impl<'a> Iterator for Headers<'a> {
     type Item = Header<'a>;
 
     fn next(&mut self) -> Option<Header<'a>> {
-        use names::*;
         let v = &self.values;
         loop {
-            let header = match self.step {
-                0 => v.allow_origin.map(|value| Header {
-                    name: ALLOW_ORIGIN,
-                    value,
-                }),
-                1 => v.allow_credentials.then_some(Header {
-                    name: ALLOW_CREDENTIALS,
+            let slot = *HeaderSlot::ALL.get(usize::from(self.step))?;
+            let name = slot.name();
+            let header = match slot {
+                HeaderSlot::AllowOrigin => v.allow_origin.map(|value| Header { name, value }),
+                HeaderSlot::AllowCredentials => v.allow_credentials.then_some(Header {
+                    name,
                     value: b"true",
                 }),
-                2 => v.allow_methods.map(|value| Header {
-                    name: ALLOW_METHODS,
-                    value,
-                }),
-                3 => match v.allow_headers {
+                HeaderSlot::AllowMethods => v.allow_methods.map(|value| Header { name, value }),
+                HeaderSlot::AllowHeaders => match v.allow_headers {
                     AllowHeaders::None => None,
-                    AllowHeaders::Value(value) => Some(Header {
-                        name: ALLOW_HEADERS,
-                        value,
-                    }),
+                    AllowHeaders::Value(value) => Some(Header { name, value }),
                     AllowHeaders::Echo(ref lines) if !v.echo_allowed_names => {
                         for line in lines.iter().skip(self.line) {
                             self.line += 1;
                             if holds_name(line) {
-                                // Stay on this step for the next line.
+                                // Stay on this slot for the next line.
                                 let header = Header {
-                                    name: ALLOW_HEADERS,
+                                    name,
                                     value: trim_ows(line),
                                 };
                                 return Some(header);
@@ -308,14 +290,16 @@ impl<'a> Iterator for Headers<'a> {
                     AllowHeaders::Echo(ref lines) => {
                         for line in lines.iter().skip(self.line) {
                             let mut rest = line.get(self.offset..).unwrap_or_default();
-                            while let Some((name, _, after)) = next_element(rest) {
+                            while let Some((element, _, after)) = next_element(rest) {
                                 self.offset = line.len() - after.len();
                                 rest = after;
-                                if !(name.eq_ignore_ascii_case(b"authorization") || name == b"*") {
-                                    // Stay on this step for the next name.
+                                if !(element.eq_ignore_ascii_case(b"authorization")
+                                    || element == b"*")
+                                {
+                                    // Stay on this slot for the next name.
                                     return Some(Header {
-                                        name: ALLOW_HEADERS,
-                                        value: name,
+                                        name,
+                                        value: element,
                                     });
                                 }
                             }
@@ -325,20 +309,13 @@ impl<'a> Iterator for Headers<'a> {
                         None
                     }
                 },
-                4 => v.max_age.map(|value| Header {
-                    name: MAX_AGE,
-                    value,
-                }),
-                5 => v.allow_private_network.then_some(Header {
-                    name: ALLOW_PRIVATE_NETWORK,
+                HeaderSlot::MaxAge => v.max_age.map(|value| Header { name, value }),
+                HeaderSlot::AllowPrivateNetwork => v.allow_private_network.then_some(Header {
+                    name,
                     value: b"true",
                 }),
-                6 => v.expose_headers.map(|value| Header {
-                    name: EXPOSE_HEADERS,
-                    value,
-                }),
-                7 => v.vary.map(|value| Header { name: VARY, value }),
-                _ => return None,
+                HeaderSlot::ExposeHeaders => v.expose_headers.map(|value| Header { name, value }),
+                HeaderSlot::Vary => v.vary.map(|value| Header { name, value }),
             };
             self.step += 1;
             if header.is_some() {

@@ -29,6 +29,7 @@ mod reason;
 mod request;
 mod request_headers;
 mod sets;
+mod slot;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;

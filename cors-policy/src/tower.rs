@@ -17,8 +17,11 @@
 //!   An `Err` from the inner service is passed on as is: there is no
 //!   response to decorate.
 //!
-//! The engine sits behind an [`ArcSwap`]: [`CorsLayer::reload_handle`] gives
-//! a [`ReloadHandle`] that swaps in a new policy while the server runs;
+//! A layer made by [`CorsLayer::new`] answers with one engine for its whole
+//! life: each request dereferences it, nothing more. One made by
+//! [`CorsLayer::reloadable`] keeps its engine behind an [`ArcSwap`], loaded
+//! once per request, and its [`CorsLayer::reload_handle`] gives a
+//! [`ReloadHandle`] that swaps in a new policy while the server runs;
 //! requests already decided finish with the engine they started with.
 
 use std::fmt;
@@ -44,41 +47,100 @@ use crate::http::{Answer, HttpEngine};
 /// use cors_policy::Engine;
 /// use cors_policy::tower::CorsLayer;
 ///
-/// let engine: Engine = r#"
+/// let policy = r#"
 ///     policy "api" {
 ///         paths "/api/**"
 ///         origins "https://app.example.com"
 ///         methods GET, POST, PUT
 ///     }
-/// "#.parse()?;
-/// let layer = CorsLayer::new(engine);
-/// let reload = layer.reload_handle(); // keep it to swap policies later
+/// "#;
+/// let layer = CorsLayer::new(policy.parse::<Engine>()?);
+/// assert!(layer.reload_handle().is_none()); // a fixed engine
 /// // axum: Router::new().route(…).layer(layer)
-/// # let _ = reload;
+///
+/// // A layer whose policy can be swapped while the server runs:
+/// let layer = CorsLayer::reloadable(policy.parse::<Engine>()?);
+/// let reload = layer.reload_handle(); // Some: keep it to swap policies later
+/// # assert!(reload.is_some());
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone)]
 pub struct CorsLayer {
-    engine: Arc<ArcSwap<HttpEngine>>,
+    engine: Source,
+}
+
+/// How a layer and its services hold their engine.
+#[derive(Clone)]
+enum Source {
+    /// One engine for the layer's life: a request dereferences it.
+    Fixed(Arc<HttpEngine>),
+    /// An engine a [`ReloadHandle`] replaces: a request loads it.
+    Reloadable(Arc<ArcSwap<HttpEngine>>),
+}
+
+impl Source {
+    /// The engine answering now.
+    fn current(&self) -> Arc<HttpEngine> {
+        match self {
+            Source::Fixed(engine) => Arc::clone(engine),
+            Source::Reloadable(engine) => engine.load_full(),
+        }
+    }
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Fixed(engine) => f.debug_tuple("Fixed").field(&**engine).finish(),
+            Source::Reloadable(engine) => {
+                f.debug_tuple("Reloadable").field(&**engine.load()).finish()
+            }
+        }
+    }
 }
 
 impl CorsLayer {
-    /// A layer answering with this engine: an [`Engine`], an `Arc<Engine>`,
-    /// a `&'static Engine` (e.g. `&*CORS` for a `static CORS` made by
-    /// `cors_policy!`) or an [`HttpEngine`].
+    /// A layer answering with this engine for its whole life: an
+    /// [`Engine`], an `Arc<Engine>`, a `&'static Engine` (e.g. `&*CORS` for a
+    /// `static CORS` made by `cors_policy!`) or an [`HttpEngine`]. Each request dereferences the engine: no load, no
+    /// reference count. Its [`reload_handle`](Self::reload_handle) is
+    /// `None`; a layer whose policy changes while it runs is made by
+    /// [`reloadable`](Self::reloadable).
     pub fn new(engine: impl Into<HttpEngine>) -> Self {
         CorsLayer {
-            engine: Arc::new(ArcSwap::from_pointee(engine.into())),
+            engine: Source::Fixed(Arc::new(engine.into())),
+        }
+    }
+
+    /// A layer whose engine a [`ReloadHandle`] replaces while it and its
+    /// services run (see [`reload_handle`](Self::reload_handle)), from
+    /// anything [`new`](Self::new) takes. Each request loads the engine from
+    /// an [`ArcSwap`], which costs a few hundred instructions more than a
+    /// fixed engine.
+    pub fn reloadable(engine: impl Into<HttpEngine>) -> Self {
+        CorsLayer {
+            engine: Source::Reloadable(Arc::new(ArcSwap::from_pointee(engine.into()))),
         }
     }
 
     /// A handle that replaces the engine of this layer and of every service
-    /// it made, while they run.
-    pub fn reload_handle(&self) -> ReloadHandle {
-        ReloadHandle {
-            engine: Arc::clone(&self.engine),
+    /// it made, while they run: `Some` for a layer made by
+    /// [`reloadable`](Self::reloadable), `None` for one made by
+    /// [`new`](Self::new), whose engine is fixed.
+    pub fn reload_handle(&self) -> Option<ReloadHandle> {
+        match &self.engine {
+            Source::Fixed(_) => None,
+            Source::Reloadable(engine) => Some(ReloadHandle {
+                engine: Arc::clone(engine),
+            }),
         }
+    }
+
+    /// The engine answering now (for a reloadable layer, the one stored
+    /// last).
+    pub fn engine(&self) -> Arc<HttpEngine> {
+        self.engine.current()
     }
 }
 
@@ -88,7 +150,7 @@ impl<S> Layer<S> for CorsLayer {
     fn layer(&self, inner: S) -> CorsService<S> {
         CorsService {
             inner,
-            engine: Arc::clone(&self.engine),
+            engine: self.engine.clone(),
         }
     }
 }
@@ -96,12 +158,14 @@ impl<S> Layer<S> for CorsLayer {
 impl fmt::Debug for CorsLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsLayer")
-            .field("engine", &*self.engine.load())
+            .field("engine", &self.engine)
             .finish()
     }
 }
 
-/// Swaps the policy of a running [`CorsLayer`] and its services.
+/// Swaps the policy of a running [`CorsLayer`] and its services: given by
+/// [`CorsLayer::reload_handle`] of a [reloadable](CorsLayer::reloadable)
+/// layer.
 ///
 /// The recipe for reloading a policy file: watch it (a timer comparing its
 /// modification time will do), read it, call
@@ -160,7 +224,7 @@ impl fmt::Debug for ReloadHandle {
 #[derive(Clone)]
 pub struct CorsService<S> {
     inner: S,
-    engine: Arc<ArcSwap<HttpEngine>>,
+    engine: Source,
 }
 
 impl<S> CorsService<S> {
@@ -184,7 +248,7 @@ impl<S: fmt::Debug> fmt::Debug for CorsService<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsService")
             .field("inner", &self.inner)
-            .field("engine", &*self.engine.load())
+            .field("engine", &self.engine)
             .finish()
     }
 }
@@ -205,7 +269,10 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // The decision borrows the engine and the request: keep only the
         // owned answer, so neither is held across the inner call.
-        let answer = self.engine.load().answer(&request);
+        let answer = match &self.engine {
+            Source::Fixed(engine) => engine.answer(&request),
+            Source::Reloadable(engine) => engine.load().answer(&request),
+        };
         if !answer.forward() {
             // Answered now: the future keeps the response, smaller than
             // the answer.

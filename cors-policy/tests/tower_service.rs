@@ -221,8 +221,8 @@ async fn errors_of_the_inner_service_pass_through() {
 #[tokio::test]
 async fn reloading_swaps_the_policy_of_running_services() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let layer = layer();
-    let reload = layer.reload_handle();
+    let layer = CorsLayer::reloadable(POLICY.parse::<Engine>().unwrap());
+    let reload = layer.reload_handle().unwrap();
     let service = layer.layer(app(calls.clone()));
     let other = "https://other.example.com";
 
@@ -309,10 +309,14 @@ async fn a_layer_can_share_a_static_engine() {
     // And one behind an `Arc`, shared with other code.
     let shared = Arc::new(POLICY.parse::<Engine>().unwrap());
     let layer = CorsLayer::new(Arc::clone(&shared));
-    let reload = layer.reload_handle();
+    assert!(layer.reload_handle().is_none());
+    assert!(std::ptr::eq(layer.engine().engine(), &*shared));
+    let layer = CorsLayer::reloadable(Arc::clone(&shared));
+    let reload = layer.reload_handle().unwrap();
     assert!(std::ptr::eq(reload.load().engine(), &*shared));
     reload.store(&*CORS);
     assert!(std::ptr::eq(reload.load().engine(), &*CORS));
+    assert!(std::ptr::eq(layer.engine().engine(), &*CORS));
 }
 
 #[tokio::test]

@@ -154,7 +154,7 @@ pub async fn run(
     let recorder = Recorder::default();
     let cors = CorsLayer::new(engine);
     // The very engine the layer answers with judges the cases.
-    let judge_engine = cors.reload_handle().load();
+    let judge_engine = cors.engine();
     let engine = judge_engine.engine();
     let _page_server = Server::spawn(bound.page, page_router).map_err(harness)?;
     let answers: Arc<[case::Answer]> = cases
