@@ -19,6 +19,10 @@
 //!
 //! A layer made by [`CorsLayer::new`] answers with one engine for its whole
 //! life: each request dereferences it, nothing more. One made by
+//! [`CorsLayer::from_static`] does the same with a leaked engine
+//! ([`HttpEngine::leak`]), whose services and header values are cloned
+//! without counting a reference: threads answering at once then share no
+//! memory they write. One made by
 //! [`CorsLayer::reloadable`] keeps its engine behind an [`ArcSwap`], loaded
 //! once per request, and its [`CorsLayer::reload_handle`] gives a
 //! [`ReloadHandle`] that swaps in a new policy while the server runs;
@@ -26,6 +30,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
@@ -75,16 +80,37 @@ pub struct CorsLayer {
 enum Source {
     /// One engine for the layer's life: a request dereferences it.
     Fixed(Arc<HttpEngine>),
+    /// A leaked engine: a request dereferences it, and a service is
+    /// cloned without a reference count.
+    Static(&'static HttpEngine),
     /// An engine a [`ReloadHandle`] replaces: a request loads it.
     Reloadable(Arc<ArcSwap<HttpEngine>>),
 }
 
 impl Source {
     /// The engine answering now.
-    fn current(&self) -> Arc<HttpEngine> {
+    fn current(&self) -> Current {
         match self {
-            Source::Fixed(engine) => Arc::clone(engine),
-            Source::Reloadable(engine) => engine.load_full(),
+            Source::Fixed(engine) => Current::Shared(Arc::clone(engine)),
+            Source::Static(engine) => Current::Static(engine),
+            Source::Reloadable(engine) => Current::Shared(engine.load_full()),
+        }
+    }
+}
+
+/// The engine a layer answers with now: see [`CorsLayer::engine`].
+enum Current {
+    Shared(Arc<HttpEngine>),
+    Static(&'static HttpEngine),
+}
+
+impl Deref for Current {
+    type Target = HttpEngine;
+
+    fn deref(&self) -> &HttpEngine {
+        match self {
+            Current::Shared(engine) => engine,
+            Current::Static(engine) => engine,
         }
     }
 }
@@ -93,6 +119,7 @@ impl fmt::Debug for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Fixed(engine) => f.debug_tuple("Fixed").field(&**engine).finish(),
+            Source::Static(engine) => f.debug_tuple("Static").field(engine).finish(),
             Source::Reloadable(engine) => {
                 f.debug_tuple("Reloadable").field(&**engine.load()).finish()
             }
@@ -113,6 +140,31 @@ impl CorsLayer {
         }
     }
 
+    /// A layer answering with a leaked engine ([`HttpEngine::leak`]) for
+    /// the life of the process: like [`new`](Self::new), and moreover
+    /// cloning its services (which frameworks do for each request) and the
+    /// answer's values count no reference, so that threads answering at
+    /// once share no memory they write.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), cors_policy::Error> {
+    /// use cors_policy::Engine;
+    /// use cors_policy::http::HttpEngine;
+    /// use cors_policy::tower::CorsLayer;
+    ///
+    /// let engine = r#"policy "api" { paths "/api/**" origins "https://app.example.com" }"#
+    ///     .parse::<Engine>()?;
+    /// let layer = CorsLayer::from_static(HttpEngine::new(engine).leak());
+    /// assert!(layer.reload_handle().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_static(engine: &'static HttpEngine) -> Self {
+        CorsLayer {
+            engine: Source::Static(engine),
+        }
+    }
+
     /// A layer whose engine a [`ReloadHandle`] replaces while it and its
     /// services run (see [`reload_handle`](Self::reload_handle)), from
     /// anything [`new`](Self::new) takes. Each request loads the engine from
@@ -130,7 +182,7 @@ impl CorsLayer {
     /// [`new`](Self::new), whose engine is fixed.
     pub fn reload_handle(&self) -> Option<ReloadHandle> {
         match &self.engine {
-            Source::Fixed(_) => None,
+            Source::Fixed(_) | Source::Static(_) => None,
             Source::Reloadable(engine) => Some(ReloadHandle {
                 engine: Arc::clone(engine),
             }),
@@ -138,8 +190,8 @@ impl CorsLayer {
     }
 
     /// The engine answering now (for a reloadable layer, the one stored
-    /// last).
-    pub fn engine(&self) -> Arc<HttpEngine> {
+    /// last), held for as long as the returned value lives.
+    pub fn engine(&self) -> impl Deref<Target = HttpEngine> + Send + Sync + use<> {
         self.engine.current()
     }
 }
@@ -271,6 +323,7 @@ where
         // owned answer, so neither is held across the inner call.
         let answer = match &self.engine {
             Source::Fixed(engine) => engine.answer(&request),
+            Source::Static(engine) => engine.answer(&request),
             Source::Reloadable(engine) => engine.load().answer(&request),
         };
         if !answer.forward() {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cors_policy::Engine;
+use cors_policy::http::HttpEngine;
 use cors_policy::tower::CorsLayer;
 use http::{HeaderMap, Request, Response, StatusCode};
 use tower::{Layer, Service, ServiceExt, service_fn};
@@ -317,6 +318,45 @@ async fn a_layer_can_share_a_static_engine() {
     reload.store(&*CORS);
     assert!(std::ptr::eq(reload.load().engine(), &*CORS));
     assert!(std::ptr::eq(layer.engine().engine(), &*CORS));
+}
+
+#[tokio::test]
+async fn a_layer_on_a_leaked_engine_answers_as_a_shared_one() {
+    let leaked = HttpEngine::new(POLICY.parse::<Engine>().unwrap()).leak();
+    let layer = CorsLayer::from_static(leaked);
+    assert!(layer.reload_handle().is_none());
+    assert!(std::ptr::eq(&*layer.engine(), leaked));
+    let requests = || {
+        [
+            get("/api/users", Some(ORIGIN)),
+            get("/api/users", Some("https://evil.example")),
+            get("/api/fail", Some(ORIGIN)),
+            get("/elsewhere", Some(ORIGIN)),
+            preflight("/api/users", "PUT"),
+            preflight("/api/users", "PATCH"),
+        ]
+    };
+    let lines = |response: &Response<String>| {
+        let mut lines: Vec<_> = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+            .collect();
+        lines.sort();
+        (response.status(), lines, response.body().clone())
+    };
+    for (ours, theirs) in requests().into_iter().zip(requests()) {
+        let target = ours.uri().to_string();
+        let fixed = layer_of(layer.clone(), ours).await;
+        let shared = layer_of(self::layer(), theirs).await;
+        assert_eq!(lines(&fixed), lines(&shared), "{target}");
+    }
+}
+
+/// The response of a service of `layer` around the application.
+async fn layer_of(layer: CorsLayer, request: Request<String>) -> Response<String> {
+    let calls = Arc::new(AtomicUsize::new(0));
+    layer.layer(app(calls)).oneshot(request).await.unwrap()
 }
 
 #[tokio::test]

@@ -69,6 +69,32 @@ impl HttpEngine {
         HttpEngine { engine, prebuilt }
     }
 
+    /// Leaks this engine for the life of the process, for one made once
+    /// at startup and never dropped: its header values become static, so
+    /// that an answer clones them by copying a pointer rather than counting
+    /// a reference shared by every thread, and a
+    /// [`CorsLayer::from_static`](crate::tower::CorsLayer::from_static)
+    /// service is cloned without one either. Threads answering at once then
+    /// write to no memory in common. Each call leaks the engine and a copy
+    /// of its values: not for an engine replaced while the server runs.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), cors_policy::Error> {
+    /// use cors_policy::Engine;
+    /// use cors_policy::http::HttpEngine;
+    ///
+    /// let engine = r#"policy "api" { paths "/api/**" origins "https://app.example.com" }"#
+    ///     .parse::<Engine>()?;
+    /// let engine: &'static HttpEngine = HttpEngine::new(engine).leak();
+    /// # let _ = engine;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn leak(mut self) -> &'static HttpEngine {
+        self.prebuilt.iter_mut().for_each(Prebuilt::make_static);
+        Box::leak(Box::new(self))
+    }
+
     /// The engine inside.
     pub fn engine(&self) -> &Engine {
         &self.engine

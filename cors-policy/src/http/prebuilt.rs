@@ -52,6 +52,40 @@ impl Prebuilt {
     }
 }
 
+impl Prebuilt {
+    /// Makes every value static (see [`HttpEngine::leak`](super::HttpEngine::leak)):
+    /// its bytes are leaked, and a clone copies a pointer instead of
+    /// counting a reference that every thread answering shares.
+    pub(super) fn make_static(&mut self) {
+        // Every field: a field added to `Prebuilt` is added here.
+        let constants = [
+            &mut self.allow_methods,
+            &mut self.allow_headers,
+            &mut self.max_age,
+            &mut self.expose,
+            &mut self.vary,
+            &mut self.vary_preflight,
+        ];
+        for value in self.origins.iter_mut().chain(constants).flatten() {
+            *value = leaked(value);
+        }
+    }
+}
+
+/// `value` with its bytes leaked, so that its clones share no reference
+/// count; `value` itself when it is not visible ASCII (which
+/// `HeaderValue::from_static` requires; no prebuilt value is, today).
+fn leaked(value: &HeaderValue) -> HeaderValue {
+    let bytes = value.as_bytes();
+    let visible = bytes
+        .iter()
+        .all(|&b| b == b'\t' || (b' '..0x7f).contains(&b));
+    match std::str::from_utf8(bytes) {
+        Ok(text) if visible => HeaderValue::from_static(Box::leak(Box::<str>::from(text))),
+        _ => value.clone(),
+    }
+}
+
 /// A value whose clones share its bytes: the first clone of a value made
 /// from a slice moves its bytes to a shared, reference-counted buffer (one
 /// allocation), so it is done here, once, and never on a request.
