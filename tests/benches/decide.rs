@@ -283,7 +283,9 @@ fn prebuilt(origin: Option<&str>, headers_any: bool) -> Prebuilt {
     if let Some(origin) = origin {
         actual.push((
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_str(origin).unwrap(),
+            // Static, as the floor's other values: a clone copies a
+            // pointer and counts no reference.
+            HeaderValue::from_static(Box::leak(origin.to_owned().into_boxed_str())),
         ));
     }
     actual.push((
@@ -822,6 +824,8 @@ enum Imp {
     Floor,
     Decide,
     Ours,
+    /// Our layer on a leaked engine (`CorsLayer::from_static`).
+    OursStatic,
     TowerHttp,
     Bare,
     FloorSvc,
@@ -834,10 +838,11 @@ enum Imp {
     ActixBare,
 }
 
-const IMPS: [Imp; 10] = [
+const IMPS: [Imp; 11] = [
     Imp::Floor,
     Imp::Decide,
     Imp::Ours,
+    Imp::OursStatic,
     Imp::TowerHttp,
     Imp::Bare,
     Imp::FloorSvc,
@@ -857,6 +862,8 @@ struct Built {
 
 struct Services {
     ours: cors_policy::tower::CorsService<Bare>,
+    /// A layer on a leaked engine (`CorsLayer::from_static`).
+    ours_static: cors_policy::tower::CorsService<Bare>,
     http: cors_policy::http::HttpEngine,
     tower_http: tower_http::cors::Cors<Bare>,
     actix: ActixCors,
@@ -1125,6 +1132,11 @@ fn build(configs: &[Config], cases: &[Case]) -> Vec<Built> {
             let engine = config.engine();
             let services = (!scaling).then(|| Services {
                 ours: cors_policy::tower::CorsLayer::new(config.engine()).layer(Bare),
+                // Leaked: one per configuration, for the bench's life.
+                ours_static: cors_policy::tower::CorsLayer::from_static(
+                    cors_policy::http::HttpEngine::new(config.engine()).leak(),
+                )
+                .layer(Bare),
                 http: cors_policy::http::HttpEngine::new(config.engine()),
                 tower_http: tower_http_layer(config).layer(Bare),
                 actix: actix_cors(config),
@@ -1162,6 +1174,7 @@ fn call_once(case: &Case, built: &mut Built, imp: Imp, request: http::Request<()
     let services = built.services.as_mut().unwrap();
     match imp {
         Imp::Ours => drop(black_box(call_tower(&mut services.ours, request))),
+        Imp::OursStatic => drop(black_box(call_tower(&mut services.ours_static, request))),
         Imp::TowerHttp => drop(black_box(call_tower(&mut services.tower_http, request))),
         Imp::FloorSvc => drop(black_box(floor_service(floor, request, false))),
         Imp::FloorSvcCorrect => drop(black_box(floor_service(floor, request, true))),
@@ -1175,6 +1188,7 @@ fn is_tower(imp: Imp) -> bool {
     matches!(
         imp,
         Imp::Ours
+            | Imp::OursStatic
             | Imp::TowerHttp
             | Imp::Bare
             | Imp::FloorSvc
@@ -1385,6 +1399,7 @@ fn check(case: &Case, built: &mut Built) {
         return;
     };
     let ours = call_tower(&mut services.ours, case.http(true));
+    let ours_static = call_tower(&mut services.ours_static, case.http(true));
     let theirs = call_tower(&mut services.tower_http, case.http(true));
     let bare = call_tower(&mut Bare, case.http(true));
     let ours_http = ours_http(&services.http, case.http(false));
@@ -1413,6 +1428,12 @@ fn check(case: &Case, built: &mut Built) {
         lines_of(&correct),
         lines_of(&ours),
         "{}: the correct floor service and ours differ",
+        case.name
+    );
+    assert_eq!(
+        lines_of(&ours_static),
+        lines_of(&ours),
+        "{}: the static layer and the shared one differ",
         case.name
     );
     assert_eq!(
@@ -1531,6 +1552,7 @@ fn main() {
         let case = &cases[ci];
         let imp = match std::env::var("DECIDE_PROFILE_IMP").as_deref() {
             Ok("ours") => Imp::Ours,
+            Ok("ours-static") => Imp::OursStatic,
             Ok("ours-http") => Imp::OursHttp,
             Ok("tower-http") => Imp::TowerHttp,
             Ok("floor") => Imp::Floor,
@@ -1585,7 +1607,7 @@ fn main() {
                         && matches!(config.origins, Origins::Subdomain | Origins::Regex(_)),
                 ) + u8::from(case.allowed && case.preflight && config.headers_any),
             );
-            for imp in [Imp::Ours, Imp::OursHttp] {
+            for imp in [Imp::Ours, Imp::OursStatic, Imp::OursHttp] {
                 for (how, a, most) in [
                     ("shared", &allocs[ci].shared, 2.0),
                     ("copied", &allocs[ci].copied, 2.0 + echoes),
@@ -1711,6 +1733,11 @@ fn threads_table(cases: &[Case], built: &mut [Built]) -> Vec<ThreadRow> {
             let mut ours = ours.clone();
             drop(black_box(call_tower(&mut ours, case.http(true))));
         };
+        let ours_static = services.ours_static.clone();
+        let service_static = move || {
+            let mut ours = ours_static.clone();
+            drop(black_box(call_tower(&mut ours, case.http(true))));
+        };
         let tower_http = services.tower_http.clone();
         let theirs = move || {
             let mut theirs = tower_http.clone();
@@ -1719,9 +1746,14 @@ fn threads_table(cases: &[Case], built: &mut [Built]) -> Vec<ThreadRow> {
         let bare = move || {
             drop(black_box(call_tower(&mut Bare, case.http(true))));
         };
-        let works: [(&str, &(dyn Fn() + Sync), usize); 4] = [
+        let works: [(&str, &(dyn Fn() + Sync), usize); 5] = [
             ("decide", &decide, 400_000),
             ("ours svc (with building the request)", &service, 40_000),
+            (
+                "ours svc, static layer (with building the request)",
+                &service_static,
+                40_000,
+            ),
             (
                 "tower-http svc (with building the request)",
                 &theirs,
@@ -1869,16 +1901,20 @@ fn report(
     }
 
     println!(
-        "\n| case | ours svc ns | ours answer+write_to ns | tower-http svc ns | floor svc ns | correct floor svc ns | bare svc ns | tower-http / ours | ours / correct floor svc | ours / minimal floor svc | answer+write_to / correct floor svc | ours CORS work ns | tower-http CORS work / ours |"
+        "\n| case | ours svc ns | ours static svc ns | ours answer+write_to ns | tower-http svc ns | floor svc ns | correct floor svc ns | bare svc ns | tower-http / ours | tower-http / ours static | ours / correct floor svc | ours static / correct floor svc | ours / minimal floor svc | answer+write_to / correct floor svc | ours CORS work ns | tower-http CORS work / ours |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut worst_e2e = f64::INFINITY;
+    let mut worst_e2e_static = f64::INFINITY;
     let mut worst_correct: f64 = 0.0;
+    let mut worst_correct_static: f64 = 0.0;
     let mut worst_http: f64 = 0.0;
     for (ci, case) in cases.iter().enumerate().filter(|(_, c)| !c.scaling) {
         let ratio = |a: Imp, b: Imp| per_round(ROUNDS, |r| ns(ci, a, r) / ns(ci, b, r));
         let e2e = ratio(Imp::TowerHttp, Imp::Ours);
+        let e2e_static = ratio(Imp::TowerHttp, Imp::OursStatic);
         let correct = ratio(Imp::Ours, Imp::FloorSvcCorrect);
+        let correct_static = ratio(Imp::OursStatic, Imp::FloorSvcCorrect);
         let minimal = ratio(Imp::Ours, Imp::FloorSvc);
         let http = ratio(Imp::OursHttp, Imp::FloorSvcCorrect);
         let ours_work = per_round(ROUNDS, |r| ns(ci, Imp::Ours, r) - ns(ci, Imp::Bare, r));
@@ -1887,19 +1923,24 @@ fn report(
                 / (ns(ci, Imp::Ours, r) - ns(ci, Imp::Bare, r))
         });
         worst_e2e = worst_e2e.min(e2e);
+        worst_e2e_static = worst_e2e_static.min(e2e_static);
         worst_correct = worst_correct.max(correct);
+        worst_correct_static = worst_correct_static.max(correct_static);
         worst_http = worst_http.max(http);
         println!(
-            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.0} | {:.2}× |",
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.0} | {:.2}× |",
             case.name,
             med(ci, Imp::Ours),
+            med(ci, Imp::OursStatic),
             med(ci, Imp::OursHttp),
             med(ci, Imp::TowerHttp),
             med(ci, Imp::FloorSvc),
             med(ci, Imp::FloorSvcCorrect),
             med(ci, Imp::Bare),
             e2e,
+            e2e_static,
             correct,
+            correct_static,
             minimal,
             http,
             ours_work,
@@ -1911,9 +1952,9 @@ fn report(
         "\nallocations per request (the service's minus the same service without CORS; values shared as hyper gives them / copied with HeaderValue::from_bytes):\n"
     );
     println!(
-        "| case | floor | decide | ours svc | ours answer+write_to | floor svc | correct floor svc | tower-http | actix-cors |"
+        "| case | floor | decide | ours svc | ours static svc | ours answer+write_to | floor svc | correct floor svc | tower-http | actix-cors |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut worst_allocs: f64 = 0.0;
     let mut decide_allocs: f64 = 0.0;
     for (ci, case) in cases.iter().enumerate().filter(|(_, c)| !c.scaling) {
@@ -1922,18 +1963,19 @@ fn report(
             let c = copied(ci, imp) - copied(ci, Imp::Bare);
             format!("{s:.0} / {c:.0}")
         };
-        for imp in [Imp::Ours, Imp::OursHttp] {
+        for imp in [Imp::Ours, Imp::OursStatic, Imp::OursHttp] {
             worst_allocs = worst_allocs
                 .max(shared(ci, imp) - shared(ci, Imp::Bare))
                 .max(copied(ci, imp) - copied(ci, Imp::Bare));
         }
         decide_allocs = decide_allocs.max(shared(ci, Imp::Decide));
         println!(
-            "| {} | {:.0} | {:.0} | {} | {} | {} | {} | {} | {:.0} |",
+            "| {} | {:.0} | {:.0} | {} | {} | {} | {} | {} | {} | {:.0} |",
             case.name,
             shared(ci, Imp::Floor),
             shared(ci, Imp::Decide),
             both(Imp::Ours),
+            both(Imp::OursStatic),
             both(Imp::OursHttp),
             both(Imp::FloorSvc),
             both(Imp::FloorSvcCorrect),
@@ -2019,10 +2061,16 @@ fn report(
         println!("| what | 1 thread, M/s | 2 threads / 1 |");
         println!("|---|---:|---:|");
     }
+    // `decide` and the static layer, which share nothing they write;
+    // apart, the shared layer (`CorsLayer::new`), whose service clones and
+    // values count references every thread writes.
     let mut worst_threads = f64::INFINITY;
+    let mut worst_threads_shared = f64::INFINITY;
     for row in threads {
-        if !row.name.contains("tower-http") && !row.name.contains("bare") {
+        if row.name.ends_with(": decide") || row.name.contains("static layer") {
             worst_threads = worst_threads.min(row.ratio);
+        } else if row.name.contains("ours svc") {
+            worst_threads_shared = worst_threads_shared.min(row.ratio);
         }
         println!(
             "| {} | {:.2} | {:.2}× |",
@@ -2071,8 +2119,16 @@ fn report(
             verdict(worst_e2e > 1.0)
         );
         println!(
+            "  our static tower service faster than tower-http's end to end on every case: worst {worst_e2e_static:.2}× — {}",
+            verdict(worst_e2e_static > 1.0)
+        );
+        println!(
             "  our tower service ≤ 1.25× the correct floor service: worst {worst_correct:.2}× — {}",
             verdict(worst_correct <= 1.25)
+        );
+        println!(
+            "  our static tower service ≤ 1.25× the correct floor service: worst {worst_correct_static:.2}× — {}",
+            verdict(worst_correct_static <= 1.25)
         );
         println!(
             "  answer + write_to ≤ 1.25× the correct floor service: worst {worst_http:.2}× — {}",
@@ -2089,8 +2145,12 @@ fn report(
     }
     if !threads.is_empty() {
         println!(
-            "  2 threads ≥ 1.8× 1 thread (decide, ours svc): worst {worst_threads:.2}× — {}",
+            "  2 threads ≥ 1.8× 1 thread (decide, ours static svc): worst {worst_threads:.2}× — {}",
             verdict(worst_threads >= 1.8)
+        );
+        println!(
+            "  2 threads ≥ 1.8× 1 thread (ours svc, shared layer): worst {worst_threads_shared:.2}× — {}",
+            verdict(worst_threads_shared >= 1.8)
         );
     }
     if scaling_cases {
