@@ -21,10 +21,9 @@ use crate::grammar::model::{self, NameList, OriginMatcher};
 use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::request_headers::is_token;
 
-pub(crate) use hash::FastSet;
 pub(crate) use lookup::OriginLookup;
 pub(crate) use multi::Sharded;
-pub(crate) use names::NameSet;
+pub(crate) use names::{MethodSet, NameSet};
 pub(crate) use origins::{Found, OriginSet, missing_set};
 pub(crate) use paths::PathMatcher;
 
@@ -46,7 +45,7 @@ pub(crate) struct CompiledPolicy {
     pub(crate) skip: bool,
     pub(crate) origins: OriginSet,
     pub(crate) methods_any: bool,
-    pub(crate) methods: FastSet<Box<[u8]>>,
+    pub(crate) methods: MethodSet,
     pub(crate) headers_any: bool,
     pub(crate) headers: NameSet,
     pub(crate) credentials: bool,
@@ -208,12 +207,7 @@ pub(crate) fn compile_policy(
         skip: policy.skip,
         origins,
         methods_any: policy.methods.any,
-        methods: policy
-            .methods
-            .names
-            .iter()
-            .map(|m| m.as_bytes().into())
-            .collect(),
+        methods: MethodSet::new(&policy.methods.names),
         headers_any: policy.headers.any,
         headers: NameSet::new(&policy.headers.names),
         credentials,

@@ -1,5 +1,6 @@
-//! Header-name lists: [`NameSet`], names compared case-insensitively
-//! without allocating (a `headers` list of a policy).
+//! Name lists: [`NameSet`], header names compared case-insensitively
+//! without allocating (a `headers` list of a policy), and [`MethodSet`],
+//! methods compared byte for byte (a `methods` list).
 
 use super::hash::FastSet;
 
@@ -75,6 +76,35 @@ impl NameSet {
     }
 }
 
+/// Methods compared byte for byte (methods are case-sensitive). A few
+/// (the usual policy) are compared one by one, which costs less than
+/// hashing; more are looked up by hash.
+#[derive(Debug)]
+pub(crate) enum MethodSet {
+    /// At most [`LINEAR_NAMES`], compared one by one.
+    List(Box<[Box<[u8]>]>),
+    /// More, looked up by hash.
+    Hashed(FastSet<Box<[u8]>>),
+}
+
+impl MethodSet {
+    pub(crate) fn new(methods: &[String]) -> MethodSet {
+        let list: Vec<Box<[u8]>> = methods.iter().map(|m| m.as_bytes().into()).collect();
+        if list.len() > LINEAR_NAMES {
+            MethodSet::Hashed(list.into_iter().collect())
+        } else {
+            MethodSet::List(list.into())
+        }
+    }
+
+    pub(crate) fn contains(&self, method: &[u8]) -> bool {
+        match self {
+            MethodSet::List(list) => list.iter().any(|m| **m == *method),
+            MethodSet::Hashed(methods) => methods.contains(method),
+        }
+    }
+}
+
 /// Whether any byte is `A-Z`: without short-circuit, so that it vectorizes.
 fn has_uppercase(bytes: &[u8]) -> bool {
     bytes
@@ -121,6 +151,34 @@ mod tests {
         ] {
             assert_eq!(small.contains(name.as_bytes()), in_few, "{name}");
             assert_eq!(large.contains(name.as_bytes()), in_many, "{name}");
+        }
+    }
+
+    #[test]
+    fn method_sets_small_and_large_answer_alike() {
+        let few: Vec<String> = ["GET", "PUT", "PATCH"].map(str::to_owned).to_vec();
+        let many: Vec<String> = few
+            .iter()
+            .cloned()
+            .chain((0..LINEAR_NAMES).map(|i| format!("M{i}")))
+            .collect();
+        let small = MethodSet::new(&few);
+        let large = MethodSet::new(&many);
+        assert!(matches!(small, MethodSet::List(_)));
+        assert!(matches!(large, MethodSet::Hashed(_)));
+        for (method, in_few, in_many) in [
+            ("PUT", true, true),
+            ("PATCH", true, true),
+            ("put", false, false),
+            ("Patch", false, false),
+            ("PUTS", false, false),
+            ("M0", false, true),
+            ("M7", false, true),
+            ("M8", false, false),
+            ("", false, false),
+        ] {
+            assert_eq!(small.contains(method.as_bytes()), in_few, "{method}");
+            assert_eq!(large.contains(method.as_bytes()), in_many, "{method}");
         }
     }
 }
