@@ -68,11 +68,12 @@ pub(crate) fn scan<'a, T>(
     vouch: Option<impl Fn(&T) -> bool>,
     mut visit: impl FnMut(&'a [u8], T),
 ) -> Result<Requested<'a>, ListError<'a>> {
-    if lines.too_many() {
+    // The line cap first, by index where the lines are a slice (a request
+    // may carry 10,000 lines: they are not walked).
+    if lines.too_many() || lines.iter().nth(MAX_REQUEST_HEADER_LINES).is_some() {
         return Err(ListError::TooLarge);
     }
-    // Both caps in one walk, stopped at the first line over either (a
-    // request may carry 10,000 lines).
+    // Both caps in one walk, stopped at the first line over either.
     let (mut count, mut total) = (0usize, 0usize);
     for line in lines.iter() {
         count += 1;
@@ -241,6 +242,11 @@ mod tests {
         assert_eq!(names(&[&commas]).unwrap().len(), 0);
         let commas = ",".repeat(MAX_REQUEST_HEADERS_LEN + 1);
         assert_eq!(names(&[&commas]), Err(ListError::TooLarge));
+        let at_cap = vec!["a"; crate::MAX_REQUEST_HEADER_LINES];
+        assert_eq!(
+            names(&at_cap).unwrap().len(),
+            crate::MAX_REQUEST_HEADER_LINES
+        );
         let many = vec!["a"; crate::MAX_REQUEST_HEADER_LINES + 1];
         assert_eq!(names(&many), Err(ListError::TooLarge));
     }
