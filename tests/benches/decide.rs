@@ -1747,19 +1747,19 @@ fn threads_table(cases: &[Case], built: &mut [Built]) -> Vec<ThreadRow> {
             drop(black_box(call_tower(&mut Bare, case.http(true))));
         };
         let works: [(&str, &(dyn Fn() + Sync), usize); 5] = [
-            ("decide", &decide, 400_000),
-            ("ours svc (with building the request)", &service, 40_000),
+            ("decide", &decide, 4_000_000),
+            ("ours svc (with building the request)", &service, 200_000),
             (
                 "ours svc, static layer (with building the request)",
                 &service_static,
-                40_000,
+                200_000,
             ),
             (
                 "tower-http svc (with building the request)",
                 &theirs,
-                40_000,
+                200_000,
             ),
-            ("building the request, bare svc", &bare, 40_000),
+            ("building the request, bare svc", &bare, 200_000),
         ];
         for (what, work, n) in works {
             let mut ones = Vec::new();
