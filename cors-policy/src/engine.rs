@@ -314,9 +314,6 @@ fn unhandled(reason: Reason<'_>) -> Decision<'_> {
     }
 }
 
-/// The CORS-safelisted methods (byte for byte), always allowed.
-const SAFELISTED_METHODS: [&[u8]; 3] = [b"GET", b"HEAD", b"POST"];
-
 /// How a preflight's checks after its origin came out.
 enum Preflight<'a> {
     Allowed,
@@ -335,7 +332,7 @@ fn check_method(policy: &CompiledPolicy, method: &[u8]) -> MethodOutcome {
         MethodOutcome::Invalid
     } else if grammar::fetch::is_forbidden_method(method) {
         MethodOutcome::Forbidden
-    } else if SAFELISTED_METHODS.contains(&method) {
+    } else if grammar::fetch::is_safelisted_method(method) {
         MethodOutcome::Safelisted
     } else if policy.methods_any && !echoed_star(policy, method) {
         MethodOutcome::Any

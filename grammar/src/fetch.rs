@@ -13,6 +13,22 @@ pub fn is_forbidden_method(method: &[u8]) -> bool {
         .any(|m| m.as_bytes().eq_ignore_ascii_case(method))
 }
 
+/// Fetch's CORS-safelisted methods: a request with one of them needs no
+/// preflight for its method, and a policy allows them always. Byte-exact
+/// (case-sensitive): meant for a method already normalized.
+pub const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
+
+/// Whether `method` is a CORS-safelisted method (byte for byte).
+#[inline]
+pub fn is_safelisted_method(method: &[u8]) -> bool {
+    matches!(method, b"GET" | b"HEAD" | b"POST")
+}
+
+/// The methods Fetch's "normalize a method" byte-uppercases when a script
+/// spells them in any case; every other method is sent as written (`patch`
+/// stays `patch`).
+pub const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+
 /// Fetch's forbidden request-header names (lowercase), besides the `proxy-`
 /// and `sec-` prefixes (current spec: `User-Agent` is no longer in it,
 /// `Set-Cookie` is).

@@ -147,6 +147,32 @@ const TELLTALES: &[(&str, &str, bool)] = &[
     ("\"!#$%&'*+-.^_`|~\"", "grammar/src/fetch.rs", false),
     ("b'^' | b'_'", "grammar/src/fetch.rs", true),
     ("fn is_tchar", "grammar/src/fetch.rs", true),
+    // The safelisted and normalized methods.
+    (
+        "\"GET\" | \"HEAD\" | \"POST\"",
+        "grammar/src/fetch.rs",
+        false,
+    ),
+    (
+        "b\"GET\" | b\"HEAD\" | b\"POST\"",
+        "grammar/src/fetch.rs",
+        true,
+    ),
+    (
+        "[\"GET\", \"HEAD\", \"POST\"]",
+        "grammar/src/fetch.rs",
+        true,
+    ),
+    (
+        "[b\"GET\", b\"HEAD\", b\"POST\"]",
+        "grammar/src/fetch.rs",
+        false,
+    ),
+    (
+        "\"DELETE\", \"GET\", \"HEAD\", \"OPTIONS\"",
+        "grammar/src/fetch.rs",
+        true,
+    ),
     // The forbidden methods and request headers.
     ("\"CONNECT\"", "grammar/src/fetch.rs", true),
     ("\"TRACK\"", "grammar/src/fetch.rs", true),

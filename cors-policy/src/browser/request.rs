@@ -7,10 +7,6 @@ use super::options::{BrowserOptions, Flavor};
 use super::page::{Body, CredentialsMode, PageRequest};
 use super::wire::HttpRequest;
 
-/// The methods Fetch §2.2.1 "normalize a method" byte-uppercases; every other method is
-/// sent as the script wrote it (`patch` stays `patch`).
-const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-
 /// Fetch §2.2.1 "method": a token.
 pub fn is_method(method: &str) -> bool {
     fields::is_token(method.as_bytes())
@@ -25,7 +21,7 @@ pub fn is_forbidden_method(method: &str) -> bool {
 /// Fetch §2.2.1 "normalize a method": a byte-case-insensitive match for `DELETE`, `GET`,
 /// `HEAD`, `OPTIONS`, `POST` or `PUT` is byte-uppercased; anything else is left alone.
 pub fn normalize_method(method: &str) -> String {
-    match NORMALIZED_METHODS
+    match crate::grammar::fetch::NORMALIZED_METHODS
         .iter()
         .find(|m| m.eq_ignore_ascii_case(method))
     {
@@ -37,7 +33,7 @@ pub fn normalize_method(method: &str) -> String {
 /// Fetch §2.2.1 "CORS-safelisted method": `GET`, `HEAD` or `POST` — byte-exact, so it is
 /// meant for an already normalized method.
 pub fn is_cors_safelisted_method(method: &str) -> bool {
-    matches!(method, "GET" | "HEAD" | "POST")
+    crate::grammar::fetch::is_safelisted_method(method.as_bytes())
 }
 
 /// The name part of Fetch §2.2.2 "forbidden request-header": one of the listed names, or a

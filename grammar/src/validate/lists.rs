@@ -111,7 +111,7 @@ fn method_problem(name: &str, span: Span) -> Option<Diagnostic> {
         )
     } else if name.bytes().any(|b| b.is_ascii_lowercase()) {
         let upper = name.to_ascii_uppercase();
-        let help = if names::NORMALIZED_METHODS.contains(&upper.as_str()) {
+        let help = if crate::fetch::NORMALIZED_METHODS.contains(&upper.as_str()) {
             format!(
                 "write `{upper}`: browsers send `{name}` as `{upper}`, so `{name}` never matches"
             )

@@ -36,9 +36,6 @@ pub(crate) fn is_forbidden_method(method: &str) -> bool {
     crate::fetch::is_forbidden_method(method.as_bytes())
 }
 
-/// The methods browsers uppercase before sending (Fetch's "normalize a method").
-pub(crate) const NORMALIZED_METHODS: &[&str] = &["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-
 /// Why a request header (lowercase) can never appear in a preflight's
 /// `Access-Control-Request-Headers`: the message tail and the help line.
 pub(crate) fn forbidden_request_header(name: &str) -> Option<(String, String)> {

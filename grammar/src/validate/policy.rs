@@ -221,7 +221,7 @@ impl Validator<'_> {
         let methods = match methods {
             None => NameList {
                 any: false,
-                names: ["GET", "HEAD", "POST"].map(str::to_owned).to_vec(),
+                names: crate::fetch::SAFELISTED_METHODS.map(str::to_owned).to_vec(),
             },
             Some(items) => check_methods(&items, &mut d),
         };
