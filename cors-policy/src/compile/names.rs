@@ -77,10 +77,13 @@ impl NameSet {
 }
 
 /// Methods compared byte for byte (methods are case-sensitive). A few
-/// (the usual policy) are compared one by one, which costs less than
-/// hashing; more are looked up by hash.
+/// short ones (the usual policy) are compared as words, which costs less
+/// than hashing or calling `memcmp`; a few with a long one, one by one;
+/// more, by hash.
 #[derive(Debug)]
 pub(crate) enum MethodSet {
+    /// At most [`LINEAR_NAMES`], each of at most 7 bytes, as [`word`]s.
+    Words(Box<[u64]>),
     /// At most [`LINEAR_NAMES`], compared one by one.
     List(Box<[Box<[u8]>]>),
     /// More, looked up by hash.
@@ -91,18 +94,34 @@ impl MethodSet {
     pub(crate) fn new(methods: &[String]) -> MethodSet {
         let list: Vec<Box<[u8]>> = methods.iter().map(|m| m.as_bytes().into()).collect();
         if list.len() > LINEAR_NAMES {
-            MethodSet::Hashed(list.into_iter().collect())
-        } else {
-            MethodSet::List(list.into())
+            return MethodSet::Hashed(list.into_iter().collect());
+        }
+        match list.iter().map(|m| word(m)).collect::<Option<Box<[u64]>>>() {
+            Some(words) => MethodSet::Words(words),
+            None => MethodSet::List(list.into()),
         }
     }
 
+    #[inline]
     pub(crate) fn contains(&self, method: &[u8]) -> bool {
         match self {
+            MethodSet::Words(words) => word(method).is_some_and(|w| words.contains(&w)),
             MethodSet::List(list) => list.iter().any(|m| **m == *method),
             MethodSet::Hashed(methods) => methods.contains(method),
         }
     }
+}
+
+/// `bytes` of at most 7 as one word: the bytes, then zeros, then the length
+/// in the last byte (so that no two such strings share a word).
+#[inline]
+fn word(bytes: &[u8]) -> Option<u64> {
+    let mut buf = [0u8; 8];
+    buf.get_mut(..bytes.len())
+        .filter(|_| bytes.len() < 8)?
+        .copy_from_slice(bytes);
+    buf[7] = u8::try_from(bytes.len()).ok()?;
+    Some(u64::from_le_bytes(buf))
 }
 
 /// Whether any byte is `A-Z`: without short-circuit, so that it vectorizes.
@@ -164,8 +183,20 @@ mod tests {
             .collect();
         let small = MethodSet::new(&few);
         let large = MethodSet::new(&many);
-        assert!(matches!(small, MethodSet::List(_)));
+        let long: Vec<String> = ["GET", "PROPFIND"].map(str::to_owned).to_vec();
+        let long = MethodSet::new(&long);
+        assert!(matches!(small, MethodSet::Words(_)));
+        assert!(matches!(long, MethodSet::List(_)));
         assert!(matches!(large, MethodSet::Hashed(_)));
+        for (method, expected) in [
+            ("GET", true),
+            ("PROPFIND", true),
+            ("PROPFINDS", false),
+            ("GET\0", false),
+            ("", false),
+        ] {
+            assert_eq!(long.contains(method.as_bytes()), expected, "{method}");
+        }
         for (method, in_few, in_many) in [
             ("PUT", true, true),
             ("PATCH", true, true),
@@ -175,6 +206,8 @@ mod tests {
             ("M0", false, true),
             ("M7", false, true),
             ("M8", false, false),
+            ("PUT\0", false, false),
+            ("PATCH\0\0\0", false, false),
             ("", false, false),
         ] {
             assert_eq!(small.contains(method.as_bytes()), in_few, "{method}");
