@@ -46,25 +46,22 @@ impl Prebuilt {
             allow_headers: constant(&policy.allow_headers),
             max_age: policy.max_age.as_deref().and_then(shared),
             expose: policy.expose.as_deref().and_then(shared),
-            vary: policy.vary.and_then(shared),
-            vary_preflight: shared(policy.vary_preflight),
+            vary: policy.vary.and_then(fixed),
+            vary_preflight: fixed(policy.vary_preflight),
         }
     }
-}
 
-impl Prebuilt {
     /// Makes every value static (see [`HttpEngine::leak`](super::HttpEngine::leak)):
     /// its bytes are leaked, and a clone copies a pointer instead of
     /// counting a reference that every thread answering shares.
     pub(super) fn make_static(&mut self) {
-        // Every field: a field added to `Prebuilt` is added here.
+        // Every field made from the policy (`vary` and `vary_preflight`
+        // are static already): a field added to `Prebuilt` is added here.
         let constants = [
             &mut self.allow_methods,
             &mut self.allow_headers,
             &mut self.max_age,
             &mut self.expose,
-            &mut self.vary,
-            &mut self.vary_preflight,
         ];
         for value in self.origins.iter_mut().chain(constants).flatten() {
             *value = leaked(value);
@@ -73,17 +70,29 @@ impl Prebuilt {
 }
 
 /// `value` with its bytes leaked, so that its clones share no reference
-/// count; `value` itself when it is not visible ASCII (which
-/// `HeaderValue::from_static` requires; no prebuilt value is, today).
+/// count; `value` itself when it cannot be static (see [`as_static`]).
 fn leaked(value: &HeaderValue) -> HeaderValue {
-    let bytes = value.as_bytes();
+    as_static(value.as_bytes())
+        .map(|text| HeaderValue::from_static(Box::leak(Box::<str>::from(text))))
+        .unwrap_or_else(|| value.clone())
+}
+
+/// A value of the engine's own constant bytes (`Vary`): static, so that
+/// its clones share no reference count, whatever the engine.
+fn fixed(bytes: &'static [u8]) -> Option<HeaderValue> {
+    match as_static(bytes) {
+        Some(text) => Some(HeaderValue::from_static(text)),
+        None => shared(bytes),
+    }
+}
+
+/// `bytes` as text `HeaderValue::from_static` takes (visible ASCII, spaces
+/// and tabs; every value the engine makes is), or `None`.
+fn as_static(bytes: &[u8]) -> Option<&str> {
     let visible = bytes
         .iter()
         .all(|&b| b == b'\t' || (b' '..0x7f).contains(&b));
-    match std::str::from_utf8(bytes) {
-        Ok(text) if visible => HeaderValue::from_static(Box::leak(Box::<str>::from(text))),
-        _ => value.clone(),
-    }
+    std::str::from_utf8(bytes).ok().filter(|_| visible)
 }
 
 /// A value whose clones share its bytes: the first clone of a value made
