@@ -826,6 +826,9 @@ enum Imp {
     Ours,
     /// Our layer on a leaked engine (`CorsLayer::from_static`).
     OursStatic,
+    /// Our reloadable layer (`CorsLayer::reloadable`): profiled only
+    /// (`DECIDE_PROFILE_IMP=ours-reloadable`), not in the timed tables.
+    OursReloadable,
     TowerHttp,
     Bare,
     FloorSvc,
@@ -864,6 +867,8 @@ struct Services {
     ours: cors_policy::tower::CorsService<Bare>,
     /// A layer on a leaked engine (`CorsLayer::from_static`).
     ours_static: cors_policy::tower::CorsService<Bare>,
+    /// A reloadable layer (`CorsLayer::reloadable`).
+    ours_reloadable: cors_policy::tower::CorsService<Bare>,
     http: cors_policy::http::HttpEngine,
     tower_http: tower_http::cors::Cors<Bare>,
     actix: ActixCors,
@@ -1137,6 +1142,8 @@ fn build(configs: &[Config], cases: &[Case]) -> Vec<Built> {
                     cors_policy::http::HttpEngine::new(config.engine()).leak(),
                 )
                 .layer(Bare),
+                ours_reloadable: cors_policy::tower::CorsLayer::reloadable(config.engine())
+                    .layer(Bare),
                 http: cors_policy::http::HttpEngine::new(config.engine()),
                 tower_http: tower_http_layer(config).layer(Bare),
                 actix: actix_cors(config),
@@ -1175,6 +1182,10 @@ fn call_once(case: &Case, built: &mut Built, imp: Imp, request: http::Request<()
     match imp {
         Imp::Ours => drop(black_box(call_tower(&mut services.ours, request))),
         Imp::OursStatic => drop(black_box(call_tower(&mut services.ours_static, request))),
+        Imp::OursReloadable => drop(black_box(call_tower(
+            &mut services.ours_reloadable,
+            request,
+        ))),
         Imp::TowerHttp => drop(black_box(call_tower(&mut services.tower_http, request))),
         Imp::FloorSvc => drop(black_box(floor_service(floor, request, false))),
         Imp::FloorSvcCorrect => drop(black_box(floor_service(floor, request, true))),
@@ -1189,6 +1200,7 @@ fn is_tower(imp: Imp) -> bool {
         imp,
         Imp::Ours
             | Imp::OursStatic
+            | Imp::OursReloadable
             | Imp::TowerHttp
             | Imp::Bare
             | Imp::FloorSvc
@@ -1400,6 +1412,7 @@ fn check(case: &Case, built: &mut Built) {
     };
     let ours = call_tower(&mut services.ours, case.http(true));
     let ours_static = call_tower(&mut services.ours_static, case.http(true));
+    let ours_reloadable = call_tower(&mut services.ours_reloadable, case.http(true));
     let theirs = call_tower(&mut services.tower_http, case.http(true));
     let bare = call_tower(&mut Bare, case.http(true));
     let ours_http = ours_http(&services.http, case.http(false));
@@ -1434,6 +1447,12 @@ fn check(case: &Case, built: &mut Built) {
         lines_of(&ours_static),
         lines_of(&ours),
         "{}: the static layer and the shared one differ",
+        case.name
+    );
+    assert_eq!(
+        lines_of(&ours_reloadable),
+        lines_of(&ours),
+        "{}: the reloadable layer and the shared one differ",
         case.name
     );
     assert_eq!(
@@ -1553,6 +1572,7 @@ fn main() {
         let imp = match std::env::var("DECIDE_PROFILE_IMP").as_deref() {
             Ok("ours") => Imp::Ours,
             Ok("ours-static") => Imp::OursStatic,
+            Ok("ours-reloadable") => Imp::OursReloadable,
             Ok("ours-http") => Imp::OursHttp,
             Ok("tower-http") => Imp::TowerHttp,
             Ok("floor") => Imp::Floor,
