@@ -1137,22 +1137,42 @@ fn the_language_reference_lists_every_diagnostic() {
     }
 }
 
-#[test]
-fn validating_ten_thousand_origins_is_fast() {
-    let list: Vec<String> = (0..10_000)
+/// A policy of `n` exact origins and a pattern, checked: its result, and
+/// the fastest of `runs` checks.
+fn check_origins(n: usize, runs: usize) -> (usize, std::time::Duration) {
+    let list: Vec<String> = (0..n)
         .map(|i| format!("\"https://app{i}.example.com\""))
         .collect();
     let src = format!(
         "policy \"p\" {{\n    origins {}, \"https://*.other.com\"\n}}\n",
         list.join(", ")
     );
-    let start = std::time::Instant::now();
-    let checked = check(&src);
-    let took = start.elapsed();
-    assert!(checked.diagnostics.is_empty());
-    assert_eq!(checked.policies.unwrap().policies[0].origins.len(), 10_001);
-    // Generous for an unoptimized build on a shared machine; release is far faster.
-    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    let mut fastest = std::time::Duration::MAX;
+    let mut origins = 0;
+    for _ in 0..runs {
+        let start = std::time::Instant::now();
+        let checked = check(&src);
+        fastest = fastest.min(start.elapsed());
+        assert!(checked.diagnostics.is_empty());
+        origins = checked.policies.unwrap().policies[0].origins.len();
+    }
+    (origins, fastest)
+}
+
+/// Ten thousand origins are checked in time linear in their number: ten
+/// times the origins take well under 40 times the time (linear work grows
+/// about 10×, comparing every entry with every other about 100×). Times
+/// are compared, never bounded, so a loaded machine does not fail it.
+#[test]
+fn checking_ten_thousand_origins_is_linear() {
+    let (small_n, small) = check_origins(1_000, 3);
+    let (large_n, large) = check_origins(10_000, 2);
+    assert_eq!((small_n, large_n), (1_001, 10_001));
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
+    assert!(
+        ratio < 40.0,
+        "10× the origins took {ratio:.1}× the time ({small:?} → {large:?})"
+    );
 }
 
 /// The `## Diagnostics` section of the reference, up to the next `## `.
