@@ -14,8 +14,16 @@
 //! tens of percent between runs, a ratio within a round much less.
 //! "CORS work" is an implementation's time minus the time of the same
 //! service without CORS in the same round. Allocations are counted by a
-//! counting global allocator over the timed loop only (inputs are built
-//! before it), and printed per iteration.
+//! counting global allocator in a separate, untimed pass (inputs are built
+//! before it), and printed per request.
+//!
+//! Profiling: `DECIDE_PROFILE=<case name> DECIDE_PROFILE_IMP=<imp>
+//! DECIDE_PROFILE_N=<calls>` runs one implementation on one case and
+//! nothing else, for callgrind (`--toggle-collect='decide::run'` for
+//! `decide` and the floor, `'decide::call_once'` for a service); `<imp>` is
+//! `decide` (the default), `floor`, `ours`, `ours-static`,
+//! `ours-reloadable` (profiled only, not in the timed tables), `ours-http`,
+//! `tower-http`, `floor-svc`, `floor-svc-correct` or `bare`.
 //!
 //! See docs/performance.md for the results and how to read them.
 #![allow(
