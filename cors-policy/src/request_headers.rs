@@ -73,12 +73,11 @@ pub(crate) fn scan<'a, T>(
     if lines.too_many() || lines.iter().nth(MAX_REQUEST_HEADER_LINES).is_some() {
         return Err(ListError::TooLarge);
     }
-    // Both caps in one walk, stopped at the first line over either.
-    let (mut count, mut total) = (0usize, 0usize);
+    // Then the byte cap, over at most that many lines.
+    let mut total = 0usize;
     for line in lines.iter() {
-        count += 1;
         total += line.len();
-        if count > MAX_REQUEST_HEADER_LINES || total > MAX_REQUEST_HEADERS_LEN {
+        if total > MAX_REQUEST_HEADERS_LEN {
             return Err(ListError::TooLarge);
         }
     }

@@ -78,27 +78,21 @@ impl NameSet {
 
 /// Methods compared byte for byte (methods are case-sensitive). A few
 /// short ones (the usual policy) are compared as words, which costs less
-/// than hashing or calling `memcmp`; a few with a long one, one by one;
-/// more, by hash.
+/// than hashing or calling `memcmp`; more, or a long one, by hash.
 #[derive(Debug)]
 pub(crate) enum MethodSet {
     /// At most [`LINEAR_NAMES`], each of at most 7 bytes, as [`word`]s.
     Words(Box<[u64]>),
-    /// At most [`LINEAR_NAMES`], compared one by one.
-    List(Box<[Box<[u8]>]>),
-    /// More, looked up by hash.
+    /// The others, looked up by hash.
     Hashed(FastSet<Box<[u8]>>),
 }
 
 impl MethodSet {
     pub(crate) fn new(methods: &[String]) -> MethodSet {
-        let list: Vec<Box<[u8]>> = methods.iter().map(|m| m.as_bytes().into()).collect();
-        if list.len() > LINEAR_NAMES {
-            return MethodSet::Hashed(list.into_iter().collect());
-        }
-        match list.iter().map(|m| word(m)).collect::<Option<Box<[u64]>>>() {
-            Some(words) => MethodSet::Words(words),
-            None => MethodSet::List(list.into()),
+        let words = methods.iter().map(|m| word(m.as_bytes()));
+        match words.collect::<Option<Box<[u64]>>>() {
+            Some(words) if words.len() <= LINEAR_NAMES => MethodSet::Words(words),
+            _ => MethodSet::Hashed(methods.iter().map(|m| m.as_bytes().into()).collect()),
         }
     }
 
@@ -106,7 +100,6 @@ impl MethodSet {
     pub(crate) fn contains(&self, method: &[u8]) -> bool {
         match self {
             MethodSet::Words(words) => word(method).is_some_and(|w| words.contains(&w)),
-            MethodSet::List(list) => list.iter().any(|m| **m == *method),
             MethodSet::Hashed(methods) => methods.contains(method),
         }
     }
@@ -116,11 +109,10 @@ impl MethodSet {
 /// in the last byte (so that no two such strings share a word).
 #[inline]
 fn word(bytes: &[u8]) -> Option<u64> {
+    let len = u8::try_from(bytes.len()).ok().filter(|&len| len < 8)?;
     let mut buf = [0u8; 8];
-    buf.get_mut(..bytes.len())
-        .filter(|_| bytes.len() < 8)?
-        .copy_from_slice(bytes);
-    buf[7] = u8::try_from(bytes.len()).ok()?;
+    buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    buf[7] = len;
     Some(u64::from_le_bytes(buf))
 }
 
@@ -186,7 +178,7 @@ mod tests {
         let long: Vec<String> = ["GET", "PROPFIND"].map(str::to_owned).to_vec();
         let long = MethodSet::new(&long);
         assert!(matches!(small, MethodSet::Words(_)));
-        assert!(matches!(long, MethodSet::List(_)));
+        assert!(matches!(long, MethodSet::Hashed(_)));
         assert!(matches!(large, MethodSet::Hashed(_)));
         for (method, expected) in [
             ("GET", true),
