@@ -57,24 +57,80 @@ pub(crate) struct CompiledPolicy {
     pub(crate) expose: Option<Box<[u8]>>,
     /// `Vary` of actual and non-CORS responses: `Origin` unless the answer is
     /// the same for every origin.
-    pub(crate) vary: Option<&'static [u8]>,
+    pub(crate) vary: Option<Vary>,
     /// `Vary` of preflight responses.
-    pub(crate) vary_preflight: &'static [u8],
+    pub(crate) vary_preflight: Vary,
 }
 
-/// The `Vary` values, one per combination.
-mod vary {
-    pub(super) const ORIGIN: &[u8] = b"Origin";
-    pub(super) const PREFLIGHT: &[u8] =
-        b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
-    pub(super) const PREFLIGHT_PN: &[u8] =
-        b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, \
-        Access-Control-Request-Private-Network";
-    pub(super) const PREFLIGHT_ANY: &[u8] =
-        b"Access-Control-Request-Method, Access-Control-Request-Headers";
-    pub(super) const PREFLIGHT_ANY_PN: &[u8] =
-        b"Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+/// A `Vary` value the engine sends: one per combination of what an answer
+/// depends on. A closed set, so that an adapter can hold each value built
+/// once (the `http` adapter's are static).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Vary {
+    /// Actual and non-CORS responses that depend on the origin.
+    Origin,
+    /// Preflights.
+    Preflight,
+    /// Preflights of a policy with `private-network`.
+    PreflightPrivateNetwork,
+    /// Preflights whose answer is the same for every origin.
+    PreflightAnyOrigin,
+    /// Preflights whose answer is the same for every origin, with
+    /// `private-network`.
+    PreflightAnyOriginPrivateNetwork,
 }
+
+impl Vary {
+    /// Every value, in the order of [`index`](Self::index).
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) const ALL: [Vary; 5] = [
+        Vary::Origin,
+        Vary::Preflight,
+        Vary::PreflightPrivateNetwork,
+        Vary::PreflightAnyOrigin,
+        Vary::PreflightAnyOriginPrivateNetwork,
+    ];
+
+    /// The header's value.
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            Vary::Origin => "Origin",
+            Vary::Preflight => {
+                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+            }
+            Vary::PreflightPrivateNetwork => {
+                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, \
+                Access-Control-Request-Private-Network"
+            }
+            Vary::PreflightAnyOrigin => {
+                "Access-Control-Request-Method, Access-Control-Request-Headers"
+            }
+            Vary::PreflightAnyOriginPrivateNetwork => {
+                "Access-Control-Request-Method, Access-Control-Request-Headers, \
+                Access-Control-Request-Private-Network"
+            }
+        }
+    }
+
+    /// The value's place in [`ALL`](Self::ALL).
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+// `ALL` lists every value once, in the order of their indices.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time, where an index out of bounds is a build error"
+)]
+const _: () = {
+    let mut at = 0;
+    while at < Vary::ALL.len() {
+        assert!(Vary::ALL[at].index() == at);
+        at += 1;
+    }
+};
 
 /// `a, b, c`.
 fn join(names: &[String], lowercase: bool) -> Box<[u8]> {
@@ -198,10 +254,10 @@ pub(crate) fn compile_policy(
     };
     let independent = origins.is_any() && !credentials;
     let vary_preflight = match (independent, policy.private_network) {
-        (false, false) => vary::PREFLIGHT,
-        (false, true) => vary::PREFLIGHT_PN,
-        (true, false) => vary::PREFLIGHT_ANY,
-        (true, true) => vary::PREFLIGHT_ANY_PN,
+        (false, false) => Vary::Preflight,
+        (false, true) => Vary::PreflightPrivateNetwork,
+        (true, false) => Vary::PreflightAnyOrigin,
+        (true, true) => Vary::PreflightAnyOriginPrivateNetwork,
     };
     Some(CompiledPolicy {
         skip: policy.skip,
@@ -219,7 +275,7 @@ pub(crate) fn compile_policy(
             .max_age
             .map(|s| s.to_string().into_bytes().into_boxed_slice()),
         expose,
-        vary: (!independent).then_some(vary::ORIGIN),
+        vary: (!independent).then_some(Vary::Origin),
         vary_preflight,
     })
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::Reason;
+use crate::compile::Vary;
 use crate::reason::Escaped;
 use crate::request::Lines;
 use crate::request_headers::{holds_name, next_element, trim_ows};
@@ -96,7 +97,7 @@ pub(crate) struct Values<'a> {
     pub(crate) max_age: Option<&'a [u8]>,
     pub(crate) allow_private_network: bool,
     pub(crate) expose_headers: Option<&'a [u8]>,
-    pub(crate) vary: Option<&'a [u8]>,
+    pub(crate) vary: Option<Vary>,
     /// An [`AllowHeaders::Echo`] sends the request's names but
     /// `authorization` (and a name `*`), one line each: the allowed names of
     /// an informative denial that refused `authorization` under `headers *`
@@ -215,7 +216,7 @@ impl<'a> Decision<'a> {
     /// The value of the `vary` header this decision adds, if any: a
     /// comma-separated list of field names (`Origin`, …).
     pub fn vary(&self) -> Option<&'a [u8]> {
-        self.values.vary
+        self.values.vary.map(|vary| vary.as_str().as_bytes())
     }
 }
 
@@ -315,7 +316,10 @@ impl<'a> Iterator for Headers<'a> {
                     value: b"true",
                 }),
                 HeaderSlot::ExposeHeaders => v.expose_headers.map(|value| Header { name, value }),
-                HeaderSlot::Vary => v.vary.map(|value| Header { name, value }),
+                HeaderSlot::Vary => v.vary.map(|vary| Header {
+                    name,
+                    value: vary.as_str().as_bytes(),
+                }),
             };
             self.step += 1;
             if header.is_some() {

@@ -14,7 +14,10 @@
 //!   are cloned by reference count: constants from the cache, the echoed
 //!   origin from the request's own `Origin` value). [`HttpEngine::answer`]
 //!   gives an owned [`Answer`] that can outlive the request, which is what a
-//!   middleware needs across its `.await`.
+//!   middleware needs across its `.await`: for a request the application
+//!   handles, four values at most; for a preflight, the header map of its
+//!   response, made once and moved into it by
+//!   [`Answer::into_preflight_response`].
 //!
 //! What applying an answer does to the headers the application set (the same
 //! for [`apply`] and [`Answer::apply`]):
@@ -45,6 +48,8 @@ use ::http::Response;
 use ::http::header::{HeaderMap, HeaderName, HeaderValue};
 
 pub use answer::Answer;
+#[cfg(feature = "tower")]
+pub(crate) use answer::Forwarded;
 pub use engine::HttpEngine;
 
 use crate::Decision;
@@ -53,7 +58,7 @@ use crate::Decision;
 /// rules of the [module documentation](self). Copies every value; an
 /// [`HttpEngine`] avoids that.
 pub fn apply(decision: &Decision<'_>, response: &mut HeaderMap) {
-    Answer::from_decision(decision).apply(response);
+    Answer::from_decision(decision).write_to(response);
 }
 
 /// The response to a preflight (a decision that does not forward): its

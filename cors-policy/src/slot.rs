@@ -3,7 +3,7 @@
 //! adapter (which address a header by slot, never by a position or a second
 //! list of names).
 
-use std::ops::{Index, IndexMut};
+use std::ops::Index;
 
 /// One response header the engine may emit. The order of the variants is
 /// the canonical order of a decision's headers, and a slot's
@@ -98,7 +98,6 @@ const _: () = {
 /// One value per [`HeaderSlot`], addressed by slot.
 // Used by the `http` adapter only.
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
-#[derive(Clone, Default)]
 pub(crate) struct Slots<T>([T; HeaderSlot::COUNT]);
 
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
@@ -106,21 +105,6 @@ impl<T> Slots<T> {
     /// The values of every slot, in the canonical order.
     pub(crate) const fn new(values: [T; HeaderSlot::COUNT]) -> Self {
         Slots(values)
-    }
-
-    /// The values with their slots, in the canonical order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (HeaderSlot, &T)> {
-        HeaderSlot::ALL.into_iter().zip(&self.0)
-    }
-
-    /// The values with their slots, mutably, in the canonical order.
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (HeaderSlot, &mut T)> {
-        HeaderSlot::ALL.into_iter().zip(&mut self.0)
-    }
-
-    /// The values, in the canonical order.
-    pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
-        self.0.iter()
     }
 }
 
@@ -133,15 +117,5 @@ impl<T> Index<HeaderSlot> for Slots<T> {
     )]
     fn index(&self, slot: HeaderSlot) -> &T {
         &self.0[slot.index()]
-    }
-}
-
-impl<T> IndexMut<HeaderSlot> for Slots<T> {
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "a slot's index is below `HeaderSlot::COUNT`, the array's length"
-    )]
-    fn index_mut(&mut self, slot: HeaderSlot) -> &mut T {
-        &mut self.0[slot.index()]
     }
 }

@@ -42,7 +42,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::Engine;
-use crate::http::{Answer, HttpEngine};
+use crate::http::{Forwarded, HttpEngine};
 
 /// A [`Layer`] that applies a policy set to every request: see the
 /// [module documentation](self).
@@ -326,20 +326,21 @@ where
             Source::Static(engine) => engine.answer(&request),
             Source::Reloadable(engine) => engine.load().answer(&request),
         };
-        if !answer.forward() {
-            // Answered now: the future keeps the response, smaller than
-            // the answer.
-            return ResponseFuture {
-                state: State::Preflight {
-                    response: Some(answer.into_response()),
-                },
-            };
-        }
-        let answer = (answer.kind() != crate::RequestKind::Unhandled).then_some(answer);
+        let lines = match answer.into_response_or_lines() {
+            // Answered now: the future keeps the response.
+            Ok(response) => {
+                return ResponseFuture {
+                    state: State::Preflight {
+                        response: Some(response),
+                    },
+                };
+            }
+            Err(lines) => lines,
+        };
         ResponseFuture {
             state: State::Inner {
                 future: self.inner.call(request),
-                answer,
+                lines,
             },
         }
     }
@@ -358,12 +359,12 @@ pin_project! {
     enum State<F, B> {
         // Answered here: the response, given out when polled (once).
         Preflight { response: Option<Response<B>> },
-        // The inner service runs; its response gets `answer` (none when
-        // unhandled).
+        // The inner service runs; its response gets the answer's `lines`
+        // (none when unhandled).
         Inner {
             #[pin]
             future: F,
-            answer: Option<Answer>,
+            lines: Option<Forwarded>,
         },
     }
 }
@@ -383,13 +384,11 @@ where
                 // result; this one denies and does not panic.
                 None => Poll::Ready(Ok(forbidden())),
             },
-            StateProj::Inner { future, answer } => {
+            StateProj::Inner { future, lines } => {
                 let mut response = ready!(future.poll(cx))?;
-                // Taken value by value: the answer itself is not moved.
-                if let Some(answer) = answer.as_mut() {
-                    answer.take_into(response.headers_mut());
+                if let Some(lines) = lines.take() {
+                    lines.write_to(response.headers_mut());
                 }
-                *answer = None;
                 Poll::Ready(Ok(response))
             }
         }

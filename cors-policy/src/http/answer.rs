@@ -7,9 +7,10 @@ use std::fmt;
 use ::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use ::http::{Response, StatusCode};
 
-use super::prebuilt::Prebuilt;
+use super::prebuilt::{Constant, Prebuilt};
 use super::read::Echoes;
 use crate::adapter::VaryUpdate;
+use crate::compile::Vary;
 use crate::decision::AllowHeaders;
 use crate::request_headers::{holds_name, trim_ows};
 use crate::slot::{HeaderSlot, Slots};
@@ -45,9 +46,39 @@ const fn http_names<const N: usize>(slots: [HeaderSlot; N]) -> [HeaderName; N] {
 const STAR: HeaderValue = HeaderValue::from_static("*");
 const TRUE: HeaderValue = HeaderValue::from_static("true");
 
+/// `true`, to lend by reference.
+static TRUE_VALUE: HeaderValue = TRUE;
+
+/// The `Vary` value of `vary`: static, so that a clone copies a pointer.
+fn vary_value(vary: Vary) -> &'static HeaderValue {
+    static VALUES: [HeaderValue; Vary::ALL.len()] = {
+        let mut values = [const { HeaderValue::from_static("") }; Vary::ALL.len()];
+        let mut at = 0;
+        while at < Vary::ALL.len() {
+            // Replaced without dropping: a constant owns nothing to drop.
+            #[expect(
+                clippy::indexing_slicing,
+                reason = "evaluated at compile time, where an index out of bounds is a build error"
+            )]
+            std::mem::forget(std::mem::replace(
+                &mut values[at],
+                HeaderValue::from_static(Vary::ALL[at].as_str()),
+            ));
+            at += 1;
+        }
+        values
+    };
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "`Vary::ALL` holds every value at its index"
+    )]
+    &VALUES[vary.index()]
+}
+
 /// `bytes` as a header value: a clone of the first of `candidates` (a
-/// prebuilt constant, the request's own value) holding exactly these bytes,
-/// else a copy. `None` is unreachable: the engine's values are valid.
+/// prebuilt constant, the request's own value) holding exactly these bytes
+/// (the very same bytes are recognised without comparing them), else a
+/// copy. `None` is unreachable: the engine's values are valid.
 fn value_of(bytes: &[u8], candidates: [Option<&HeaderValue>; 2]) -> Option<HeaderValue> {
     match bytes {
         b"*" => return Some(STAR),
@@ -57,23 +88,52 @@ fn value_of(bytes: &[u8], candidates: [Option<&HeaderValue>; 2]) -> Option<Heade
     candidates
         .into_iter()
         .flatten()
-        .find(|value| value.as_bytes() == bytes)
+        .find(|value| std::ptr::eq(value.as_bytes(), bytes) || value.as_bytes() == bytes)
         .cloned()
         .or_else(|| HeaderValue::from_bytes(bytes).ok())
 }
 
+/// `bytes` as a header value: a clone of `constant` when it holds them,
+/// else as [`value_of`].
+fn constant_of(bytes: &[u8], constant: Option<&Constant>) -> Option<HeaderValue> {
+    match constant.and_then(|c| c.holding(bytes)) {
+        Some(value) => Some(value.clone()),
+        None => value_of(bytes, [None, None]),
+    }
+}
+
 /// A decision's effect on the response, owned (`'static`, `Send`): the kind,
-/// the status and the header values. Cheap to keep across an `.await`.
+/// the status and the header values. Cheap to keep across an `.await`: the
+/// answer to a request the application handles holds four values at most
+/// (a preflight's, more, are already the map of its response).
 #[derive(Clone)]
 pub struct Answer {
     kind: RequestKind,
     allowed: bool,
     status: Option<u16>,
-    /// The values, by slot.
-    values: Slots<Option<HeaderValue>>,
-    /// The `access-control-allow-headers` lines after the first: an echoed
-    /// list that came on several lines.
-    more_allow_headers: Vec<HeaderValue>,
+    lines: Lines,
+}
+
+/// An [`Answer`]'s header lines.
+#[derive(Clone)]
+enum Lines {
+    /// For a response the application makes (an actual request's, a
+    /// non-CORS request's; none for an unhandled one).
+    Forwarded(Forwarded),
+    /// A preflight's: the headers of the response the engine answers with,
+    /// in the engine's order.
+    Preflight(HeaderMap),
+}
+
+/// The lines an answer adds to a response the application made: an actual
+/// request's are the origin, credentials, the exposed headers and `vary`,
+/// no other (the rest answer preflights).
+#[derive(Clone)]
+pub(crate) struct Forwarded {
+    origin: Option<HeaderValue>,
+    credentials: bool,
+    expose: Option<HeaderValue>,
+    vary: Option<Vary>,
 }
 
 impl Answer {
@@ -91,79 +151,27 @@ impl Answer {
         exact_origin: Option<&HeaderValue>,
         echoes: Echoes<'_>,
     ) -> Answer {
-        let p = prebuilt;
         let v = &decision.values;
-        let preflight = decision.kind() == RequestKind::Preflight;
-        let mut more_allow_headers = Vec::new();
-        let allow_headers = match v.allow_headers {
-            AllowHeaders::None => None,
-            AllowHeaders::Value(value) => {
-                value_of(value, [p.and_then(|p| p.allow_headers.as_ref()), None])
-            }
-            AllowHeaders::Echo(_) if v.echo_allowed_names => {
-                // An informative denial's names, one line each: copied.
-                let mut names = decision
-                    .headers()
-                    .filter(|h| h.name == HeaderSlot::AllowHeaders.name())
-                    .filter_map(|h| HeaderValue::from_bytes(h.value).ok());
-                let first = names.next();
-                more_allow_headers.extend(names);
-                first
-            }
-            AllowHeaders::Echo(lines) => {
-                // The request's own lines, in the same order as the
-                // decision's when it was read from them.
-                let mut own = echoes
-                    .request
-                    .map(|r| r.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).iter());
-                let mut first = None;
-                for line in lines.iter() {
-                    let own_line = own.as_mut().and_then(Iterator::next);
-                    if !holds_name(line) {
-                        continue;
-                    }
-                    let Some(value) = value_of(trim_ows(line), [own_line, None]) else {
-                        continue;
-                    };
-                    if first.is_none() {
-                        first = Some(value);
-                    } else {
-                        more_allow_headers.push(value);
-                    }
-                }
-                first
-            }
-        };
-        let vary = if preflight {
-            p.and_then(|p| p.vary_preflight.as_ref())
-        } else {
-            p.and_then(|p| p.vary.as_ref())
-        };
-        let mut values = Slots::<Option<HeaderValue>>::default();
-        values[HeaderSlot::AllowOrigin] = v
+        let origin = v
             .allow_origin
             .and_then(|o| value_of(o, [exact_origin, echoes.origin]));
-        values[HeaderSlot::AllowCredentials] = v.allow_credentials.then_some(TRUE);
-        values[HeaderSlot::AllowMethods] = v
-            .allow_methods
-            .and_then(|m| value_of(m, [p.and_then(|p| p.allow_methods.as_ref()), echoes.method]));
-        values[HeaderSlot::AllowHeaders] = allow_headers;
-        values[HeaderSlot::MaxAge] = v
-            .max_age
-            .and_then(|m| value_of(m, [p.and_then(|p| p.max_age.as_ref()), None]));
-        values[HeaderSlot::AllowPrivateNetwork] = v.allow_private_network.then_some(TRUE);
-        values[HeaderSlot::ExposeHeaders] = v
-            .expose_headers
-            .and_then(|e| value_of(e, [p.and_then(|p| p.expose.as_ref()), None]));
-        values[HeaderSlot::Vary] = v
-            .vary
-            .and_then(|vary_value| value_of(vary_value, [vary, None]));
+        let lines = if decision.kind() == RequestKind::Preflight {
+            Lines::Preflight(preflight_map(decision, prebuilt, origin, echoes))
+        } else {
+            Lines::Forwarded(Forwarded {
+                origin,
+                credentials: v.allow_credentials,
+                expose: v
+                    .expose_headers
+                    .and_then(|e| constant_of(e, prebuilt.and_then(|p| p.expose.as_ref()))),
+                vary: v.vary,
+            })
+        };
         Answer {
             kind: decision.kind(),
             allowed: decision.allowed(),
             status: decision.status(),
-            values,
-            more_allow_headers,
+            lines,
         }
     }
 
@@ -189,50 +197,36 @@ impl Answer {
 
     /// The headers, in the engine's order (`vary` last).
     pub fn headers(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
-        self.values.iter().flat_map(move |(slot, value)| {
-            let more: &[HeaderValue] = match slot {
-                HeaderSlot::AllowHeaders => &self.more_allow_headers,
-                _ => &[],
-            };
-            let name = &EMITTED[slot];
-            value.iter().chain(more).map(move |value| (name, value))
-        })
-    }
-
-    /// How many header lines the answer writes.
-    fn len(&self) -> usize {
-        self.values.values().flatten().count() + self.more_allow_headers.len()
+        let (forwarded, map) = match &self.lines {
+            Lines::Forwarded(forwarded) => (Some(forwarded), None),
+            Lines::Preflight(map) => (None, Some(map)),
+        };
+        forwarded
+            .into_iter()
+            .flat_map(Forwarded::lines)
+            .chain(map.into_iter().flat_map(HeaderMap::iter))
     }
 
     /// Writes the answer into a response's headers, with the replace and
-    /// merge rules of the [module documentation](crate::http).
+    /// merge rules of the [module documentation](crate::http). Clones the
+    /// values (a preflight's map too); [`write_to`](Self::write_to) moves
+    /// them.
     pub fn apply(&self, response: &mut HeaderMap) {
         if self.kind != RequestKind::Unhandled {
-            write(
-                response,
-                &mut self.values.clone(),
-                self.more_allow_headers.iter().cloned(),
-            );
+            self.clone().write_to(response);
         }
     }
 
-    /// [`apply`](Self::apply), moving the values instead of cloning them.
-    pub(crate) fn apply_owned(mut self, response: &mut HeaderMap) {
-        self.take_into(response);
-    }
-
-    /// Moves the values into a response, leaving the answer empty: the
-    /// answer is neither moved nor copied (it is 320 bytes), only its
-    /// values are.
-    pub(crate) fn take_into(&mut self, response: &mut HeaderMap) {
-        if self.kind != RequestKind::Unhandled {
-            write(
-                response,
-                &mut self.values,
-                std::mem::take(&mut self.more_allow_headers),
-            );
+    /// [`apply`](Self::apply), moving the values into the response instead
+    /// of cloning them: for an answer used once.
+    pub fn write_to(self, response: &mut HeaderMap) {
+        match self.lines {
+            _ if self.kind == RequestKind::Unhandled => {}
+            Lines::Forwarded(forwarded) => forwarded.write_to(response),
+            Lines::Preflight(map) => write_map(response, map),
         }
     }
+
     /// The response to a preflight: its status, its headers and an empty
     /// body. `None` when the application handler should run instead.
     pub fn preflight_response<B: Default>(&self) -> Option<Response<B>> {
@@ -248,29 +242,170 @@ impl Answer {
         (!self.forward()).then(|| self.into_response())
     }
 
-    /// The preflight response; a status that cannot be (the engine's are all
-    /// valid) fails closed as 403.
-    pub(crate) fn into_response<B: Default>(self) -> Response<B> {
+    /// What the tower layer keeps: the preflight's response (`Ok`), or the
+    /// lines for the application's response (`Err`; none when unhandled).
+    pub(crate) fn into_response_or_lines<B: Default>(
+        self,
+    ) -> Result<Response<B>, Option<Forwarded>> {
+        match self.lines {
+            _ if self.kind == RequestKind::Unhandled => Err(None),
+            Lines::Forwarded(forwarded) => Err(Some(forwarded)),
+            Lines::Preflight(_) => Ok(self.into_response()),
+        }
+    }
+
+    /// The preflight response (an empty one for another answer); a status
+    /// that cannot be (the engine's are all valid) fails closed as 403.
+    fn into_response<B: Default>(self) -> Response<B> {
         let mut response = Response::new(B::default());
         *response.status_mut() = self.status().unwrap_or(StatusCode::FORBIDDEN);
-        // Sized once: a preflight answer can hold more lines than a new
-        // map's first allocation.
-        *response.headers_mut() = HeaderMap::with_capacity(self.len());
-        self.apply_owned(response.headers_mut());
+        match self.lines {
+            Lines::Preflight(map) => *response.headers_mut() = map,
+            Lines::Forwarded(forwarded) => forwarded.write_to(response.headers_mut()),
+        }
         response
     }
 }
 
-/// Writes an answer's values into a response's headers: see
-/// [`Answer::apply`].
-fn write(
-    response: &mut HeaderMap,
-    values: &mut Slots<Option<HeaderValue>>,
-    more_allow_headers: impl IntoIterator<Item = HeaderValue>,
-) {
+impl Forwarded {
+    /// The lines, in the engine's order.
+    fn lines(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
+        [
+            (HeaderSlot::AllowOrigin, self.origin.as_ref()),
+            (
+                HeaderSlot::AllowCredentials,
+                self.credentials.then_some(&TRUE_VALUE),
+            ),
+            (HeaderSlot::ExposeHeaders, self.expose.as_ref()),
+            (HeaderSlot::Vary, self.vary.map(vary_value)),
+        ]
+        .into_iter()
+        .filter_map(|(slot, value)| Some((&EMITTED[slot], value?)))
+    }
+
+    /// Moves the lines into a response's headers: see [`Answer::apply`].
+    pub(crate) fn write_to(self, response: &mut HeaderMap) {
+        let has_vary = clear_owned(response);
+        if let Some(origin) = self.origin {
+            response.insert(&EMITTED[HeaderSlot::AllowOrigin], origin);
+        }
+        if self.credentials {
+            response.insert(&EMITTED[HeaderSlot::AllowCredentials], TRUE);
+        }
+        if let Some(expose) = self.expose {
+            response.insert(&EMITTED[HeaderSlot::ExposeHeaders], expose);
+        }
+        if let Some(vary) = self.vary {
+            let value = vary_value(vary).clone();
+            if has_vary {
+                merge_vary(response, value);
+            } else {
+                response.insert(&EMITTED[HeaderSlot::Vary], value);
+            }
+        }
+    }
+}
+
+/// A preflight's headers, in the engine's order: clones of `prebuilt`
+/// constants or of the request's `echoes` where they hold the same bytes,
+/// else copies.
+fn preflight_map(
+    decision: &Decision<'_>,
+    prebuilt: Option<&Prebuilt>,
+    origin: Option<HeaderValue>,
+    echoes: Echoes<'_>,
+) -> HeaderMap {
+    let p = prebuilt;
+    let v = &decision.values;
+    let lines = [
+        origin.is_some(),
+        v.allow_credentials,
+        v.allow_methods.is_some(),
+        !matches!(v.allow_headers, AllowHeaders::None),
+        v.max_age.is_some(),
+        v.allow_private_network,
+        v.expose_headers.is_some(),
+        v.vary.is_some(),
+    ];
+    // Sized once for one line each (browsers send their list on one).
+    let mut map = HeaderMap::with_capacity(lines.into_iter().filter(|&line| line).count());
+    let mut add = |slot: HeaderSlot, value: Option<HeaderValue>| {
+        if let Some(value) = value {
+            map.append(&EMITTED[slot], value);
+        }
+    };
+    add(HeaderSlot::AllowOrigin, origin);
+    add(
+        HeaderSlot::AllowCredentials,
+        v.allow_credentials.then_some(TRUE),
+    );
+    add(
+        HeaderSlot::AllowMethods,
+        v.allow_methods
+            .and_then(|m| match p.and_then(|p| p.allow_methods.as_ref()) {
+                Some(constant) => constant_of(m, Some(constant)),
+                None => value_of(m, [echoes.method, None]),
+            }),
+    );
+    match v.allow_headers {
+        AllowHeaders::None => {}
+        AllowHeaders::Value(value) => add(
+            HeaderSlot::AllowHeaders,
+            constant_of(value, p.and_then(|p| p.allow_headers.as_ref())),
+        ),
+        AllowHeaders::Echo(_) if v.echo_allowed_names => {
+            // An informative denial's names, one line each: copied.
+            let names = decision
+                .headers()
+                .filter(|h| h.name == HeaderSlot::AllowHeaders.name())
+                .filter_map(|h| HeaderValue::from_bytes(h.value).ok());
+            for name in names {
+                add(HeaderSlot::AllowHeaders, Some(name));
+            }
+        }
+        AllowHeaders::Echo(lines) => {
+            // The request's own lines, in the same order as the
+            // decision's when it was read from them.
+            let mut own = echoes
+                .request
+                .map(|r| r.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).iter());
+            for line in lines.iter() {
+                let own_line = own.as_mut().and_then(Iterator::next);
+                if holds_name(line) {
+                    add(
+                        HeaderSlot::AllowHeaders,
+                        value_of(trim_ows(line), [own_line, None]),
+                    );
+                }
+            }
+        }
+    }
+    add(
+        HeaderSlot::MaxAge,
+        v.max_age
+            .and_then(|m| constant_of(m, p.and_then(|p| p.max_age.as_ref()))),
+    );
+    add(
+        HeaderSlot::AllowPrivateNetwork,
+        v.allow_private_network.then_some(TRUE),
+    );
+    add(
+        HeaderSlot::ExposeHeaders,
+        v.expose_headers
+            .and_then(|e| constant_of(e, p.and_then(|p| p.expose.as_ref()))),
+    );
+    add(
+        HeaderSlot::Vary,
+        v.vary.map(|vary| vary_value(vary).clone()),
+    );
+    map
+}
+
+/// Removes the response's lines of the headers a policy owns; whether it
+/// has a `Vary` line.
+fn clear_owned(response: &mut HeaderMap) -> bool {
     // Most responses carry no CORS header of their own: one pass over
-    // their names instead of seven removals, and no `Vary` merge when
-    // the response has none.
+    // their names instead of seven removals.
     let (mut has_owned, mut has_vary) = (false, false);
     for name in response.keys() {
         has_owned |= OWNED.contains(name);
@@ -281,24 +416,29 @@ fn write(
             response.remove(name);
         }
     }
-    let mut more_allow_headers = Some(more_allow_headers);
-    for (slot, value) in values.iter_mut() {
-        let Some(value) = value.take() else {
+    has_vary
+}
+
+/// Moves a preflight's lines into a response's headers: see
+/// [`Answer::apply`].
+fn write_map(response: &mut HeaderMap, map: HeaderMap) {
+    let has_vary = clear_owned(response);
+    let mut current: Option<HeaderName> = None;
+    for (name, value) in map {
+        // A name comes with its first value only.
+        let first = name.is_some();
+        if name.is_some() {
+            current = name;
+        }
+        let Some(name) = &current else {
             continue;
         };
-        let name = &EMITTED[slot];
-        match slot {
-            HeaderSlot::Vary if has_vary => merge_vary(response, &value),
-            HeaderSlot::AllowHeaders => {
-                response.insert(name.clone(), value);
-                // Lines of one name come together: all of them are sent.
-                for value in more_allow_headers.take().into_iter().flatten() {
-                    response.append(name.clone(), value);
-                }
-            }
-            _ => {
-                response.insert(name.clone(), value);
-            }
+        if *name == EMITTED[HeaderSlot::Vary] && has_vary {
+            merge_vary(response, value);
+        } else if first {
+            response.insert(name.clone(), value);
+        } else {
+            response.append(name.clone(), value);
         }
     }
 }
@@ -316,31 +456,27 @@ impl fmt::Debug for Answer {
 
 /// Adds the names of `ours` that the response's `Vary` lacks; see the
 /// [module documentation](crate::http).
-fn merge_vary(response: &mut HeaderMap, ours: &HeaderValue) {
-    let vary = &EMITTED[HeaderSlot::Vary];
-    let existing = || response.get_all(vary).iter().map(HeaderValue::as_bytes);
+fn merge_vary(response: &mut HeaderMap, ours: HeaderValue) {
+    let existing = || {
+        response
+            .get_all(&EMITTED[HeaderSlot::Vary])
+            .iter()
+            .map(HeaderValue::as_bytes)
+    };
     match crate::adapter::merge_vary(existing, ours.as_bytes()) {
         VaryUpdate::Keep => {}
         VaryUpdate::Add => {
-            response.append(vary, ours.clone());
+            response.append(&EMITTED[HeaderSlot::Vary], ours);
         }
         VaryUpdate::Replace(merged) => match HeaderValue::try_from(merged) {
             Ok(value) => {
-                response.insert(vary, value);
+                response.insert(&EMITTED[HeaderSlot::Vary], value);
             }
             // Unreachable (valid values joined by `, ` are valid); a second
             // line says the same to a cache.
             Err(_) => {
-                response.append(vary, ours.clone());
+                response.append(&EMITTED[HeaderSlot::Vary], ours);
             }
         },
-    }
-}
-
-impl Answer {
-    /// [`apply`](Self::apply), moving the values into the response instead
-    /// of cloning them: for an answer used once.
-    pub fn write_to(self, response: &mut HeaderMap) {
-        self.apply_owned(response);
     }
 }

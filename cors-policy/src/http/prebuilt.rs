@@ -15,12 +15,35 @@ pub(super) struct Prebuilt {
     /// matches, so the request's value is neither copied nor shared),
     /// `None` for entries that echo the request (wildcards, regexes).
     pub(super) origins: Box<[Option<HeaderValue>]>,
-    pub(super) allow_methods: Option<HeaderValue>,
-    pub(super) allow_headers: Option<HeaderValue>,
-    pub(super) max_age: Option<HeaderValue>,
-    pub(super) expose: Option<HeaderValue>,
-    pub(super) vary: Option<HeaderValue>,
-    pub(super) vary_preflight: Option<HeaderValue>,
+    pub(super) allow_methods: Option<Constant>,
+    pub(super) allow_headers: Option<Constant>,
+    pub(super) max_age: Option<Constant>,
+    pub(super) expose: Option<Constant>,
+}
+
+/// A header value made from bytes of the compiled policy, and where those
+/// bytes are: a decision's value that is those very bytes (what `decide`
+/// gives) is recognised without comparing them.
+pub(super) struct Constant {
+    value: HeaderValue,
+    /// The address and length of the compiled bytes, never dereferenced.
+    source: (usize, usize),
+}
+
+impl Constant {
+    fn new(bytes: &[u8]) -> Option<Constant> {
+        Some(Constant {
+            value: shared(bytes)?,
+            source: (bytes.as_ptr().addr(), bytes.len()),
+        })
+    }
+
+    /// The value, when `bytes` are its compiled bytes or equal to them.
+    pub(super) fn holding(&self, bytes: &[u8]) -> Option<&HeaderValue> {
+        let same =
+            self.source == (bytes.as_ptr().addr(), bytes.len()) || self.value.as_bytes() == bytes;
+        same.then_some(&self.value)
+    }
 }
 
 impl Prebuilt {
@@ -37,17 +60,15 @@ impl Prebuilt {
             })
             .unwrap_or_default();
         let constant = |answer: &compile::Answer| match answer {
-            compile::Answer::Constant(value) => shared(value),
+            compile::Answer::Constant(value) => Constant::new(value),
             compile::Answer::Echo | compile::Answer::Nothing => None,
         };
         Prebuilt {
             origins,
             allow_methods: constant(&policy.allow_methods),
             allow_headers: constant(&policy.allow_headers),
-            max_age: policy.max_age.as_deref().and_then(shared),
-            expose: policy.expose.as_deref().and_then(shared),
-            vary: policy.vary.and_then(fixed),
-            vary_preflight: fixed(policy.vary_preflight),
+            max_age: policy.max_age.as_deref().and_then(Constant::new),
+            expose: policy.expose.as_deref().and_then(Constant::new),
         }
     }
 
@@ -55,15 +76,19 @@ impl Prebuilt {
     /// its bytes are leaked, and a clone copies a pointer instead of
     /// counting a reference that every thread answering shares.
     pub(super) fn make_static(&mut self) {
-        // Every field made from the policy (`vary` and `vary_preflight`
-        // are static already): a field added to `Prebuilt` is added here.
+        // Every field made from the policy: a field added to `Prebuilt` is
+        // added here.
         let constants = [
             &mut self.allow_methods,
             &mut self.allow_headers,
             &mut self.max_age,
             &mut self.expose,
         ];
-        for value in self.origins.iter_mut().chain(constants).flatten() {
+        let constants = constants
+            .into_iter()
+            .flatten()
+            .map(|constant| &mut constant.value);
+        for value in self.origins.iter_mut().flatten().chain(constants) {
             *value = leaked(value);
         }
     }
@@ -75,15 +100,6 @@ fn leaked(value: &HeaderValue) -> HeaderValue {
     as_static(value.as_bytes())
         .map(|text| HeaderValue::from_static(Box::leak(Box::<str>::from(text))))
         .unwrap_or_else(|| value.clone())
-}
-
-/// A value of the engine's own constant bytes (`Vary`): static, so that
-/// its clones share no reference count, whatever the engine.
-fn fixed(bytes: &'static [u8]) -> Option<HeaderValue> {
-    match as_static(bytes) {
-        Some(text) => Some(HeaderValue::from_static(text)),
-        None => shared(bytes),
-    }
 }
 
 /// `bytes` as text `HeaderValue::from_static` takes (visible ASCII, spaces
