@@ -111,12 +111,14 @@ impl<'a> Request<'a> {
     #[must_use]
     #[inline]
     pub fn origin<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
-        once(
-            &mut self.origin,
-            &mut self.origin_duplicated,
-            value.as_ref(),
-        );
+        self.set_origin(value.as_ref());
         self
+    }
+
+    /// [`origin`](Self::origin), in place.
+    #[inline]
+    pub(crate) fn set_origin(&mut self, value: &'a [u8]) {
+        once(&mut self.origin, &mut self.origin_duplicated, value);
     }
 
     /// The `Access-Control-Request-Method` header. Calling this a second time
@@ -124,12 +126,18 @@ impl<'a> Request<'a> {
     #[must_use]
     #[inline]
     pub fn request_method<V: AsRef<[u8]> + ?Sized>(mut self, value: &'a V) -> Self {
+        self.set_request_method(value.as_ref());
+        self
+    }
+
+    /// [`request_method`](Self::request_method), in place.
+    #[inline]
+    pub(crate) fn set_request_method(&mut self, value: &'a [u8]) {
         once(
             &mut self.request_method,
             &mut self.request_method_duplicated,
-            value.as_ref(),
+            value,
         );
-        self
     }
 
     /// One `Access-Control-Request-Headers` line. Call it again for each
@@ -167,13 +175,6 @@ impl<'a> Request<'a> {
         } else {
             self.request_headers.append(lines);
         }
-        self
-    }
-
-    /// Every `access-control-request-headers` line of `headers`.
-    #[cfg(feature = "http")]
-    pub(crate) fn request_header_map(mut self, headers: &'a ::http::HeaderMap) -> Self {
-        self.request_headers = Lines::Http(headers);
         self
     }
 

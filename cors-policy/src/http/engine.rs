@@ -11,7 +11,7 @@ use ::http::{Method, Uri};
 
 use super::answer::Answer;
 use super::prebuilt::Prebuilt;
-use super::read::{Echoes, read};
+use super::read::{Echoes, read, start};
 use crate::compile::Found;
 use crate::{Decision, Engine, Reason};
 
@@ -114,8 +114,10 @@ impl HttpEngine {
 
     /// [`answer`](Self::answer), from a method, a URI and the request's
     /// headers.
+    #[inline]
     pub fn answer_headers(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Answer {
-        let (request, echoes) = read(method, uri, headers);
+        let mut request = start(method, uri);
+        let echoes = read(&mut request, headers);
         let decision = self.engine.decide(&request);
         #[cfg(feature = "tracing")]
         decision.log();

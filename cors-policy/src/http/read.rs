@@ -7,6 +7,7 @@ use ::http::request::Parts;
 use ::http::{Method, Uri};
 
 use crate::Request;
+use crate::request::Lines;
 
 /// `Access-Control-Request-Private-Network`, which `http` has no constant for.
 const REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -33,24 +34,29 @@ impl<'a> Request<'a> {
     /// The same as [`from_http`](Self::from_http), from a method, a URI and
     /// the request's headers: for servers that keep them apart.
     pub fn from_http_headers(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> Self {
-        read(method, uri, headers).0
+        let mut request = start(method, uri);
+        read(&mut request, headers);
+        request
     }
 }
 
-/// The request, and the values an answer may echo: the first `Origin` and
-/// `Access-Control-Request-Method` lines, kept so that an echo clones them
-/// instead of looking them up again.
-pub(super) fn read<'a>(
-    method: &'a Method,
-    uri: &'a Uri,
-    headers: &'a HeaderMap,
-) -> (Request<'a>, Echoes<'a>) {
+/// The request's method and target, without its headers (see [`read`]).
+#[inline]
+pub(super) fn start<'a>(method: &'a Method, uri: &'a Uri) -> Request<'a> {
     // The target's path and query, cut by the one path extractor
     // (`target_path`) as every other caller's target is.
     let target = uri
         .path_and_query()
         .map_or_else(|| uri.path(), ::http::uri::PathAndQuery::as_str);
-    let mut request = Request::new(method.as_str(), target);
+    Request::new(method.as_str(), target)
+}
+
+/// Reads the request's CORS headers into `request` (made by [`start`]), in
+/// place: the request is 176 bytes, and moving it through a builder or a
+/// return value copies it. Returns the values an answer may echo: the
+/// first `Origin` and `Access-Control-Request-Method` lines, kept so that
+/// an echo clones them instead of looking them up again.
+pub(super) fn read<'a>(request: &mut Request<'a>, headers: &'a HeaderMap) -> Echoes<'a> {
     let mut echoes = Echoes {
         origin: None,
         method: None,
@@ -58,9 +64,11 @@ pub(super) fn read<'a>(
     };
     // A second line is all the engine needs to see to deny, and one line
     // over the cap is enough to deny: hostile repetitions are not walked.
+    // Filled in place (the builder's moves would copy the request, 176
+    // bytes, once per header).
     for origin in headers.get_all(header::ORIGIN).iter().take(2) {
         echoes.origin.get_or_insert(origin);
-        request = request.origin(origin);
+        request.set_origin(origin.as_bytes());
     }
     // Only a preflight reads the `Access-Control-Request-*` headers: any
     // other method is answered without looking them up. A preflight looks
@@ -68,8 +76,8 @@ pub(super) fn read<'a>(
     // whatever its number of lines) is cheaper than three lookups, most of
     // all for the private-network header, whose name is not a standard one
     // and would be hashed byte by byte.
-    if method != Method::OPTIONS {
-        return (request, echoes);
+    if request.method != b"OPTIONS" {
+        return echoes;
     }
     let (mut has_method, mut has_headers, mut has_private_network) = (false, false, false);
     for name in headers.keys() {
@@ -84,7 +92,7 @@ pub(super) fn read<'a>(
             .take(2)
         {
             echoes.method.get_or_insert(method);
-            request = request.request_method(method);
+            request.set_request_method(method.as_bytes());
         }
     }
     if has_headers {
@@ -99,16 +107,16 @@ pub(super) fn read<'a>(
             .is_none()
         {
             for line in lines {
-                request = request.request_headers(line);
+                request.request_headers.push(line.as_bytes());
             }
         } else {
-            request = request.request_header_map(headers);
+            request.request_headers = Lines::Http(headers);
         }
     }
     if has_private_network && let Some(value) = headers.get(REQUEST_PRIVATE_NETWORK) {
-        request = request.private_network(value);
+        request.private_network = Some(value.as_bytes());
     }
-    (request, echoes)
+    echoes
 }
 
 /// The request's own values an answer may echo: cloning them shares their
