@@ -23,7 +23,7 @@
 //! `decide` and the floor, `'decide::call_once'` for a service); `<imp>` is
 //! `decide` (the default), `floor`, `ours`, `ours-static`,
 //! `ours-reloadable` (profiled only, not in the timed tables), `ours-http`,
-//! `tower-http`, `floor-svc`, `floor-svc-correct` or `bare`.
+//! `tower-http`, `floor-svc`, `floor-svc-correct`, `floor-fn` or `bare`.
 //!
 //! See docs/performance.md for the results and how to read them.
 #![allow(
@@ -511,24 +511,69 @@ impl Service<http::Request<()>> for Bare {
     }
 }
 
-/// The floor as a middleware: the floor's answer written into the trivial
-/// service's response (or into a preflight response), its prebuilt values
-/// cloned, an echo cloned from the request's own value. The least any CORS
-/// middleware on `http` types does: what it costs bounds from below what
-/// ours (or anyone's) can cost end to end.
+/// What the floor does to one request, decided before the application runs:
+/// nothing, a preflight's whole response, or lines for the application's.
+enum FloorOutcome {
+    Pass,
+    Preflight(Response<()>),
+    Add(FloorLines),
+}
+
+/// The lines the floor adds to the application's response: prebuilt values
+/// (cloned), the echoed origin and header list (cloned from the request),
+/// or only a denial's `Vary` (the correct floor).
+struct FloorLines {
+    prebuilt: Option<&'static [(HeaderName, HeaderValue)]>,
+    echo_origin: Option<HeaderValue>,
+    echo_headers: Option<HeaderValue>,
+    /// The correct floor: `Vary` is appended to the application's.
+    correct: bool,
+    preflight: bool,
+}
+
+impl FloorLines {
+    fn write(self, map: &mut http::HeaderMap) {
+        let Some(prebuilt) = self.prebuilt else {
+            if self.correct {
+                let vary = if self.preflight {
+                    VARY_PREFLIGHT
+                } else {
+                    VARY_ORIGIN
+                };
+                map.append(header::VARY, vary);
+            }
+            return;
+        };
+        for (name, value) in prebuilt {
+            if self.correct && name == header::VARY {
+                map.append(name.clone(), value.clone());
+            } else {
+                map.insert(name.clone(), value.clone());
+            }
+        }
+        if let Some(origin) = self.echo_origin {
+            map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        }
+        if let Some(lines) = self.echo_headers {
+            map.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, lines);
+        }
+    }
+}
+
+/// The floor's decision on a request, and what it adds.
 ///
 /// `correct: false` is the minimal floor: nothing at all on a denial, and an
 /// informative denial denied. `correct: true` also does what a cache and a
 /// browser need: `Vary` on every answer that depends on the origin, denials
 /// included (appended to the application's own `Vary`, never replacing it),
 /// and informative denials answered with the origin and the lists.
-fn floor_service(floor: &Floor, request: http::Request<()>, correct: bool) -> Response<()> {
+fn floor_outcome(floor: &Floor, request: &http::Request<()>, correct: bool) -> FloorOutcome {
     if !request.uri().path().as_bytes().starts_with(PREFIX) {
-        return call_tower(&mut Bare, request);
+        return FloorOutcome::Pass;
     }
     let headers = request.headers();
     let Some(origin) = headers.get(header::ORIGIN) else {
-        return call_tower(&mut Bare, request);
+        return FloorOutcome::Pass;
     };
     let preflight = request.method() == http::Method::OPTIONS
         && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
@@ -551,7 +596,7 @@ fn floor_service(floor: &Floor, request: http::Request<()>, correct: bool) -> Re
             headers: prebuilt,
             echo,
         } if correct => (Some(prebuilt), echo.map(|_| origin.clone()), None),
-        FloorAnswer::Unhandled => return call_tower(&mut Bare, request),
+        FloorAnswer::Unhandled => return FloorOutcome::Pass,
         FloorAnswer::Denied | FloorAnswer::Informative { .. } => (None, None, None),
         FloorAnswer::Allowed {
             headers: prebuilt,
@@ -563,45 +608,108 @@ fn floor_service(floor: &Floor, request: http::Request<()>, correct: bool) -> Re
             echo_headers.and_then(|_| headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned()),
         ),
     };
-    let mut response = if preflight {
-        let mut response = Response::new(());
-        if prebuilt.is_none() {
-            *response.status_mut() = http::StatusCode::FORBIDDEN;
-        } else {
-            *response.status_mut() = http::StatusCode::NO_CONTENT;
-        }
-        response
+    let lines = FloorLines {
+        prebuilt,
+        echo_origin,
+        echo_headers,
+        correct,
+        preflight,
+    };
+    if !preflight {
+        return FloorOutcome::Add(lines);
+    }
+    let mut response = Response::new(());
+    *response.status_mut() = if lines.prebuilt.is_none() {
+        http::StatusCode::FORBIDDEN
     } else {
-        call_tower(&mut Bare, request)
+        http::StatusCode::NO_CONTENT
     };
-    let map = response.headers_mut();
-    let Some(prebuilt) = prebuilt else {
-        if correct {
-            map.append(
-                header::VARY,
-                if preflight {
-                    VARY_PREFLIGHT
-                } else {
-                    VARY_ORIGIN
-                },
-            );
-        }
-        return response;
-    };
-    for (name, value) in prebuilt {
-        if correct && name == header::VARY {
-            map.append(name.clone(), value.clone());
-        } else {
-            map.insert(name.clone(), value.clone());
+    lines.write(response.headers_mut());
+    FloorOutcome::Preflight(response)
+}
+
+/// The correct floor without tower: the floor's answer written into the
+/// trivial service's response (or into a preflight response). What any
+/// framework on `http` types pays at least; the floor of our
+/// `answer` + `write_to`.
+fn floor_fn(floor: &Floor, request: http::Request<()>) -> Response<()> {
+    match floor_outcome(floor, &request, true) {
+        FloorOutcome::Pass => call_tower(&mut Bare, request),
+        FloorOutcome::Preflight(response) => response,
+        FloorOutcome::Add(lines) => {
+            let mut response = call_tower(&mut Bare, request);
+            lines.write(response.headers_mut());
+            response
         }
     }
-    if let Some(origin) = echo_origin {
-        map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+}
+
+/// The floor as a tower middleware, minimal (`correct: false`) or correct
+/// (see [`floor_outcome`]): decides in `call`, answers a preflight at once,
+/// else keeps the lines in its future and writes them into the inner
+/// service's response. The least any CORS middleware for tower does: what
+/// it costs bounds from below what ours (or anyone's) can cost end to end.
+struct FloorService {
+    floor: &'static Floor,
+    correct: bool,
+    inner: Bare,
+}
+
+impl Service<http::Request<()>> for FloorService {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = FloorFuture<<Bare as Service<http::Request<()>>>::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
     }
-    if let Some(lines) = echo_headers {
-        map.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, lines);
+
+    fn call(&mut self, request: http::Request<()>) -> Self::Future {
+        match floor_outcome(self.floor, &request, self.correct) {
+            FloorOutcome::Pass => FloorFuture::Inner {
+                future: self.inner.call(request),
+                lines: None,
+            },
+            FloorOutcome::Preflight(response) => FloorFuture::Ready(Some(response)),
+            FloorOutcome::Add(lines) => FloorFuture::Inner {
+                future: self.inner.call(request),
+                lines: Some(lines),
+            },
+        }
     }
-    response
+}
+
+/// The floor middleware's future: a preflight's response, or the inner
+/// service's future and the lines for its response.
+enum FloorFuture<F> {
+    Ready(Option<Response<()>>),
+    Inner {
+        future: F,
+        lines: Option<FloorLines>,
+    },
+}
+
+impl<F> Future for FloorFuture<F>
+where
+    F: Future<Output = Result<Response<()>, Infallible>> + Unpin,
+{
+    type Output = Result<Response<()>, Infallible>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            FloorFuture::Ready(response) => Poll::Ready(Ok(response.take().unwrap_or_default())),
+            FloorFuture::Inner { future, lines } => {
+                let Poll::Ready(result) = std::pin::Pin::new(future).poll(cx) else {
+                    return Poll::Pending;
+                };
+                let mut response = result?;
+                if let Some(lines) = lines.take() {
+                    lines.write(response.headers_mut());
+                }
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
 }
 
 /// Runs one request through a tower service whose futures are ready at once.
@@ -839,9 +947,13 @@ enum Imp {
     OursReloadable,
     TowerHttp,
     Bare,
+    /// The minimal floor as a tower middleware ([`FloorService`]).
     FloorSvc,
-    /// The floor service that writes `Vary` on denials too.
+    /// The correct floor as a tower middleware: `Vary` on denials too.
     FloorSvcCorrect,
+    /// The correct floor without tower ([`floor_fn`]): the floor of
+    /// `answer` + `write_to`.
+    FloorFn,
     /// `HttpEngine::answer`, then `Answer::write_to` (or
     /// `into_preflight_response`): the path of any non-tower framework.
     OursHttp,
@@ -849,7 +961,7 @@ enum Imp {
     ActixBare,
 }
 
-const IMPS: [Imp; 11] = [
+const IMPS: [Imp; 12] = [
     Imp::Floor,
     Imp::Decide,
     Imp::Ours,
@@ -858,6 +970,7 @@ const IMPS: [Imp; 11] = [
     Imp::Bare,
     Imp::FloorSvc,
     Imp::FloorSvcCorrect,
+    Imp::FloorFn,
     Imp::OursHttp,
     Imp::ActixCors,
     Imp::ActixBare,
@@ -866,7 +979,9 @@ const IMPS: [Imp; 11] = [
 /// Everything built for one configuration.
 struct Built {
     engine: Engine,
-    floor: Floor,
+    /// Leaked, so that the floor services hold it as ours does its static
+    /// engine: one per configuration, for the bench's life.
+    floor: &'static Floor,
     /// `None` in the scaling group.
     services: Option<Services>,
 }
@@ -878,6 +993,8 @@ struct Services {
     /// A reloadable layer (`CorsLayer::reloadable`).
     ours_reloadable: cors_policy::tower::CorsService<Bare>,
     http: cors_policy::http::HttpEngine,
+    floor_svc: FloorService,
+    floor_svc_correct: FloorService,
     tower_http: tower_http::cors::Cors<Bare>,
     actix: ActixCors,
 }
@@ -1143,7 +1260,18 @@ fn build(configs: &[Config], cases: &[Case]) -> Vec<Built> {
         .map(|(i, config)| {
             let scaling = cases.iter().filter(|c| c.config == i).all(|c| c.scaling);
             let engine = config.engine();
+            let floor: &'static Floor = Box::leak(Box::new(Floor::new(config)));
             let services = (!scaling).then(|| Services {
+                floor_svc: FloorService {
+                    floor,
+                    correct: false,
+                    inner: Bare,
+                },
+                floor_svc_correct: FloorService {
+                    floor,
+                    correct: true,
+                    inner: Bare,
+                },
                 ours: cors_policy::tower::CorsLayer::new(config.engine()).layer(Bare),
                 // Leaked: one per configuration, for the bench's life.
                 ours_static: cors_policy::tower::CorsLayer::from_static(
@@ -1158,7 +1286,7 @@ fn build(configs: &[Config], cases: &[Case]) -> Vec<Built> {
             });
             Built {
                 engine,
-                floor: Floor::new(config),
+                floor,
                 services,
             }
         })
@@ -1185,7 +1313,7 @@ fn ours_http(engine: &cors_policy::http::HttpEngine, request: http::Request<()>)
 /// (`--toggle-collect='decide::call_once'`).
 #[inline(never)]
 fn call_once(case: &Case, built: &mut Built, imp: Imp, request: http::Request<()>) {
-    let floor = &built.floor;
+    let floor = built.floor;
     let services = built.services.as_mut().unwrap();
     match imp {
         Imp::Ours => drop(black_box(call_tower(&mut services.ours, request))),
@@ -1195,8 +1323,12 @@ fn call_once(case: &Case, built: &mut Built, imp: Imp, request: http::Request<()
             request,
         ))),
         Imp::TowerHttp => drop(black_box(call_tower(&mut services.tower_http, request))),
-        Imp::FloorSvc => drop(black_box(floor_service(floor, request, false))),
-        Imp::FloorSvcCorrect => drop(black_box(floor_service(floor, request, true))),
+        Imp::FloorSvc => drop(black_box(call_tower(&mut services.floor_svc, request))),
+        Imp::FloorSvcCorrect => drop(black_box(call_tower(
+            &mut services.floor_svc_correct,
+            request,
+        ))),
+        Imp::FloorFn => drop(black_box(floor_fn(floor, request))),
         Imp::OursHttp => drop(black_box(ours_http(&services.http, request))),
         Imp::Bare => drop(black_box(call_tower(&mut Bare, request))),
         _ => unreachable!("{imp:?} on {}", case.name),
@@ -1213,6 +1345,7 @@ fn is_tower(imp: Imp) -> bool {
             | Imp::Bare
             | Imp::FloorSvc
             | Imp::FloorSvcCorrect
+            | Imp::FloorFn
             | Imp::OursHttp
     )
 }
@@ -1426,7 +1559,7 @@ fn check(case: &Case, built: &mut Built) {
     let ours_http = ours_http(&services.http, case.http(false));
     assert_eq!(acao(bare.headers()), None);
     let expected = case.allowed.then_some(&case.origin[..]);
-    let floor_svc = floor_service(&built.floor, case.http(true), false);
+    let floor_svc = call_tower(&mut services.floor_svc, case.http(true));
     assert_eq!(
         acao(floor_svc.headers()),
         expected,
@@ -1435,7 +1568,8 @@ fn check(case: &Case, built: &mut Built) {
     );
     // The correct floor answers what ours answers: the same status, the
     // same header lines (values compared as bytes, in any order).
-    let correct = floor_service(&built.floor, case.http(true), true);
+    let correct = call_tower(&mut services.floor_svc_correct, case.http(true));
+    let correct_fn = floor_fn(built.floor, case.http(true));
     let lines_of = |r: &Response<()>| {
         let mut v: Vec<(String, Vec<u8>)> = r
             .headers()
@@ -1449,6 +1583,12 @@ fn check(case: &Case, built: &mut Built) {
         lines_of(&correct),
         lines_of(&ours),
         "{}: the correct floor service and ours differ",
+        case.name
+    );
+    assert_eq!(
+        lines_of(&correct_fn),
+        lines_of(&correct),
+        "{}: the correct floor with and without tower differ",
         case.name
     );
     assert_eq!(
@@ -1587,6 +1727,7 @@ fn main() {
             Ok("bare") => Imp::Bare,
             Ok("floor-svc") => Imp::FloorSvc,
             Ok("floor-svc-correct") => Imp::FloorSvcCorrect,
+            Ok("floor-fn") => Imp::FloorFn,
             _ => Imp::Decide,
         };
         let n = std::env::var("DECIDE_PROFILE_N")
@@ -1929,9 +2070,11 @@ fn report(
     }
 
     println!(
-        "\n| case | ours svc ns | ours static svc ns | ours answer+write_to ns | tower-http svc ns | floor svc ns | correct floor svc ns | bare svc ns | tower-http / ours | tower-http / ours static | ours / correct floor svc | ours static / correct floor svc | ours / minimal floor svc | answer+write_to / correct floor svc | ours CORS work ns | tower-http CORS work / ours |"
+        "\n| case | ours svc ns | ours static svc ns | ours answer+write_to ns | tower-http svc ns | floor svc ns | correct floor svc ns | correct floor fn ns | bare svc ns | tower-http / ours | tower-http / ours static | ours / correct floor svc | ours static / correct floor svc | ours / minimal floor svc | answer+write_to / correct floor fn | ours CORS work ns | tower-http CORS work / ours |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     let mut worst_e2e = f64::INFINITY;
     let mut worst_e2e_static = f64::INFINITY;
     let mut worst_correct: f64 = 0.0;
@@ -1944,7 +2087,7 @@ fn report(
         let correct = ratio(Imp::Ours, Imp::FloorSvcCorrect);
         let correct_static = ratio(Imp::OursStatic, Imp::FloorSvcCorrect);
         let minimal = ratio(Imp::Ours, Imp::FloorSvc);
-        let http = ratio(Imp::OursHttp, Imp::FloorSvcCorrect);
+        let http = ratio(Imp::OursHttp, Imp::FloorFn);
         let ours_work = per_round(ROUNDS, |r| ns(ci, Imp::Ours, r) - ns(ci, Imp::Bare, r));
         let work_ratio = per_round(ROUNDS, |r| {
             (ns(ci, Imp::TowerHttp, r) - ns(ci, Imp::Bare, r))
@@ -1956,7 +2099,7 @@ fn report(
         worst_correct_static = worst_correct_static.max(correct_static);
         worst_http = worst_http.max(http);
         println!(
-            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.0} | {:.2}× |",
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.0} | {:.2}× |",
             case.name,
             med(ci, Imp::Ours),
             med(ci, Imp::OursStatic),
@@ -1964,6 +2107,7 @@ fn report(
             med(ci, Imp::TowerHttp),
             med(ci, Imp::FloorSvc),
             med(ci, Imp::FloorSvcCorrect),
+            med(ci, Imp::FloorFn),
             med(ci, Imp::Bare),
             e2e,
             e2e_static,
@@ -2159,7 +2303,7 @@ fn report(
             verdict(worst_correct_static <= 1.25)
         );
         println!(
-            "  answer + write_to ≤ 1.25× the correct floor service: worst {worst_http:.2}× — {}",
+            "  answer + write_to ≤ 1.25× the correct floor without tower: worst {worst_http:.2}× — {}",
             verdict(worst_http <= 1.25)
         );
         println!(
