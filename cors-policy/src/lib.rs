@@ -30,6 +30,7 @@ mod request;
 mod request_headers;
 mod sets;
 mod slot;
+mod swar;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;

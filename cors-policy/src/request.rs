@@ -328,45 +328,11 @@ pub fn target_path(target: &[u8]) -> &[u8] {
     }
 }
 
-/// The index of the first `?` or `#` of `bytes`, or its length: eight bytes
-/// a word, both bytes looked for at once (the scan is most of what cutting
-/// a path costs), the last word overlapping the one before.
+/// The index of the first `?` or `#` of `bytes`, or its length (the scan
+/// is most of what cutting a path costs).
 #[inline]
 fn query_start(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    const QUESTION: u64 = ONES * b'?' as u64;
-    const HASH: u64 = ONES * b'#' as u64;
-    /// The first byte of `word` that is `?` or `#`, if any: a zero byte of
-    /// `word ^ QUESTION` or `word ^ HASH`. A borrow can mark a byte above a
-    /// zero byte, never one below, so the lowest mark is exact.
-    fn first(word: u64) -> Option<usize> {
-        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-        let marks = zero(word ^ QUESTION) | zero(word ^ HASH);
-        (marks != 0).then(|| (marks.trailing_zeros() / 8) as usize)
-    }
-    let word = |at: usize| {
-        bytes
-            .get(at..at + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-            .map_or(0, u64::from_le_bytes)
-    };
-    let len = bytes.len();
-    if len < 8 {
-        return bytes
-            .iter()
-            .position(|&b| b == b'?' || b == b'#')
-            .unwrap_or(len);
-    }
-    let mut at = 0;
-    while at + 8 < len {
-        if let Some(i) = first(word(at)) {
-            return at + i;
-        }
-        at += 8;
-    }
-    // The last eight bytes: those before `at` hold neither byte.
-    first(word(len - 8)).map_or(len, |i| len - 8 + i)
+    crate::swar::find_either(bytes, b'?', b'#')
 }
 
 /// For an absolute-form target (`scheme ":" …`, the scheme a letter then

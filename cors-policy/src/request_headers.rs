@@ -124,7 +124,7 @@ pub(crate) fn scan<'a, T>(
 fn next_split(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let start = line.iter().position(|&b| !is_filler(b))?;
     let rest = line.get(start..).unwrap_or_default();
-    let end = rest.iter().position(|&b| b == b',').unwrap_or(rest.len());
+    let end = crate::swar::find_either(rest, b',', b',');
     let (element, after) = rest.split_at(end);
     // `element` starts with neither whitespace nor a comma: only its end
     // needs trimming.

@@ -2140,8 +2140,8 @@ fn report(
             worst_allocs = worst_allocs.max(shared(ci, imp) - shared(ci, Imp::Bare));
             // With copied values, an echo's first clone moves the
             // request's bytes to a shared buffer: the floor pays it too.
-            worst_copied_over_floor = worst_copied_over_floor
-                .max(copied(ci, imp) - copied(ci, Imp::FloorSvcCorrect));
+            worst_copied_over_floor =
+                worst_copied_over_floor.max(copied(ci, imp) - copied(ci, Imp::FloorSvcCorrect));
         }
         decide_allocs = decide_allocs.max(shared(ci, Imp::Decide));
         println!(

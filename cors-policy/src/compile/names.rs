@@ -17,8 +17,10 @@ pub(crate) struct NameSet {
 /// A [`NameSet`]'s names, lowercase.
 #[derive(Debug)]
 enum Names {
-    /// At most [`LINEAR_NAMES`], compared one by one.
-    List(Vec<Box<[u8]>>),
+    /// At most [`LINEAR_NAMES`], compared one by one: length and first
+    /// word, then the rest (two names of one length usually differ in
+    /// their first eight bytes: no `memcmp` for them).
+    List(Vec<(u64, Box<[u8]>)>),
     /// More, looked up by hash.
     Hashed(FastSet<Box<[u8]>>),
 }
@@ -43,7 +45,7 @@ impl NameSet {
         let names = if list.len() > LINEAR_NAMES {
             Names::Hashed(list.into_iter().collect())
         } else {
-            Names::List(list)
+            Names::List(list.into_iter().map(|n| (head(&n), n)).collect())
         };
         NameSet { names, max_len }
     }
@@ -57,8 +59,20 @@ impl NameSet {
         // found so is compared again ignoring case, if it has uppercase.
         let names = match &self.names {
             Names::List(list) => {
-                return list.iter().any(|n| **n == *name)
-                    || (has_uppercase(name) && list.iter().any(|n| n.eq_ignore_ascii_case(name)));
+                let first = head(name);
+                // The first word is equal: up to 16 bytes, the last word
+                // (overlapping it) holds the rest.
+                let same = |n: &[u8]| {
+                    n.len() == name.len()
+                        && match (n.last_chunk::<8>(), name.last_chunk::<8>()) {
+                            _ if name.len() <= 8 => true,
+                            (Some(a), Some(b)) if name.len() <= 16 => a == b,
+                            _ => n.get(8..) == name.get(8..),
+                        }
+                };
+                return list.iter().any(|(h, n)| *h == first && same(n))
+                    || (has_uppercase(name)
+                        && list.iter().any(|(_, n)| n.eq_ignore_ascii_case(name)));
             }
             Names::Hashed(names) => names,
         };
@@ -74,6 +88,18 @@ impl NameSet {
         }
         names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
+}
+
+/// The first eight bytes of `name` as a word, zero-padded.
+fn head(name: &[u8]) -> u64 {
+    if let Some(word) = name.first_chunk::<8>() {
+        return u64::from_le_bytes(*word);
+    }
+    let mut word = [0u8; 8];
+    for (to, from) in word.iter_mut().zip(name) {
+        *to = *from;
+    }
+    u64::from_le_bytes(word)
 }
 
 /// Methods compared byte for byte (methods are case-sensitive). A few
@@ -162,6 +188,30 @@ mod tests {
         ] {
             assert_eq!(small.contains(name.as_bytes()), in_few, "{name}");
             assert_eq!(large.contains(name.as_bytes()), in_many, "{name}");
+        }
+    }
+
+    #[test]
+    fn listed_names_compare_by_word_as_by_bytes() {
+        // Names of every length around the two words, and names that
+        // differ from them in one byte at every place.
+        let names: Vec<String> = (1..=20)
+            .map(|n| "abcdefghijklmnopqrst"[..n].to_owned())
+            .collect();
+        let set = NameSet::new(&names);
+        assert!(matches!(&set.names, Names::Hashed(_)));
+        for chunk in names.chunks(LINEAR_NAMES) {
+            let set = NameSet::new(chunk);
+            assert!(matches!(&set.names, Names::List(_)));
+            for candidate in &names {
+                let listed = chunk.contains(candidate);
+                assert_eq!(set.contains(candidate.as_bytes()), listed, "{candidate}");
+                for at in 0..candidate.len() {
+                    let mut other = candidate.clone().into_bytes();
+                    other[at] = b'-';
+                    assert!(!set.contains(&other), "{candidate} at {at}");
+                }
+            }
         }
     }
 
