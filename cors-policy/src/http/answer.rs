@@ -329,30 +329,35 @@ fn preflight_map(
     ];
     // Sized once for one line each (browsers send their list on one).
     let mut map = HeaderMap::with_capacity(lines.into_iter().filter(|&line| line).count());
-    let mut add = |slot: HeaderSlot, value: Option<HeaderValue>| {
-        if let Some(value) = value {
-            map.append(&EMITTED[slot], value);
-        }
+    // Each value is made where it is appended: a clone moved through an
+    // `Option` first is copied again, and the processor stalls reading
+    // back, as one wide load, what the clone wrote as words.
+    let mut put = |slot: HeaderSlot, value: HeaderValue| {
+        map.append(&EMITTED[slot], value);
     };
-    add(HeaderSlot::AllowOrigin, origin);
-    add(
-        HeaderSlot::AllowCredentials,
-        v.allow_credentials.then_some(TRUE),
-    );
-    add(
-        HeaderSlot::AllowMethods,
-        v.allow_methods
-            .and_then(|m| match p.and_then(|p| p.allow_methods.as_ref()) {
-                Some(constant) => constant_of(m, Some(constant)),
-                None => value_of(m, [echoes.method, None]),
-            }),
-    );
+    if let Some(origin) = origin {
+        put(HeaderSlot::AllowOrigin, origin);
+    }
+    if v.allow_credentials {
+        put(HeaderSlot::AllowCredentials, TRUE);
+    }
+    let constant = |c: fn(&Prebuilt) -> &Option<Constant>| p.and_then(|p| c(p).as_ref());
+    if let Some(m) = v.allow_methods {
+        let methods = constant(|p| &p.allow_methods);
+        append_value(
+            &mut put,
+            HeaderSlot::AllowMethods,
+            m,
+            methods,
+            echoes.method,
+        );
+    }
     match v.allow_headers {
         AllowHeaders::None => {}
-        AllowHeaders::Value(value) => add(
-            HeaderSlot::AllowHeaders,
-            constant_of(value, p.and_then(|p| p.allow_headers.as_ref())),
-        ),
+        AllowHeaders::Value(value) => {
+            let headers = constant(|p| &p.allow_headers);
+            append_value(&mut put, HeaderSlot::AllowHeaders, value, headers, None);
+        }
         AllowHeaders::Echo(_) if v.echo_allowed_names => {
             // An informative denial's names, one line each: copied.
             let names = decision
@@ -360,7 +365,7 @@ fn preflight_map(
                 .filter(|h| h.name == HeaderSlot::AllowHeaders.name())
                 .filter_map(|h| HeaderValue::from_bytes(h.value).ok());
             for name in names {
-                add(HeaderSlot::AllowHeaders, Some(name));
+                put(HeaderSlot::AllowHeaders, name);
             }
         }
         AllowHeaders::Echo(lines) => {
@@ -371,34 +376,59 @@ fn preflight_map(
                 .map(|r| r.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).iter());
             for line in lines.iter() {
                 let own_line = own.as_mut().and_then(Iterator::next);
-                if holds_name(line) {
-                    add(
-                        HeaderSlot::AllowHeaders,
-                        value_of(trim_ows(line), [own_line, None]),
-                    );
+                if holds_name(line)
+                    && let Some(value) = value_of(trim_ows(line), [own_line, None])
+                {
+                    put(HeaderSlot::AllowHeaders, value);
                 }
             }
         }
     }
-    add(
-        HeaderSlot::MaxAge,
-        v.max_age
-            .and_then(|m| constant_of(m, p.and_then(|p| p.max_age.as_ref()))),
-    );
-    add(
-        HeaderSlot::AllowPrivateNetwork,
-        v.allow_private_network.then_some(TRUE),
-    );
-    add(
-        HeaderSlot::ExposeHeaders,
-        v.expose_headers
-            .and_then(|e| constant_of(e, p.and_then(|p| p.expose.as_ref()))),
-    );
-    add(
-        HeaderSlot::Vary,
-        v.vary.map(|vary| vary_value(vary).clone()),
-    );
+    if let Some(m) = v.max_age {
+        append_value(
+            &mut put,
+            HeaderSlot::MaxAge,
+            m,
+            constant(|p| &p.max_age),
+            None,
+        );
+    }
+    if v.allow_private_network {
+        put(HeaderSlot::AllowPrivateNetwork, TRUE);
+    }
+    if let Some(e) = v.expose_headers {
+        append_value(
+            &mut put,
+            HeaderSlot::ExposeHeaders,
+            e,
+            constant(|p| &p.expose),
+            None,
+        );
+    }
+    if let Some(vary) = v.vary {
+        put(HeaderSlot::Vary, vary_value(vary).clone());
+    }
     map
+}
+
+/// Puts `bytes` as a value: a clone of `constant` when it holds them, else
+/// as [`value_of`] (a clone of `echo`, or a copy). The clone is made in the
+/// call that puts it.
+fn append_value(
+    put: &mut impl FnMut(HeaderSlot, HeaderValue),
+    slot: HeaderSlot,
+    bytes: &[u8],
+    constant: Option<&Constant>,
+    echo: Option<&HeaderValue>,
+) {
+    match constant.and_then(|c| c.holding(bytes)) {
+        Some(value) => put(slot, value.clone()),
+        None => {
+            if let Some(value) = value_of(bytes, [echo, None]) {
+                put(slot, value);
+            }
+        }
+    }
 }
 
 /// Removes the response's lines of the headers a policy owns; whether it
