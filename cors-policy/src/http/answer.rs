@@ -49,7 +49,26 @@ const TRUE: HeaderValue = HeaderValue::from_static("true");
 /// `true`, to lend by reference.
 static TRUE_VALUE: HeaderValue = TRUE;
 
-/// The `Vary` value of `vary`: static, so that a clone copies a pointer.
+/// The `Vary` value of `vary`, owned: each a constant, written in place
+/// (cloning a static value calls through its vtable, and the processor
+/// stalls reading back what that call wrote).
+const fn vary_header(vary: Vary) -> HeaderValue {
+    match vary {
+        Vary::Origin => const { HeaderValue::from_static(Vary::Origin.as_str()) },
+        Vary::Preflight => const { HeaderValue::from_static(Vary::Preflight.as_str()) },
+        Vary::PreflightPrivateNetwork => {
+            const { HeaderValue::from_static(Vary::PreflightPrivateNetwork.as_str()) }
+        }
+        Vary::PreflightAnyOrigin => {
+            const { HeaderValue::from_static(Vary::PreflightAnyOrigin.as_str()) }
+        }
+        Vary::PreflightAnyOriginPrivateNetwork => {
+            const { HeaderValue::from_static(Vary::PreflightAnyOriginPrivateNetwork.as_str()) }
+        }
+    }
+}
+
+/// The `Vary` value of `vary`, to lend.
 fn vary_value(vary: Vary) -> &'static HeaderValue {
     static VALUES: [HeaderValue; Vary::ALL.len()] = {
         let mut values = [const { HeaderValue::from_static("") }; Vary::ALL.len()];
@@ -62,7 +81,7 @@ fn vary_value(vary: Vary) -> &'static HeaderValue {
             )]
             std::mem::forget(std::mem::replace(
                 &mut values[at],
-                HeaderValue::from_static(Vary::ALL[at].as_str()),
+                vary_header(Vary::ALL[at]),
             ));
             at += 1;
         }
@@ -296,7 +315,7 @@ impl Forwarded {
             response.insert(&EMITTED[HeaderSlot::ExposeHeaders], expose);
         }
         if let Some(vary) = self.vary {
-            let value = vary_value(vary).clone();
+            let value = vary_header(vary);
             if has_vary {
                 merge_vary(response, value);
             } else {
@@ -406,7 +425,7 @@ fn preflight_map(
         );
     }
     if let Some(vary) = v.vary {
-        put(HeaderSlot::Vary, vary_value(vary).clone());
+        put(HeaderSlot::Vary, vary_header(vary));
     }
     map
 }
