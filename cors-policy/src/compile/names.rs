@@ -92,14 +92,7 @@ impl NameSet {
 
 /// The first eight bytes of `name` as a word, zero-padded.
 fn head(name: &[u8]) -> u64 {
-    if let Some(word) = name.first_chunk::<8>() {
-        return u64::from_le_bytes(*word);
-    }
-    let mut word = [0u8; 8];
-    for (to, from) in word.iter_mut().zip(name) {
-        *to = *from;
-    }
-    u64::from_le_bytes(word)
+    crate::swar::pack(name)
 }
 
 /// Methods compared byte for byte (methods are case-sensitive). A few
@@ -136,10 +129,7 @@ impl MethodSet {
 #[inline]
 fn word(bytes: &[u8]) -> Option<u64> {
     let len = u8::try_from(bytes.len()).ok().filter(|&len| len < 8)?;
-    let mut buf = [0u8; 8];
-    buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    buf[7] = len;
-    Some(u64::from_le_bytes(buf))
+    Some(crate::swar::pack(bytes) | (u64::from(len) << 56))
 }
 
 /// Whether any byte is `A-Z`: without short-circuit, so that it vectorizes.

@@ -76,7 +76,10 @@ impl<'a> Lines<'a> {
         matches!(self, Lines::TooMany)
     }
 
-    /// The lines given, in order (none when there were too many).
+    /// The lines given, in order (none when there were too many). Inlined:
+    /// out of line, the iterator came back through memory, and reading it
+    /// back right after the call stalled every scan of the lines.
+    #[inline]
     pub(crate) fn iter(&self) -> LinesIter<'a, '_> {
         match self {
             Lines::Inline { lines, len } => {
@@ -107,6 +110,7 @@ pub(crate) enum LinesIter<'a, 'r> {
 impl<'a> Iterator for LinesIter<'a, '_> {
     type Item = &'a [u8];
 
+    #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
         match self {
             LinesIter::Inline(it) => it.next().copied(),
