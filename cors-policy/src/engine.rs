@@ -286,18 +286,21 @@ impl Engine {
             };
             return decision(kind, origin_reason, None, values);
         }
-        let (outcome, mut values) = preflight_values(policy, request, seen);
-        values.allow_origin = Some(allow_origin);
-        values.vary = vary;
-        match outcome {
-            Preflight::Allowed => {
-                decision(kind, origin_reason, Some(policy.preflight_status), values)
-            }
-            Preflight::Informative(reason) => {
-                decision(kind, reason, Some(policy.preflight_status), values)
-            }
-            Preflight::Opaque(reason) => denied(reason),
+        // The preflight's values are filled into the decision in place:
+        // returned by value, they came back through memory and were read
+        // back at once, which stalls the processor.
+        let values = Values {
+            allow_origin: Some(allow_origin),
+            vary,
+            ..Values::default()
+        };
+        let mut decided = decision(kind, origin_reason, Some(policy.preflight_status), values);
+        match preflight_values(policy, request, seen, &mut decided.values) {
+            Preflight::Allowed => {}
+            Preflight::Informative(reason) => decided.reason = reason,
+            Preflight::Opaque(reason) => decided = denied(reason),
         }
+        decided
     }
 }
 
@@ -380,8 +383,9 @@ fn check_header(policy: &CompiledPolicy, name: &[u8]) -> HeaderOutcome {
 
 /// The checks of a preflight after its origin: method, headers, private
 /// network, in that order — the first that fails is the reason — and the
-/// values of an allowed or informative answer (origin and `vary` are the
-/// caller's; an opaque denial uses none).
+/// values of an allowed or informative answer, filled into `values` (origin
+/// and `vary` are the caller's; an opaque denial uses none, and its
+/// `values` are to be dropped).
 ///
 /// The header list is read whole even after a refusal: a denial is
 /// informative only if the list is one a browser can send.
@@ -395,8 +399,9 @@ fn preflight_values<'a, O: Observer<'a>>(
     policy: &'a CompiledPolicy,
     request: &Request<'a>,
     seen: &mut O,
-) -> (Preflight<'a>, Values<'a>) {
-    let opaque = |reason| (Preflight::Opaque(reason), Values::default());
+    values: &mut Values<'a>,
+) -> Preflight<'a> {
+    let opaque = Preflight::Opaque;
     let method = request.request_method.unwrap_or_default();
     if request.request_method_duplicated {
         seen.method(method, MethodOutcome::Duplicated);
@@ -471,31 +476,22 @@ fn preflight_values<'a, O: Observer<'a>>(
         // but it, never `*` (Chromium lets a literal `*` cover
         // `authorization`, so the browser would go ahead) nor an echo of
         // the refused name.
-        _ if authorization_refused || star_refused => AllowHeaders::Echo(requested.lines),
+        _ if authorization_refused || star_refused => AllowHeaders::Echo(request.request_headers),
         Answer::Constant(value) => AllowHeaders::Value(value),
-        Answer::Echo => AllowHeaders::Echo(requested.lines),
+        Answer::Echo => AllowHeaders::Echo(request.request_headers),
         Answer::Nothing => AllowHeaders::None,
     };
-    let values = Values {
-        allow_origin: None,
-        allow_credentials: policy.credentials,
-        allow_methods,
-        allow_headers,
-        max_age: None,
-        allow_private_network: asked && policy.private_network,
-        expose_headers: None,
-        vary: None,
-        echo_allowed_names: authorization_refused || star_refused,
-    };
+    values.allow_credentials = policy.credentials;
+    values.allow_methods = allow_methods;
+    values.allow_headers = allow_headers;
+    values.allow_private_network = asked && policy.private_network;
+    values.echo_allowed_names = authorization_refused || star_refused;
     match refused {
-        None => (
-            Preflight::Allowed,
-            Values {
-                max_age: policy.max_age.as_deref(),
-                ..values
-            },
-        ),
-        Some(reason) => (Preflight::Informative(reason), values),
+        None => {
+            values.max_age = policy.max_age.as_deref();
+            Preflight::Allowed
+        }
+        Some(reason) => Preflight::Informative(reason),
     }
 }
 
