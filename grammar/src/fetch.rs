@@ -186,6 +186,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_safelisted_check_is_the_safelisted_list() {
+        // `is_safelisted_method` matches literals for speed: the same three.
+        for method in SAFELISTED_METHODS {
+            assert!(is_safelisted_method(method.as_bytes()), "{method}");
+            assert!(!is_safelisted_method(
+                method.to_ascii_lowercase().as_bytes()
+            ));
+        }
+        for method in NORMALIZED_METHODS {
+            assert_eq!(
+                is_safelisted_method(method.as_bytes()),
+                SAFELISTED_METHODS.contains(&method),
+                "{method}"
+            );
+        }
+        assert!(!is_safelisted_method(b"PATCH"));
+    }
+
+    #[test]
     fn forbidden_names_and_methods_ignore_case() {
         assert!(is_forbidden_method(b"track"));
         assert!(is_forbidden_method(b"CONNECT"));

@@ -3,6 +3,7 @@
 //! methods compared byte for byte (a `methods` list).
 
 use super::hash::FastSet;
+use crate::swar::pack;
 
 /// Header names compared case-insensitively, without allocating. A few
 /// names (the usual policy) are compared one by one, which costs less than
@@ -45,7 +46,7 @@ impl NameSet {
         let names = if list.len() > LINEAR_NAMES {
             Names::Hashed(list.into_iter().collect())
         } else {
-            Names::List(list.into_iter().map(|n| (head(&n), n)).collect())
+            Names::List(list.into_iter().map(|n| (pack(&n), n)).collect())
         };
         NameSet { names, max_len }
     }
@@ -59,7 +60,7 @@ impl NameSet {
         // found so is compared again ignoring case, if it has uppercase.
         let names = match &self.names {
             Names::List(list) => {
-                let first = head(name);
+                let first = pack(name);
                 // The first word is equal: up to 16 bytes, the last word
                 // (overlapping it) holds the rest.
                 let same = |n: &[u8]| {
@@ -88,11 +89,6 @@ impl NameSet {
         }
         names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
-}
-
-/// The first eight bytes of `name` as a word, zero-padded.
-fn head(name: &[u8]) -> u64 {
-    crate::swar::pack(name)
 }
 
 /// Methods compared byte for byte (methods are case-sensitive). A few
@@ -129,7 +125,7 @@ impl MethodSet {
 #[inline]
 fn word(bytes: &[u8]) -> Option<u64> {
     let len = u8::try_from(bytes.len()).ok().filter(|&len| len < 8)?;
-    Some(crate::swar::pack(bytes) | (u64::from(len) << 56))
+    Some(pack(bytes) | (u64::from(len) << 56))
 }
 
 /// Whether any byte is `A-Z`: without short-circuit, so that it vectorizes.
