@@ -7,7 +7,7 @@ use crate::compile::Found;
 use crate::compile::{Answer, CompiledPolicy, PathMatcher, compile_policy};
 use crate::decision::{AllowHeaders, DENIED_PREFLIGHT_STATUS, Values};
 use crate::grammar::{self, model};
-use crate::request_headers::{ListError, is_token, scan};
+use crate::request_headers::{ListError, is_token, over_size_caps, scan_within_size_caps};
 use crate::trace::{HeaderOutcome, ListOutcome, MethodOutcome, Observer, Silent};
 use crate::{Decision, Error, Reason, Request, RequestKind};
 
@@ -39,8 +39,10 @@ use crate::{Decision, Error, Reason, Request, RequestKind};
 ///   [`MAX_REQUEST_HEADERS_LEN`](crate::MAX_REQUEST_HEADERS_LEN) bytes,
 ///   [`MAX_REQUEST_HEADER_NAMES`](crate::MAX_REQUEST_HEADER_NAMES) names and
 ///   [`MAX_REQUEST_HEADER_LINES`](crate::MAX_REQUEST_HEADER_LINES) lines; a
-///   preflight over the byte or line cap is denied before the list is read,
-///   and reading stops at the first name over the name cap;
+///   preflight over the byte or line cap is denied on its lines' lengths
+///   alone, before its origin, method or list is read
+///   ([`Reason::RequestHeadersTooLarge`] whatever else would fail), and
+///   reading stops at the first name over the name cap;
 /// - the `Origin` header must be a serialized origin exactly as a browser
 ///   sends it; anything else (uppercase, whitespace, a path, userinfo, a
 ///   default port written out, …) is denied before any pattern sees it
@@ -254,6 +256,15 @@ impl Engine {
                 },
             )
         };
+        // An `Access-Control-Request-Headers` list over the line or byte
+        // cap is refused first, on its lines' lengths alone: the answer is
+        // the same opaque denial whatever else fails, and a hostile
+        // preflight then costs no more than a real one (nothing of it is
+        // hashed, parsed or looked up).
+        if preflight && over_size_caps(&request.request_headers) {
+            seen.header_list(ListOutcome::TooLarge);
+            return denied(Reason::RequestHeadersTooLarge);
+        }
         let found = policy.origins.find(origin);
         seen.origin(found, request.origin_duplicated);
         let origin_reason = match found {
@@ -422,23 +433,24 @@ fn preflight_values<'a, O: Observer<'a>>(
     let listed = |outcome: &HeaderOutcome| matches!(outcome, HeaderOutcome::Listed);
     let listed = (!policy.headers_any).then_some(listed);
     let check = |name| check_header(policy, name);
-    let requested = scan(&request.request_headers, check, listed, |name, outcome| {
-        seen.header(name, outcome);
-        match outcome {
-            HeaderOutcome::Listed | HeaderOutcome::Any => {}
-            HeaderOutcome::AuthorizationNotCovered => {
-                authorization_refused = true;
-                refused.get_or_insert(Reason::AuthorizationNotCoveredByWildcard);
+    let requested =
+        scan_within_size_caps(&request.request_headers, check, listed, |name, outcome| {
+            seen.header(name, outcome);
+            match outcome {
+                HeaderOutcome::Listed | HeaderOutcome::Any => {}
+                HeaderOutcome::AuthorizationNotCovered => {
+                    authorization_refused = true;
+                    refused.get_or_insert(Reason::AuthorizationNotCoveredByWildcard);
+                }
+                HeaderOutcome::NotAllowed => {
+                    // A `*` refused by a credentialed `headers *`: the echo of
+                    // an informative denial must leave it out, as it leaves out
+                    // a refused `authorization`.
+                    star_refused |= policy.headers_any && echoed_star(policy, name);
+                    refused.get_or_insert(Reason::HeaderNotAllowed { name });
+                }
             }
-            HeaderOutcome::NotAllowed => {
-                // A `*` refused by a credentialed `headers *`: the echo of
-                // an informative denial must leave it out, as it leaves out
-                // a refused `authorization`.
-                star_refused |= policy.headers_any && echoed_star(policy, name);
-                refused.get_or_insert(Reason::HeaderNotAllowed { name });
-            }
-        }
-    });
+        });
     let requested = match requested {
         Ok(requested) => {
             seen.header_list(ListOutcome::Read {

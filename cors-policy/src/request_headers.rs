@@ -50,6 +50,28 @@ pub(crate) struct Requested {
     pub(crate) names: usize,
 }
 
+/// Whether the lines are over the line or byte cap, from their lengths
+/// alone: the engine asks this of a preflight before anything else, so
+/// that an oversized list costs no more than a real one whatever else the
+/// request holds.
+#[inline]
+pub(crate) fn over_size_caps(lines: &Lines<'_>) -> bool {
+    // The line cap by index where the lines are a slice (a request may
+    // carry 10,000 lines: they are not walked).
+    if lines.too_many() || lines.iter().nth(MAX_REQUEST_HEADER_LINES).is_some() {
+        return true;
+    }
+    // Then the byte cap, over at most that many lines.
+    let mut total = 0usize;
+    for line in lines.iter() {
+        total += line.len();
+        if total > MAX_REQUEST_HEADERS_LEN {
+            return true;
+        }
+    }
+    false
+}
+
 /// Reads every line in one pass and shows each name to `visit`, in order,
 /// with what `judge` made of it; the first element that is not a token, or
 /// the first name over the cap, ends the pass. Over the line or byte cap
@@ -62,25 +84,31 @@ pub(crate) struct Requested {
 /// element that is not a token is judged, and its judgement dropped).
 /// Without one (nothing would be vouched for: `headers *`), the token check
 /// is made in the same pass as the split.
+///
+/// The engine checks the size caps before anything else and calls
+/// [`scan_within_size_caps`]; this whole pass is what the tests read.
+#[cfg(test)]
 pub(crate) fn scan<'a, T>(
+    lines: &Lines<'a>,
+    judge: impl FnMut(&'a [u8]) -> T,
+    vouch: Option<impl Fn(&T) -> bool>,
+    visit: impl FnMut(&'a [u8], T),
+) -> Result<Requested, ListError<'a>> {
+    if over_size_caps(lines) {
+        return Err(ListError::TooLarge);
+    }
+    scan_within_size_caps(lines, judge, vouch, visit)
+}
+
+/// [`scan`] of lines known to be within the line and byte caps
+/// ([`over_size_caps`] is false): the engine checks those first.
+#[inline]
+pub(crate) fn scan_within_size_caps<'a, T>(
     lines: &Lines<'a>,
     mut judge: impl FnMut(&'a [u8]) -> T,
     vouch: Option<impl Fn(&T) -> bool>,
     mut visit: impl FnMut(&'a [u8], T),
 ) -> Result<Requested, ListError<'a>> {
-    // The line cap first, by index where the lines are a slice (a request
-    // may carry 10,000 lines: they are not walked).
-    if lines.too_many() || lines.iter().nth(MAX_REQUEST_HEADER_LINES).is_some() {
-        return Err(ListError::TooLarge);
-    }
-    // Then the byte cap, over at most that many lines.
-    let mut total = 0usize;
-    for line in lines.iter() {
-        total += line.len();
-        if total > MAX_REQUEST_HEADERS_LEN {
-            return Err(ListError::TooLarge);
-        }
-    }
     let mut names = 0usize;
     for line in lines.iter() {
         let mut rest = line;

@@ -71,8 +71,11 @@ pub struct Trace<'a> {
     /// Policy selection: every policy tried, in file order, up to and
     /// including the one that answered (all of them when none did).
     pub policies: Vec<PolicyCheck<'a>>,
-    /// The `Origin` check; `None` when no policy answered or the request
-    /// has no `Origin`.
+    /// The `Origin` check; `None` when no policy answered, the request
+    /// has no `Origin`, or it is a preflight whose
+    /// `Access-Control-Request-Headers` is over the line or byte cap (refused
+    /// before anything else is read: then only [`headers`](Self::headers)
+    /// is set).
     pub origin: Option<OriginCheck<'a>>,
     /// The preflight's requested method; `None` for other requests, or when
     /// the origin was refused.

@@ -179,6 +179,12 @@ pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) 
         answer
     };
 
+    // A header list over the line or byte cap is refused before anything
+    // else is looked at: the same opaque denial whatever else fails.
+    let total: usize = request.request_headers.iter().map(Vec::len).sum();
+    if preflight && (request.request_headers.len() > LINES_CAP || total > BYTES_CAP) {
+        return deny(answer, "request-headers-too-large");
+    }
     let origin = &request.origins[0];
     if request.origins.len() > 1 {
         return deny(answer, "origin-duplicated");
@@ -261,12 +267,7 @@ pub fn decide_with_sets(policies: &[Policy], sets: &Sets, request: &RefRequest) 
     }
 
     // Preflight: headers, read whole (a malformed list makes any denial
-    // opaque).
-    let total: usize = request.request_headers.iter().map(Vec::len).sum();
-    if request.request_headers.len() > LINES_CAP || total > BYTES_CAP {
-        answer_reason_reset(&mut answer);
-        return deny(answer, refusal.unwrap_or("request-headers-too-large"));
-    }
+    // opaque); the size caps were checked first.
     let joined = request.request_headers.join(&b","[..]);
     let requested: Vec<&[u8]> = joined
         .split(|b| *b == b',')

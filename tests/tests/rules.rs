@@ -844,6 +844,39 @@ fn rule_9_caps_deny_the_preflight() {
     assert_eq!(e.decide(&r).reason(), Reason::RequestHeadersTooLarge);
 }
 
+#[test]
+fn rule_9_size_caps_come_before_every_other_check() {
+    // An oversized list is refused on its length alone, whatever else
+    // would fail: a refused origin, a duplicated origin, a forbidden or
+    // unlisted method. The answer is the same opaque denial; only the
+    // reason changes, and nothing else of the request is read.
+    let mut p = policy("p", &[], &["https://a.example"]);
+    p.methods = names(&["PUT"]);
+    let e = engine(vec![p]);
+    let huge = "x-a,".repeat(cors_policy::MAX_REQUEST_HEADERS_LEN / 4 + 1);
+    let requests = [
+        preflight("/", "https://evil.example", "PUT"),
+        preflight("/", "https://a.example", "PATCH"),
+        preflight("/", "https://a.example", "TRACE"),
+        preflight("/", "https://a.example", "PUT").origin("https://b.example"),
+        preflight("/", "not an origin", "PUT"),
+    ];
+    for request in requests {
+        let request = request.request_headers(&huge);
+        let d = e.decide(&request);
+        assert_eq!(d.reason(), Reason::RequestHeadersTooLarge, "{request:?}");
+        assert_eq!(d.status(), Some(403));
+        assert!(!d.informative());
+        let trace = e.trace(&request);
+        assert_eq!(trace.decision.reason(), Reason::RequestHeadersTooLarge);
+        assert!(trace.origin.is_none() && trace.method.is_none());
+        assert!(trace.headers.is_some());
+    }
+    // Within the caps the order is the documented one: origin first.
+    let d = e.decide(&preflight("/", "https://evil.example", "PATCH").request_headers("x-a"));
+    assert!(matches!(d.reason(), Reason::OriginNotAllowed { .. }));
+}
+
 // Origins (docs/language.md#origins) as the engine matches them.
 
 #[test]
