@@ -24,6 +24,10 @@
 //! `decide` (the default), `floor`, `ours`, `ours-static`,
 //! `ours-reloadable` (profiled only, not in the timed tables), `ours-http`,
 //! `tower-http`, `floor-svc`, `floor-svc-correct`, `floor-fn` or `bare`.
+//! `DECIDE_EVICT=<bytes>` writes that many bytes before each service call,
+//! so that it runs with a cold cache (4194304 evicts this machine's L2);
+//! with callgrind's `--cache-sim=yes` it counts the cache lines a request
+//! touches (docs/performance.md, "Cold cache").
 //!
 //! See docs/performance.md for the results and how to read them.
 #![allow(
@@ -1350,6 +1354,19 @@ fn is_tower(imp: Imp) -> bool {
     )
 }
 
+/// `DECIDE_EVICT=<bytes>` (profile mode): the size of a buffer written
+/// before each service call, after its request is built, to evict the
+/// caches as a large request does (a hostile row's 1 MiB header evicts
+/// them on its own: its bytes are copied into the request just before the
+/// call). 0, the default, evicts nothing; the timed tables never evict.
+fn evict_bytes() -> usize {
+    std::env::var("DECIDE_PROFILE")
+        .ok()
+        .and(std::env::var("DECIDE_EVICT").ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
 /// What two back-to-back clock reads cost (median of many): subtracted from
 /// every per-request timing.
 fn clock_overhead() -> f64 {
@@ -1394,9 +1411,16 @@ fn run(case: &Case, built: &mut Built, imp: Imp, n: usize, clock: f64) -> f64 {
         return elapsed / n as f64;
     }
     if is_tower(imp) {
+        // Profile mode only: a cold cache, as a server has after reading a
+        // large request, on any case.
+        let mut evict = vec![0u8; evict_bytes()];
         let mut elapsed = 0.0;
-        for _ in 0..n {
+        for i in 0..n {
             let request = case.http(true);
+            if !evict.is_empty() {
+                evict.fill(i as u8);
+                black_box(&evict);
+            }
             let t = Instant::now();
             call_once(case, built, imp, request);
             elapsed += t.elapsed().as_nanos() as f64 - clock;
