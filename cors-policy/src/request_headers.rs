@@ -56,20 +56,7 @@ pub(crate) struct Requested {
 /// request holds.
 #[inline]
 pub(crate) fn over_size_caps(lines: &Lines<'_>) -> bool {
-    // The line cap by index where the lines are a slice (a request may
-    // carry 10,000 lines: they are not walked).
-    if lines.too_many() || lines.iter().nth(MAX_REQUEST_HEADER_LINES).is_some() {
-        return true;
-    }
-    // Then the byte cap, over at most that many lines.
-    let mut total = 0usize;
-    for line in lines.iter() {
-        total += line.len();
-        if total > MAX_REQUEST_HEADERS_LEN {
-            return true;
-        }
-    }
-    false
+    lines.over(MAX_REQUEST_HEADER_LINES, MAX_REQUEST_HEADERS_LEN)
 }
 
 /// Reads every line in one pass and shows each name to `visit`, in order,

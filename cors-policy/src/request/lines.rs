@@ -71,6 +71,52 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// Whether there are more than `max_lines` lines or more than
+    /// `max_bytes` bytes in all, from the lines' lengths alone, without
+    /// walking more than `max_lines` lines; a slice's line count is its
+    /// length (a request may carry 10,000 lines), and the few lines kept
+    /// inline are summed directly. A preflight asks this before anything
+    /// else, so it is one match, not an iterator per question.
+    #[inline]
+    pub(crate) fn over(&self, max_lines: usize, max_bytes: usize) -> bool {
+        fn over<T>(lines: &[T], len: impl Fn(&T) -> usize, max: (usize, usize)) -> bool {
+            lines.len() > max.0
+                || lines
+                    .iter()
+                    .try_fold(0usize, |total, line| {
+                        Some(total.saturating_add(len(line))).filter(|&t| t <= max.1)
+                    })
+                    .is_none()
+        }
+        let max = (max_lines, max_bytes);
+        match self {
+            Lines::Inline { lines, len } => over(
+                lines.get(..usize::from(*len)).unwrap_or_default(),
+                |l| l.len(),
+                max,
+            ),
+            Lines::Bytes(lines) => over(lines, |l| l.len(), max),
+            Lines::Strs(lines) => over(lines, |l| l.len(), max),
+            Lines::Vecs(lines) => over(lines, Vec::len, max),
+            #[cfg(feature = "http")]
+            Lines::Http(map) => {
+                let mut total = 0usize;
+                for (i, line) in map
+                    .get_all(::http::header::ACCESS_CONTROL_REQUEST_HEADERS)
+                    .iter()
+                    .enumerate()
+                {
+                    total = total.saturating_add(line.len());
+                    if i >= max_lines || total > max_bytes {
+                        return true;
+                    }
+                }
+                false
+            }
+            Lines::TooMany => true,
+        }
+    }
+
     /// More lines were given than the builder keeps.
     pub(crate) fn too_many(&self) -> bool {
         matches!(self, Lines::TooMany)
@@ -120,17 +166,64 @@ impl<'a> Iterator for LinesIter<'a, '_> {
             LinesIter::Http(it) => it.next().map(::http::HeaderValue::as_bytes),
         }
     }
+}
 
-    /// Skips by index where the lines are a slice: the cap check asks for
-    /// the line after the last allowed one, and must not walk 10,000 lines
-    /// to find it.
-    fn nth(&mut self, n: usize) -> Option<&'a [u8]> {
-        match self {
-            LinesIter::Inline(it) => it.nth(n).copied(),
-            LinesIter::Strs(it) => it.nth(n).map(|s| s.as_bytes()),
-            LinesIter::Vecs(it) => it.nth(n).map(Vec::as_slice),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every way of holding lines agrees on the caps, at their edges.
+    #[test]
+    fn every_kind_of_lines_is_over_the_caps_at_the_same_edges() {
+        let check = |given: &[Vec<u8>], (max_lines, max_bytes): (usize, usize), over: bool| {
+            let bytes: Vec<&[u8]> = given.iter().map(Vec::as_slice).collect();
+            let strs: Vec<&str> = given
+                .iter()
+                .map(|l| std::str::from_utf8(l).unwrap())
+                .collect();
+            let mut kinds = vec![Lines::Bytes(&bytes), Lines::Strs(&strs), Lines::Vecs(given)];
+            let mut inline = Lines::EMPTY;
+            for line in &bytes {
+                inline.push(line);
+            }
+            if given.len() <= MAX_BUILDER_REQUEST_HEADER_LINES {
+                kinds.push(inline);
+            } else {
+                assert!(inline.too_many() && inline.over(usize::MAX, usize::MAX));
+            }
             #[cfg(feature = "http")]
-            LinesIter::Http(it) => it.nth(n).map(::http::HeaderValue::as_bytes),
-        }
+            let mut map = ::http::HeaderMap::new();
+            #[cfg(feature = "http")]
+            {
+                for line in given {
+                    map.append(
+                        ::http::header::ACCESS_CONTROL_REQUEST_HEADERS,
+                        ::http::HeaderValue::from_bytes(line).unwrap(),
+                    );
+                }
+                kinds.push(Lines::Http(&map));
+            }
+            for lines in kinds {
+                assert_eq!(
+                    lines.over(max_lines, max_bytes),
+                    over,
+                    "{} lines of {:?}, caps {max_lines} lines {max_bytes} bytes",
+                    given.len(),
+                    given.iter().map(Vec::len).collect::<Vec<_>>()
+                );
+            }
+        };
+        let lines = |n: usize, len: usize| vec![vec![b'a'; len]; n];
+        check(&lines(0, 0), (0, 0), false);
+        check(&lines(3, 4), (3, 12), false);
+        check(&lines(3, 4), (2, 12), true);
+        check(&lines(3, 4), (3, 11), true);
+        check(&lines(4, 1), (4, 4), false);
+        check(&lines(5, 1), (4, 100), true);
+        check(&lines(5, 1), (5, 5), false);
+        check(&lines(65, 0), (64, 100), true);
+        check(&lines(64, 2), (64, 128), false);
+        check(&lines(64, 2), (64, 127), true);
+        check(&lines(1, 9000), (64, 8192), true);
     }
 }
