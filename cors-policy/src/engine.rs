@@ -206,7 +206,7 @@ impl Engine {
         request: &Request<'a>,
         seen: &mut O,
     ) -> Decision<'a> {
-        let found = self.paths.find(request.path).and_then(|index| {
+        let found = self.paths.find(request.target).and_then(|index| {
             let policy = self.compiled.get(index)?;
             let name = self.policies.get(index)?.name.as_str();
             Some((index, name, policy))

@@ -43,10 +43,11 @@ pub const MAX_REQUEST_HEADER_NAMES: usize = 64;
 #[derive(Clone, Copy)]
 pub struct Request<'a> {
     pub(crate) method: &'a [u8],
-    /// The request target as given.
+    /// The request target as given. Its path ([`target_path`]) is cut
+    /// when asked for, not when the request is built: the engine matches
+    /// the usual `paths` on the target itself (see
+    /// `compile::paths::PathMatcher::find`).
     pub(crate) target: &'a [u8],
-    /// [`target_path`] of `target`: what `paths` match.
-    pub(crate) path: &'a [u8],
     pub(crate) origin: Option<&'a [u8]>,
     pub(crate) origin_duplicated: bool,
     pub(crate) request_method: Option<&'a [u8]>,
@@ -96,7 +97,6 @@ impl<'a> Request<'a> {
         Request {
             method: method.as_ref(),
             target,
-            path: target_path(target),
             origin: None,
             origin_duplicated: false,
             request_method: None,
@@ -195,13 +195,13 @@ impl<'a> Request<'a> {
     /// The path policies' `paths` match: [`target_path`] of the target
     /// (no query string, no fragment).
     pub fn path(&self) -> &'a [u8] {
-        self.path
+        target_path(self.target)
     }
 
     /// The same as [`path`](Self::path), kept for callers of earlier
     /// versions.
     pub fn path_without_query(&self) -> &'a [u8] {
-        self.path
+        self.path()
     }
 
     /// The request target as given to [`Request::new`] (query string
@@ -261,7 +261,7 @@ impl fmt::Debug for Request<'_> {
         f.debug_struct("Request")
             .field("method", &Shown(Some(self.method)))
             .field("target", &Shown(Some(self.target)))
-            .field("path", &Shown(Some(self.path)))
+            .field("path", &Shown(Some(self.path())))
             .field("origin", &Shown(self.origin))
             .field("origin_duplicated", &self.origin_duplicated)
             .field("request_method", &Shown(self.request_method))

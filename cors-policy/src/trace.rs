@@ -115,7 +115,7 @@ impl Engine {
         let policy = decision
             .policy_index()
             .and_then(|index| self.policies().get(index));
-        let policies = self.policy_checks(request.path, decision.policy_index());
+        let policies = self.policy_checks(request.path(), decision.policy_index());
         let origin = match (request.origin, policy, seen.origin) {
             (Some(value), Some(policy), Some((found, duplicated))) => Some(OriginCheck {
                 origin: value,

@@ -8,6 +8,7 @@ use super::hash::FastMap;
 use super::multi::Sharded;
 use crate::grammar::model;
 use crate::grammar::{Diagnostic, Kind as DiagKind};
+use crate::request::target_path;
 
 /// Path selection: the first policy in file order whose `paths` match.
 ///
@@ -50,8 +51,12 @@ const MAX_FAST_PATHS: usize = 32;
 impl PathRule {
     /// The rule of `glob` when it needs no automaton: no glob syntax
     /// (`* ? [ ] { } \`) except one `/**` at the very end, or `**` alone.
+    /// The rule of a glob that is `**`, a literal path or a literal and
+    /// `/**`. A `#` (which no path holds: it starts the fragment) makes a
+    /// glob no rule, so that a rule's bytes hold neither `?` nor `#` and
+    /// the rule can be matched on a target itself ([`PathRule::matches`]).
     fn of(glob: &str) -> Option<PathRule> {
-        let literal = |s: &str| !s.bytes().any(|b| b"*?[]{}\\".contains(&b));
+        let literal = |s: &str| !s.bytes().any(|b| b"*?[]{}\\#".contains(&b));
         if glob == "**" {
             return Some(PathRule::Any);
         }
@@ -70,16 +75,18 @@ impl PathRule {
     /// query needs no cutting — a prefix is a prefix of the path exactly when
     /// it is one of the target, and an exact path must be followed by the end
     /// or by the `?` that starts the query.
+    /// Whether the rule matches the path of `target`, an origin-form target
+    /// (`/…`, query and fragment included) or a path. The rule's bytes hold
+    /// neither `?` nor `#` ([`PathRule::of`]), so the target starts with
+    /// them exactly when its path does: the path need not be cut first.
     #[inline]
     fn matches(&self, target: &[u8]) -> bool {
         match self {
             PathRule::Any => true,
-            PathRule::Exact(exact) => match target.get(exact.len()..) {
-                Some(rest) => {
-                    matches!(rest.first(), None | Some(b'?')) && target.starts_with(exact)
-                }
-                None => false,
-            },
+            PathRule::Exact(exact) => {
+                target.starts_with(exact)
+                    && matches!(target.get(exact.len()), None | Some(b'?' | b'#'))
+            }
             PathRule::Prefix(prefix) => target.starts_with(prefix),
         }
     }
@@ -176,17 +183,28 @@ impl PathMatcher {
     /// request's path as [`crate::target_path`] cut it (no query, no
     /// fragment).
     #[inline]
+    /// The first policy whose `paths` match the path of `target` (the
+    /// request target as given: [`target_path`] cuts its path). The rules
+    /// match an origin-form target (`/…`, what browsers send) as it is, so
+    /// the usual request never has its path cut; any other form is cut
+    /// first, and so is every target the automaton reads.
     pub(crate) fn find(&self, target: &[u8]) -> Option<usize> {
         match self {
-            PathMatcher::Rules(rules) => rules
-                .iter()
-                .find(|(rule, _)| rule.matches(target))
-                .map(|&(_, owner)| owner),
+            PathMatcher::Rules(rules) => {
+                let subject = match target.first() {
+                    Some(b'/') => target,
+                    _ => target_path(target),
+                };
+                rules
+                    .iter()
+                    .find(|(rule, _)| rule.matches(subject))
+                    .map(|&(_, owner)| owner)
+            }
             PathMatcher::Automaton {
                 literals,
                 matcher,
                 owners,
-            } => find_by_automaton(literals, matcher.as_ref(), owners, target),
+            } => find_by_automaton(literals, matcher.as_ref(), owners, target_path(target)),
         }
     }
 }
@@ -313,6 +331,7 @@ mod tests {
             &[&[], &["/api/**"]],
             &[&["/api/**"], &["/api/**"], &[]],
             &[&["//**"]],
+            &[&["/a#b/**", "/c#"], &["/api/**"]],
         ];
         for set in sets {
             let policies = policies(set);
@@ -320,19 +339,34 @@ mod tests {
             let fast = PathMatcher::new(&policies, &mut diagnostics);
             let dfa = PathMatcher::automaton(&policies, &mut diagnostics);
             assert!(diagnostics.is_empty(), "{set:?}: {diagnostics:?}");
-            assert!(
+            let hash = set.iter().flat_map(|g| g.iter()).any(|g| g.contains('#'));
+            assert_eq!(
                 matches!(fast, PathMatcher::Rules(_)),
-                "{set:?} is not on the fast path"
+                !hash,
+                "{set:?}: only a glob with `#` leaves the fast path"
             );
             assert!(matches!(dfa, PathMatcher::Automaton { .. }));
-            for path in EDGE_PATHS {
-                // The DFA answers on the path cut at the first `?`.
-                let cut = path.split(|&b| b == b'?').next().unwrap();
+            // Every edge path as a target, and with a fragment, and in
+            // absolute form: the rules read the target itself when it is
+            // origin-form, the automaton reads its cut path.
+            let targets = EDGE_PATHS.iter().flat_map(|path| {
+                let fragment = [path, &b"#frag/x"[..]].concat();
+                let absolute = [&b"https://api.example"[..], path].concat();
+                let hash_first = path
+                    .iter()
+                    .map(|&b| if b == b'?' { b'#' } else { b })
+                    .collect();
+                [path.to_vec(), fragment, absolute, hash_first]
+            });
+            for target in targets {
+                let path = target_path(&target);
+                let by_dfa = dfa.find(&target);
+                assert_eq!(dfa.find(path), by_dfa);
                 assert_eq!(
-                    fast.find(path),
-                    dfa.find(cut),
+                    fast.find(&target),
+                    by_dfa,
                     "{set:?} on {:?}",
-                    String::from_utf8_lossy(path)
+                    String::from_utf8_lossy(&target)
                 );
             }
         }
@@ -348,6 +382,25 @@ mod tests {
         assert_eq!(m.find(b"/api/?x"), Some(0));
         assert_eq!(m.find(b"/apix"), None);
         assert_eq!(m.find(b""), None);
+        assert_eq!(m.find(b"/api#/x"), None);
+        assert_eq!(m.find(b"/api/#x"), Some(0));
+        assert_eq!(m.find(b"https://h.example/api/x?y"), Some(0));
+        assert_eq!(m.find(b"https://h.example/api?/x"), None);
+        let exact = PathMatcher::new(&policies(&[&["/favicon.ico"]]), &mut Vec::new());
+        assert!(matches!(exact, PathMatcher::Rules(_)));
+        for (target, found) in [
+            (&b"/favicon.ico"[..], Some(0)),
+            (b"/favicon.ico?v=2", Some(0)),
+            (b"/favicon.ico#x", Some(0)),
+            (b"http://h/favicon.ico", Some(0)),
+            (b"/favicon.icox", None),
+            (b"/favicon.ico/", None),
+            (b"/favicon.ic?o", None),
+            (b"/favicon.ic#o", None),
+        ] {
+            let shown = String::from_utf8_lossy(target);
+            assert_eq!(exact.find(target), found, "{shown:?}");
+        }
     }
 
     #[test]
