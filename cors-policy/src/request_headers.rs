@@ -87,8 +87,8 @@ pub(crate) fn scan<'a, T>(
     scan_within_size_caps(lines, judge, vouch, visit)
 }
 
-/// [`scan`] of lines known to be within the line and byte caps
-/// ([`over_size_caps`] is false): the engine checks those first.
+/// The pass of `scan` over lines known to be within the line and byte
+/// caps ([`over_size_caps`] is false): the engine checks those first.
 #[inline]
 pub(crate) fn scan_within_size_caps<'a, T>(
     lines: &Lines<'a>,

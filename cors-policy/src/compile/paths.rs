@@ -51,10 +51,9 @@ const MAX_FAST_PATHS: usize = 32;
 impl PathRule {
     /// The rule of `glob` when it needs no automaton: no glob syntax
     /// (`* ? [ ] { } \`) except one `/**` at the very end, or `**` alone.
-    /// The rule of a glob that is `**`, a literal path or a literal and
-    /// `/**`. A `#` (which no path holds: it starts the fragment) makes a
-    /// glob no rule, so that a rule's bytes hold neither `?` nor `#` and
-    /// the rule can be matched on a target itself ([`PathRule::matches`]).
+    /// A `#` (which no path holds: it starts the fragment) also leaves the
+    /// glob to the automaton, so that a rule's bytes hold neither `?` nor
+    /// `#` and the rule can be matched on a target ([`PathRule::matches`]).
     fn of(glob: &str) -> Option<PathRule> {
         let literal = |s: &str| !s.bytes().any(|b| b"*?[]{}\\#".contains(&b));
         if glob == "**" {
@@ -70,15 +69,12 @@ impl PathRule {
         literal(glob).then(|| PathRule::Exact(glob.as_bytes().into()))
     }
 
-    /// Whether the rule matches the path of `target` (the path with its
-    /// query string, if any): no rule holds a `?` (it is glob syntax), so the
-    /// query needs no cutting — a prefix is a prefix of the path exactly when
-    /// it is one of the target, and an exact path must be followed by the end
-    /// or by the `?` that starts the query.
     /// Whether the rule matches the path of `target`, an origin-form target
-    /// (`/…`, query and fragment included) or a path. The rule's bytes hold
-    /// neither `?` nor `#` ([`PathRule::of`]), so the target starts with
-    /// them exactly when its path does: the path need not be cut first.
+    /// (`/…`, query and fragment included) or a path: no rule holds a `?`
+    /// or a `#` ([`PathRule::of`]), so the path needs no cutting — a prefix
+    /// is a prefix of the path exactly when it is one of the target, and an
+    /// exact path must be followed by the end or by the `?` or `#` that
+    /// ends the path.
     #[inline]
     fn matches(&self, target: &[u8]) -> bool {
         match self {
@@ -179,15 +175,13 @@ impl PathMatcher {
         }
     }
 
-    /// The first policy (in file order) whose `paths` match `target`, a
-    /// request's path as [`crate::target_path`] cut it (no query, no
-    /// fragment).
+    /// The first policy (in file order) whose `paths` match the path of
+    /// `target`, the request target as given ([`target_path`] cuts its
+    /// path: no query, no fragment). The rules match an origin-form target
+    /// (`/…`, what browsers send) as it is, so the usual request never has
+    /// its path cut; any other form is cut first, and so is every target
+    /// the automaton reads.
     #[inline]
-    /// The first policy whose `paths` match the path of `target` (the
-    /// request target as given: [`target_path`] cuts its path). The rules
-    /// match an origin-form target (`/…`, what browsers send) as it is, so
-    /// the usual request never has its path cut; any other form is cut
-    /// first, and so is every target the automaton reads.
     pub(crate) fn find(&self, target: &[u8]) -> Option<usize> {
         match self {
             PathMatcher::Rules(rules) => {
