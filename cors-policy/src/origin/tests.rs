@@ -101,3 +101,36 @@ fn non_canonical_origins_do_not_parse() {
         assert_eq!(parse(bad.as_bytes()), None, "{bad:?}");
     }
 }
+
+#[test]
+fn the_port_colon_is_the_last_colon_of_the_last_six_bytes() {
+    // Every string of up to 10 bytes over `a`, `:`, `;` and 0xba (`:` with
+    // the high bit): the word test (8 bytes or more) and the byte loop
+    // (fewer) against the definition.
+    let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut checked = 0;
+    for _ in 0..=10 {
+        for s in &strings {
+            let tail = s.len().saturating_sub(6);
+            let expected = s
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|&(i, &b)| i >= tail && b == b':')
+                .map(|(i, _)| i);
+            assert_eq!(port_colon(s), expected, "{:?}", String::from_utf8_lossy(s));
+            checked += 1;
+        }
+        strings = strings
+            .iter()
+            .flat_map(|s| {
+                [b'a', b':', b';', 0xba].map(|b| {
+                    let mut longer = s.clone();
+                    longer.push(b);
+                    longer
+                })
+            })
+            .collect();
+    }
+    assert_eq!(checked, (0..=10).map(|n| 4usize.pow(n)).sum::<usize>());
+}
