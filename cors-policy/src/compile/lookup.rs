@@ -4,9 +4,10 @@
 //! compiled `origins` use it, and so do the contents of a runtime origin
 //! set; it knows neither.
 
+use super::bytes::short_eq;
 use super::hash::FastMap;
 use super::multi::Sharded;
-use crate::grammar::limits::MAX_LABEL_LEN;
+use crate::grammar::limits::{MAX_HOST_LEN, MAX_LABEL_LEN};
 use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
 use crate::origin::{Parsed, parse};
 
@@ -26,42 +27,25 @@ fn port_matches(pattern: &PortPattern, port: Option<u16>) -> bool {
     }
 }
 
-/// Port patterns under one (scheme, host or suffix) key, in entry order.
-type PortEntries = Vec<(PortPattern, usize)>;
+/// The patterns under one host (or suffix), in entry order: each one's
+/// scheme, port pattern and entry. A policy names a scheme or two, so the
+/// scheme is compared on a hit instead of keying a table of its own.
+type Entries = Vec<(Box<[u8]>, PortPattern, usize)>;
 
-/// host (or suffix) → port patterns.
-type ByHost = FastMap<Box<[u8]>, PortEntries>;
+/// host (or suffix) → patterns.
+type ByHost = FastMap<Box<[u8]>, Entries>;
 
-/// scheme → host (or suffix) → port patterns. A policy names a scheme or
-/// two, so the schemes are compared in a row rather than hashed.
-type ByScheme = Vec<(Box<[u8]>, ByHost)>;
-
-/// The hosts (or suffixes) of `scheme`, if any.
-fn by_scheme<'t>(table: &'t ByScheme, scheme: &[u8]) -> Option<&'t ByHost> {
-    table
+/// The patterns of `entries` whose scheme is `scheme` and whose port
+/// pattern matches `port`.
+fn matching<'e>(
+    entries: &'e Entries,
+    scheme: &'e [u8],
+    port: Option<u16>,
+) -> impl Iterator<Item = usize> + 'e {
+    entries
         .iter()
-        .find(|(s, _)| **s == *scheme)
-        .map(|(_, hosts)| hosts)
-}
-
-/// A set of lengths 0–255: which suffix lengths `subdomains` holds, so a
-/// candidate of another length is not hashed.
-#[derive(Debug, Default)]
-struct Lengths([u64; 4]);
-
-impl Lengths {
-    fn insert(&mut self, len: usize) {
-        // Longer suffixes are always looked up (see `contains`).
-        if let Some(word) = self.0.get_mut(len / 64) {
-            *word |= 1u64 << (len % 64);
-        }
-    }
-
-    fn contains(&self, len: usize) -> bool {
-        self.0
-            .get(len / 64)
-            .is_none_or(|word| word & (1u64 << (len % 64)) != 0)
-    }
+        .filter(move |(s, pattern, _)| short_eq(s, scheme) && port_matches(pattern, port))
+        .map(|(_, _, index)| *index)
 }
 
 /// An origin list's entries but its `set "NAME"` ones, compiled.
@@ -77,14 +61,13 @@ pub(crate) struct OriginLookup {
     exact: FastMap<Box<[u8]>, usize>,
     /// The longest key of `exact`: a longer origin is not hashed.
     max_exact_len: usize,
-    /// scheme → host → port patterns (patterns with an exact host).
-    hosts: ByScheme,
-    /// scheme → suffix → port patterns (`*.suffix`).
-    subdomains: ByScheme,
-    /// The longest suffix in `subdomains`: longer candidates are not looked up.
-    max_suffix_len: usize,
-    /// The lengths of the suffixes in `subdomains`.
-    suffix_lens: Lengths,
+    /// host → patterns with that exact host.
+    hosts: ByHost,
+    /// suffix → `*.suffix` patterns.
+    subdomains: ByHost,
+    /// The distinct lengths of the keys of `subdomains`, ascending, but
+    /// those no parsed host can hold after a label and a dot.
+    suffix_lens: Vec<usize>,
     /// The regexes, anchored, in one pass; pattern i → entry `regex_entries[i]`.
     regex: Option<Sharded>,
     regex_entries: Vec<usize>,
@@ -118,25 +101,20 @@ impl OriginLookup {
                     let (table, key) = match &pattern.host {
                         HostPattern::Exact(host) => (&mut set.hosts, host),
                         HostPattern::Subdomains(suffix) => {
-                            set.max_suffix_len = set.max_suffix_len.max(suffix.len());
-                            set.suffix_lens.insert(suffix.len());
+                            // A parsed host is at most `MAX_HOST_LEN` bytes
+                            // and a final dot: no suffix this long fits in
+                            // one after a label and a dot.
+                            if suffix.len() < MAX_HOST_LEN {
+                                set.suffix_lens.push(suffix.len());
+                            }
                             (&mut set.subdomains, suffix)
                         }
                     };
-                    let scheme = pattern.scheme.as_bytes();
-                    let at = match table.iter().position(|(s, _)| **s == *scheme) {
-                        Some(at) => at,
-                        None => {
-                            table.push((scheme.into(), ByHost::default()));
-                            table.len() - 1
-                        }
-                    };
-                    if let Some((_, hosts)) = table.get_mut(at) {
-                        hosts
-                            .entry(key.as_bytes().into())
-                            .or_default()
-                            .push((pattern.port.clone(), index));
-                    }
+                    table.entry(key.as_bytes().into()).or_default().push((
+                        pattern.scheme.as_bytes().into(),
+                        pattern.port.clone(),
+                        index,
+                    ));
                 }
                 OriginMatcher::Set(_) => {}
                 OriginMatcher::Regex(re) => {
@@ -151,6 +129,8 @@ impl OriginLookup {
         if !patterns.is_empty() {
             set.regex = Some(regex(&patterns)?);
         }
+        set.suffix_lens.sort_unstable();
+        set.suffix_lens.dedup();
         set.exact_only = set.null.is_none()
             && set.hosts.is_empty()
             && set.subdomains.is_empty()
@@ -195,18 +175,13 @@ impl OriginLookup {
                 if let Some(index) = self.exact(origin) {
                     consider(index);
                 }
-                if let Some(entries) =
-                    by_scheme(&self.hosts, scheme).and_then(|hosts| hosts.get(host))
+                // An empty table is not hashed into.
+                if !self.hosts.is_empty()
+                    && let Some(entries) = self.hosts.get(host)
                 {
-                    for (pattern, index) in entries {
-                        if port_matches(pattern, port) {
-                            consider(*index);
-                        }
-                    }
+                    matching(entries, scheme, port).for_each(&mut consider);
                 }
-                if let Some(suffixes) = by_scheme(&self.subdomains, scheme) {
-                    self.find_subdomain(suffixes, host, port, &mut consider);
-                }
+                self.find_subdomain(scheme, host, port, &mut consider);
                 // Only a tuple origin goes through the regexes: `null` is
                 // matched by the `null` keyword alone, whatever a regex says.
                 if let Some(index) = self
@@ -222,40 +197,43 @@ impl OriginLookup {
         best
     }
 
-    /// `*.suffix` entries: split the host at each dot whose left side is all
-    /// wildcard labels, and look the right side up — at most the dots within
-    /// the last `max_suffix_len` bytes are looked up. `host` is a parsed
-    /// host: `[a-z0-9._-]` (a bracketed IPv6 address has no dot), so a label
-    /// between dots is a wildcard label exactly when its length is 1–63.
+    /// `*.suffix` entries: for each length a suffix of the table has, the
+    /// host must hold a dot that far from its end, with the suffix after
+    /// it and one or more wildcard labels before it. At most one lookup a
+    /// length, and the dot is checked before the suffix is hashed: a host
+    /// is not walked dot by dot.
+    ///
+    /// `host` is a parsed host: `[a-z0-9._-]`, no label over
+    /// [`MAX_LABEL_LEN`] bytes (`parse` refuses one; a bracketed IPv6
+    /// address has no dot), so the labels before the dot are wildcard
+    /// labels exactly when none is empty.
     fn find_subdomain(
         &self,
-        suffixes: &ByHost,
+        scheme: &[u8],
         host: &[u8],
         port: Option<u16>,
         consider: &mut impl FnMut(usize),
     ) {
-        // Label by label: each step finds the next dot (a tight search),
-        // and the rest of the host after it is the candidate suffix.
-        let mut rest = host;
-        while let Some(dot) = rest.iter().position(|&b| b == b'.') {
-            let (label, after) = rest.split_at(dot);
-            let wild = (1..=MAX_LABEL_LEN).contains(&label.len());
-            debug_assert_eq!(wild, is_wild_label(label));
-            if !wild {
-                // Every later split would have this label on its left.
-                return;
-            }
-            let suffix = after.get(1..).unwrap_or_default();
-            rest = suffix;
-            if suffix.len() > self.max_suffix_len || !self.suffix_lens.contains(suffix.len()) {
+        for &len in &self.suffix_lens {
+            // `labels.suffix`: the dot's index, at least 1.
+            let dot = match host.len().checked_sub(len + 1) {
+                Some(dot) if dot >= 1 => dot,
+                // The lengths ascend: no longer suffix fits either.
+                _ => return,
+            };
+            let (labels, dot_suffix) = host.split_at(dot);
+            let Some((b'.', suffix)) = dot_suffix.split_first() else {
                 continue;
-            }
-            if let Some(entries) = suffixes.get(suffix) {
-                for (pattern, index) in entries {
-                    if port_matches(pattern, port) {
-                        consider(*index);
-                    }
-                }
+            };
+            let Some(entries) = self.subdomains.get(suffix) else {
+                continue;
+            };
+            let wild = labels.split(|&b| b == b'.').all(|label| {
+                debug_assert!(label.is_empty() || is_wild_label(label));
+                !label.is_empty()
+            });
+            if wild {
+                matching(entries, scheme, port).for_each(&mut *consider);
             }
         }
     }

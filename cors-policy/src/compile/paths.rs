@@ -4,6 +4,7 @@
 
 use regex_automata::util::syntax;
 
+use super::bytes::starts_with;
 use super::hash::FastMap;
 use super::multi::Sharded;
 use crate::grammar::model;
@@ -80,10 +81,10 @@ impl PathRule {
         match self {
             PathRule::Any => true,
             PathRule::Exact(exact) => {
-                target.starts_with(exact)
+                starts_with(target, exact)
                     && matches!(target.get(exact.len()), None | Some(b'?' | b'#'))
             }
-            PathRule::Prefix(prefix) => target.starts_with(prefix),
+            PathRule::Prefix(prefix) => starts_with(target, prefix),
         }
     }
 }
