@@ -28,25 +28,13 @@ fn port_matches(pattern: &PortPattern, port: Option<u16>) -> bool {
 }
 
 /// The patterns under one host (or suffix), in entry order: each one's
-/// scheme, port pattern and entry. A policy names a scheme or two, so the
-/// scheme is compared on a hit instead of keying a table of its own.
-type Entries = Vec<(Box<[u8]>, PortPattern, usize)>;
+/// scheme (its index in [`OriginLookup::schemes`]), port pattern and entry.
+/// A policy names a scheme or two, so the scheme is compared on a hit
+/// instead of keying a table of its own.
+type Entries = Vec<(u32, PortPattern, usize)>;
 
 /// host (or suffix) → patterns.
 type ByHost = FastMap<Box<[u8]>, Entries>;
-
-/// The patterns of `entries` whose scheme is `scheme` and whose port
-/// pattern matches `port`.
-fn matching<'e>(
-    entries: &'e Entries,
-    scheme: &'e [u8],
-    port: Option<u16>,
-) -> impl Iterator<Item = usize> + 'e {
-    entries
-        .iter()
-        .filter(move |(s, pattern, _)| short_eq(s, scheme) && port_matches(pattern, port))
-        .map(|(_, _, index)| *index)
-}
 
 /// An origin list's entries but its `set "NAME"` ones, compiled.
 #[derive(Debug, Default)]
@@ -61,6 +49,8 @@ pub(crate) struct OriginLookup {
     exact: FastMap<Box<[u8]>, usize>,
     /// The longest key of `exact`: a longer origin is not hashed.
     max_exact_len: usize,
+    /// The schemes the patterns of `hosts` and `subdomains` name, each once.
+    schemes: Vec<Box<[u8]>>,
     /// host → patterns with that exact host.
     hosts: ByHost,
     /// suffix → `*.suffix` patterns.
@@ -82,6 +72,7 @@ impl OriginLookup {
     ) -> Result<OriginLookup, String> {
         let mut set = OriginLookup::default();
         let mut patterns = Vec::new();
+        let mut scheme_ids: FastMap<Box<[u8]>, u32> = FastMap::default();
         for (index, entry) in entries.iter().enumerate() {
             match &entry.matcher {
                 OriginMatcher::Any => set.any = true,
@@ -110,8 +101,21 @@ impl OriginLookup {
                             (&mut set.subdomains, suffix)
                         }
                     };
+                    // Hashed, not searched: a policy of many schemes
+                    // still compiles in linear time.
+                    let scheme = pattern.scheme.as_bytes();
+                    let id = match scheme_ids.get(scheme) {
+                        Some(&id) => id,
+                        None => {
+                            let id = u32::try_from(set.schemes.len())
+                                .map_err(|_| "too many schemes".to_owned())?;
+                            set.schemes.push(scheme.into());
+                            scheme_ids.insert(scheme.into(), id);
+                            id
+                        }
+                    };
                     table.entry(key.as_bytes().into()).or_default().push((
-                        pattern.scheme.as_bytes().into(),
+                        id,
                         pattern.port.clone(),
                         index,
                     ));
@@ -131,6 +135,7 @@ impl OriginLookup {
         }
         set.suffix_lens.sort_unstable();
         set.suffix_lens.dedup();
+        set.suffix_lens.shrink_to_fit();
         set.exact_only = set.null.is_none()
             && set.hosts.is_empty()
             && set.subdomains.is_empty()
@@ -179,7 +184,7 @@ impl OriginLookup {
                 if !self.hosts.is_empty()
                     && let Some(entries) = self.hosts.get(host)
                 {
-                    matching(entries, scheme, port).for_each(&mut consider);
+                    self.consider_matching(entries, scheme, port, &mut consider);
                 }
                 self.find_subdomain(scheme, host, port, &mut consider);
                 // Only a tuple origin goes through the regexes: `null` is
@@ -195,6 +200,27 @@ impl OriginLookup {
             }
         }
         best
+    }
+
+    /// Considers each pattern of `entries` whose scheme is `scheme` and
+    /// whose port pattern matches `port`.
+    #[inline]
+    fn consider_matching(
+        &self,
+        entries: &Entries,
+        scheme: &[u8],
+        port: Option<u16>,
+        consider: &mut impl FnMut(usize),
+    ) {
+        for (id, pattern, index) in entries {
+            let same_scheme = usize::try_from(*id)
+                .ok()
+                .and_then(|id| self.schemes.get(id))
+                .is_some_and(|s| short_eq(s, scheme));
+            if same_scheme && port_matches(pattern, port) {
+                consider(*index);
+            }
+        }
     }
 
     /// `*.suffix` entries: for each length a suffix of the table has, the
@@ -233,7 +259,7 @@ impl OriginLookup {
                 !label.is_empty()
             });
             if wild {
-                matching(entries, scheme, port).for_each(&mut *consider);
+                self.consider_matching(entries, scheme, port, consider);
             }
         }
     }
