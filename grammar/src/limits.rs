@@ -13,6 +13,7 @@ pub const MAX_HOST_LEN: usize = 253;
 
 /// Whether a serialized DNS host (`a.example.com`, maybe with a final `.`)
 /// is within [`MAX_LABEL_LEN`] and [`MAX_HOST_LEN`].
+#[inline]
 pub fn host_fits(host: &[u8]) -> bool {
     // A host no longer than a label fits whatever its dots (most do): no
     // need to split it.
