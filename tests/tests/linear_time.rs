@@ -11,11 +11,19 @@
 //! benchmark's (`benches/linear_time.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use cors_policy_grammar::check;
 use cors_policy_tests::generate::{Shape, check_and_render, policy_file};
 use proptest::prelude::*;
+
+/// Every test here times itself against itself: they take turns, so that
+/// none is measured while another runs beside it in the same process.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn fastest(src: &str, runs: usize) -> Duration {
     (0..runs)
@@ -42,6 +50,7 @@ proptest! {
 
     #[test]
     fn check_grows_linearly_with_ten_times_the_entries(shape in shape()) {
+        let _turn = serial();
         let (small, large) = if cfg!(debug_assertions) { (2_000, 20_000) } else { (10_000, 100_000) };
         let (small, large) = (policy_file(shape, small), policy_file(shape, large));
         let (t_small, t_large) = (fastest(&small, 3), fastest(&large, 2));
@@ -74,14 +83,27 @@ fn every_duplicate_name_is_reported_with_the_first_line() {
     );
 }
 
+/// The fastest of `runs` builds of an engine from `src`.
+fn fastest_build(src: &str, runs: usize) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(src.parse::<cors_policy::Engine>().unwrap());
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
 /// Building the engine stays linear too: an origin list of `*.` patterns
 /// that each name a scheme of their own. The engine once searched its
 /// schemes one by one for every pattern: `eval` of 40,000 such entries took
-/// 3.6 s in a release build, against 0.24 s now, and this test measured
-/// 55× the time for 10× the entries (4,000 → 40,000, unoptimized), against
-/// 11× now. A bound of 20× tells the two apart.
+/// 3.6 s in a release build, against 0.24 s now; unoptimized, 10× the
+/// entries took 55× the time from 4,000 (more from 8,000), and take
+/// 10–25× now, the most with the machine busy.
 #[test]
 fn building_the_engine_grows_linearly_with_distinct_schemes() {
+    let _turn = serial();
     fn source(n: usize) -> String {
         let origins: Vec<String> = (0..n)
             .map(|i| format!("\"sch{i}://*.example.com\""))
@@ -91,18 +113,8 @@ fn building_the_engine_grows_linearly_with_distinct_schemes() {
             origins.join(", ")
         )
     }
-    fn fastest_build(src: &str, runs: usize) -> Duration {
-        (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(src.parse::<cors_policy::Engine>().unwrap());
-                t.elapsed()
-            })
-            .min()
-            .unwrap_or_default()
-    }
     let (small, large) = if cfg!(debug_assertions) {
-        (4_000, 40_000)
+        (8_000, 80_000)
     } else {
         (10_000, 100_000)
     };
@@ -115,7 +127,7 @@ fn building_the_engine_grows_linearly_with_distinct_schemes() {
         "distinct schemes: {t_small:.1?} → {t_large:.1?} for 10× the entries, ratio {ratio:.1}x"
     );
     assert!(
-        ratio < 20.0,
+        ratio < 40.0,
         "10× the entries took {ratio:.1}× the time ({t_small:?} → {t_large:?})"
     );
 }
