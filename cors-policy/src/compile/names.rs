@@ -35,10 +35,13 @@ const LINEAR_NAMES: usize = 8;
 
 impl NameSet {
     pub(crate) fn new(names: &[String]) -> NameSet {
+        // Each name once, in order; seen through a hash set, so that a
+        // list of many names still compiles in linear time.
+        let mut seen = FastSet::default();
         let mut list: Vec<Box<[u8]>> = Vec::new();
         for name in names {
             let name: Box<[u8]> = name.to_ascii_lowercase().into_bytes().into();
-            if !list.contains(&name) {
+            if seen.insert(name.clone()) {
                 list.push(name);
             }
         }

@@ -4,6 +4,8 @@
 //! What a token and a forbidden name are is asked of `names` (and through it
 //! of [`crate::fetch`]); this module only words the problems.
 
+use std::collections::HashSet;
+
 use super::names;
 use crate::ast::{Item, Keyword};
 use crate::model::NameList;
@@ -24,6 +26,9 @@ fn name_list(
         _ => ("header name", true),
     };
     let mut list = NameList::default();
+    // Each name once, in order; seen through a hash set, so that a list of
+    // many names is checked in linear time.
+    let mut seen = HashSet::new();
     for item in items {
         let name = match &item.value {
             Item::Any => {
@@ -44,7 +49,7 @@ fn name_list(
         } else {
             name.clone()
         };
-        if !list.names.contains(&listed) {
+        if seen.insert(listed.clone()) {
             list.names.push(listed);
         }
     }
