@@ -170,6 +170,46 @@ fn a_long_name_list_is_checked_in_linear_time() {
     }
 }
 
+/// `shadowed-policy` compares two policies' `paths` glob by glob only with
+/// the globs whose literal start prefixes it: two policies of 20,000 globs
+/// each took 3.1 s in a release build when every glob of one was compared
+/// with every glob of the other.
+#[test]
+fn two_policies_of_many_paths_are_checked_in_linear_time() {
+    let small = if cfg!(debug_assertions) { 1_000 } else { 5_000 };
+    let make = |n: usize| {
+        let policy = |name: &str| {
+            let globs: Vec<String> = (0..n).map(|i| format!("\"/a{i}/**\"")).collect();
+            format!(
+                "policy \"{name}\" {{\n    paths {}\n    origins \"https://a.example.com\"\n}}\n",
+                globs.join(", ")
+            )
+        };
+        policy("first") + &policy("second")
+    };
+    assert_check_is_linear("paths of two policies", make, small, 40.0);
+}
+
+/// A later policy's first glob is looked up by the lengths of the literal
+/// starts filed, not by every prefix it has: a glob of 80,000 bytes took
+/// 0.94 s in a release build, each prefix hashed whole.
+#[test]
+fn a_long_glob_is_checked_in_linear_time() {
+    let small = if cfg!(debug_assertions) {
+        20_000
+    } else {
+        100_000
+    };
+    let make = |n: usize| {
+        format!(
+            "policy \"a\" {{\n    paths \"/x/**\"\n    origins \"https://a.example.com\"\n}}\n\
+             policy \"b\" {{\n    paths \"/{}\"\n    origins \"https://a.example.com\"\n}}\n",
+            "a".repeat(n)
+        )
+    };
+    assert_check_is_linear("one long glob", make, small, 40.0);
+}
+
 /// The engine's header-name sets are deduplicated through a hash set too:
 /// `eval` of a policy listing 40,000 headers took 2.5 s in a release build
 /// when each name was searched for among the ones before it (the engine's

@@ -391,8 +391,7 @@ fn glob_covers(earlier: &str, later: &str) -> bool {
         return true;
     }
     // Cheap first: the literal start of `earlier` must start `later`.
-    let literal_start = earlier.split(is_glob_meta).next().unwrap_or_default();
-    if !later.starts_with(literal_start) {
+    if !later.starts_with(literal_start(earlier)) {
         return false;
     }
     let (Some(es), Some(ls)) = (expand(earlier, Side::Earlier), expand(later, Side::Later)) else {
@@ -403,15 +402,101 @@ fn glob_covers(earlier: &str, later: &str) -> bool {
 
 /// Whether a policy with `earlier` paths takes every request a later policy
 /// with `later` paths could get (empty paths: every path; browsers always send
-/// a path that starts with `/`).
+/// a path that starts with `/`). [`CoverIndex`] keeps each policy's index
+/// instead of building it for every comparison; the tests ask this.
+#[cfg(test)]
 pub(crate) fn paths_cover(earlier: &[String], later: &[String]) -> bool {
-    if earlier.is_empty() || earlier.iter().any(|g| g == "**" || g == "/**") {
-        return true;
+    Globs::new(earlier).cover(later)
+}
+
+/// At most this many candidates are compared for one policy or one glob (a
+/// file where every glob starts alike stays linear; a cover past them is not
+/// reported).
+const MAX_CANDIDATES: usize = 64;
+
+/// At most this many lengths of literal starts are looked up for one glob
+/// (a cover by a glob whose literal start has a later length is not
+/// reported).
+const MAX_LENGTHS: usize = 64;
+
+/// The literal start of `glob`: the text before its first glob character.
+fn literal_start(glob: &str) -> &str {
+    glob.split(is_glob_meta).next().unwrap_or_default()
+}
+
+/// Items filed under the literal start of a glob. A glob covers another
+/// only if its literal start starts the other, so the items that may cover
+/// a glob are those filed under one of its prefixes; only the prefixes of
+/// the lengths filed are looked up, at most [`MAX_LENGTHS`] of them, each no
+/// longer than the glob: a lookup costs time linear in the glob's length,
+/// however long it is.
+struct ByStart<'a, T> {
+    map: HashMap<&'a str, Vec<T>>,
+    /// The distinct lengths of the keys of `map`, ascending.
+    lens: Vec<usize>,
+}
+
+impl<T> Default for ByStart<'_, T> {
+    fn default() -> Self {
+        ByStart {
+            map: HashMap::new(),
+            lens: Vec::new(),
+        }
     }
-    !later.is_empty()
-        && later
+}
+
+impl<'a, T> ByStart<'a, T> {
+    /// The items filed under `start`, to add to.
+    fn entry(&mut self, start: &'a str) -> &mut Vec<T> {
+        if let Err(at) = self.lens.binary_search(&start.len()) {
+            self.lens.insert(at, start.len());
+        }
+        self.map.entry(start).or_default()
+    }
+
+    /// The items filed under a prefix of `glob`, shortest prefix first.
+    fn under_prefixes<'s>(&'s self, glob: &'s str) -> impl Iterator<Item = &'s Vec<T>> + 's {
+        self.lens
             .iter()
-            .all(|g| earlier.iter().any(|h| glob_covers(h, g)))
+            .take_while(move |&&len| len <= glob.len())
+            .take(MAX_LENGTHS)
+            .filter_map(move |&len| glob.get(..len).and_then(|prefix| self.map.get(prefix)))
+    }
+}
+
+/// One policy's `paths`, indexed by literal start.
+struct Globs<'a> {
+    /// No `paths`, or `**` or `/**` among them: every path.
+    every: bool,
+    by_start: ByStart<'a, &'a str>,
+}
+
+impl<'a> Globs<'a> {
+    fn new(paths: &'a [String]) -> Globs<'a> {
+        let every = paths.is_empty() || paths.iter().any(|g| g == "**" || g == "/**");
+        let mut by_start = ByStart::default();
+        if !every {
+            for glob in paths {
+                by_start.entry(literal_start(glob)).push(glob.as_str());
+            }
+        }
+        Globs { every, by_start }
+    }
+
+    /// Whether these paths take every request that `later` paths could get.
+    fn cover(&self, later: &[String]) -> bool {
+        self.every || (!later.is_empty() && later.iter().all(|glob| self.covers(glob)))
+    }
+
+    /// Whether one of these globs matches every path `glob` matches.
+    fn covers(&self, glob: &str) -> bool {
+        self.by_start.under_prefixes(glob).any(|globs| {
+            globs
+                .iter()
+                .take(MAX_CANDIDATES)
+                .any(|earlier| glob_covers(earlier, glob))
+        })
+    }
 }
 
 /// The policies seen so far, indexed so that the earlier policies that may
@@ -422,53 +507,44 @@ pub(crate) fn paths_cover(earlier: &[String], later: &[String]) -> bool {
 #[derive(Default)]
 pub(crate) struct CoverIndex<'a> {
     /// Each policy's paths, by index.
-    paths: Vec<&'a [String]>,
+    globs: Vec<Globs<'a>>,
     /// Policies that take every path (no `paths`, `**` or `/**`), in order.
     every: Vec<usize>,
     /// Literal start of a glob → the policies with such a glob, in order.
-    by_start: HashMap<&'a str, Vec<usize>>,
+    by_start: ByStart<'a, usize>,
 }
-
-/// At most this many candidates are compared for one policy (a file where
-/// every glob starts alike stays linear; a cover past them is not reported).
-const MAX_CANDIDATES: usize = 64;
 
 impl<'a> CoverIndex<'a> {
     /// The first policy seen so far whose paths cover all of `later`'s.
     pub(crate) fn first_cover(&self, later: &[String]) -> Option<usize> {
         let first = later.first().map_or("/**", String::as_str);
         let mut candidates: Vec<usize> = self.every.iter().take(1).copied().collect();
-        for (end, _) in first
-            .char_indices()
-            .chain(std::iter::once((first.len(), ' ')))
-        {
-            if let Some(v) = first.get(..end).and_then(|p| self.by_start.get(p)) {
-                candidates.extend(v.iter().take(MAX_CANDIDATES));
-            }
+        for policies in self.by_start.under_prefixes(first) {
+            candidates.extend(policies.iter().take(MAX_CANDIDATES));
         }
         candidates.sort_unstable();
         candidates.dedup();
         candidates
             .into_iter()
             .take(MAX_CANDIDATES)
-            .find(|&i| self.paths.get(i).is_some_and(|e| paths_cover(e, later)))
+            .find(|&i| self.globs.get(i).is_some_and(|g| g.cover(later)))
     }
 
     /// Adds the next policy, with its paths.
     pub(crate) fn push(&mut self, paths: &'a [String]) {
-        let index = self.paths.len();
-        self.paths.push(paths);
-        if paths.is_empty() || paths.iter().any(|g| g == "**" || g == "/**") {
+        let index = self.globs.len();
+        let globs = Globs::new(paths);
+        if globs.every {
             self.every.push(index);
-            return;
-        }
-        for glob in paths {
-            let start = glob.split(is_glob_meta).next().unwrap_or_default();
-            let list = self.by_start.entry(start).or_default();
-            if list.last() != Some(&index) {
-                list.push(index);
+        } else {
+            for glob in paths {
+                let list = self.by_start.entry(literal_start(glob));
+                if list.last() != Some(&index) {
+                    list.push(index);
+                }
             }
         }
+        self.globs.push(globs);
     }
 }
 
