@@ -8,7 +8,6 @@
 //! on top of [`multi`] (anchored regexes in one pass) and [`hash`] (the
 //! tables' hasher). The matchers use nothing of this file.
 
-mod bytes;
 mod hash;
 mod lookup;
 mod multi;

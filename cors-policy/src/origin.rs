@@ -101,25 +101,9 @@ pub(crate) fn parse(origin: &[u8]) -> Option<Parsed<'_>> {
 /// Where the `:` before a port is: the last `:` of the last 6 bytes (a
 /// port is `:` and at most 5 digits). Any other `:` makes the host invalid
 /// (`:` is not a host byte), which splitting at the first `:` would reject
-/// too. One word's test for the usual origin of 8 bytes or more.
+/// too.
 fn port_colon(rest: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const LOW7: u64 = ONES * 0x7f;
-    let Some(&last8) = rest.last_chunk::<8>() else {
-        let tail = rest.len().saturating_sub(6);
-        return rest
-            .get(tail..)
-            .and_then(|t| t.iter().rposition(|&b| b == b':'))
-            .map(|at| tail + at);
-    };
-    // Little-endian, so byte i of the word is byte i of `last8`. A byte of
-    // `x` is 0 where `last8` holds a `:`; the exact zero-byte test (no
-    // borrow from one byte into the next) sets its high bit there. The
-    // first two bytes are not in the last 6.
-    let x = u64::from_le_bytes(last8) ^ (ONES * u64::from(b':'));
-    let zero = !(((x & LOW7) + LOW7) | x) & (ONES << 7) & !0xffff;
-    let byte = usize::try_from(zero.checked_ilog2()? / 8).ok()?;
-    Some(rest.len() - 8 + byte)
+    crate::swar::rfind_in_last(rest, b':', 6)
 }
 
 /// `[a-z0-9+.-]`.

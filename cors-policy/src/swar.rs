@@ -1,15 +1,17 @@
 //! Bytes as words (SWAR), for the work on every request: finding a byte
 //! eight bytes a word, where a byte-by-byte loop is most of the cost (a
-//! target's `?` or `#`, the commas of `Access-Control-Request-Headers`),
-//! and short strings packed into one word to be compared at once.
+//! target's `?` or `#`, the commas of `Access-Control-Request-Headers`, an
+//! origin's port `:`), and short strings packed into words to be compared
+//! at once (a method, a scheme, a path prefix) instead of calling `bcmp`.
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
 /// The index of the first byte of `bytes` that is `a` or `b`, or its
 /// length: eight bytes a word, both bytes looked for at once, the last word
 /// overlapping the one before.
 #[inline]
 pub(crate) fn find_either(bytes: &[u8], a: u8, b: u8) -> usize {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
     let (wide_a, wide_b) = (ONES * u64::from(a), ONES * u64::from(b));
     // The first byte of `word` that is `a` or `b`, if any: a zero byte of
     // `word ^ wide_a` or `word ^ wide_b`. A borrow can mark a byte above a
@@ -65,9 +67,64 @@ pub(crate) fn pack(bytes: &[u8]) -> u64 {
     }
 }
 
+/// The index of the last byte of `bytes` equal to `byte` among its last
+/// `n` (at most 8): one word when `bytes` has eight or more.
+#[inline]
+pub(crate) fn rfind_in_last(bytes: &[u8], byte: u8, n: usize) -> Option<usize> {
+    let n = n.min(8);
+    let Some(&last8) = bytes.last_chunk::<8>() else {
+        let tail = bytes.len().saturating_sub(n);
+        return bytes
+            .get(tail..)
+            .and_then(|t| t.iter().rposition(|&b| b == byte))
+            .map(|at| tail + at);
+    };
+    // A byte of `x` is 0 where `last8` holds `byte`. This zero-byte test
+    // lets no borrow cross from one byte into the next, so every mark is
+    // exact, the last one included (`find_either`'s is exact only for the
+    // first); the bytes before the last `n` are masked off.
+    const LOW7: u64 = ONES * 0x7f;
+    let x = u64::from_le_bytes(last8) ^ (ONES * u64::from(byte));
+    let last_n = u32::try_from(8 * (8 - n))
+        .ok()
+        .and_then(|shift| u64::MAX.checked_shl(shift))
+        .unwrap_or(0);
+    let marks = !(((x & LOW7) + LOW7) | x) & HIGHS & last_n;
+    let at = usize::try_from(marks.checked_ilog2()? / 8).ok()?;
+    Some(bytes.len() - 8 + at)
+}
+
+/// Whether `a` and `b` are equal, without a call to `bcmp` for up to 16
+/// bytes: their first and last four (or eight) bytes compared as two
+/// overlapping words.
+#[inline]
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    match (a.first_chunk::<8>(), b.first_chunk::<8>()) {
+        (Some(a8), Some(b8)) if a.len() <= 16 => {
+            a8 == b8 && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        (None, None) if a.len() >= 4 => {
+            a.first_chunk::<4>() == b.first_chunk::<4>()
+                && a.last_chunk::<4>() == b.last_chunk::<4>()
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether `bytes` starts with `prefix` ([`short_eq`] on its head).
+#[inline]
+pub(crate) fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
+    bytes
+        .get(..prefix.len())
+        .is_some_and(|head| short_eq(head, prefix))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{find_either, pack};
+    use super::{find_either, pack, rfind_in_last, short_eq, starts_with};
 
     #[test]
     fn packs_like_a_zero_padded_copy() {
@@ -100,5 +157,56 @@ mod tests {
         // Bytes above 0x80 next to a match: no false mark below it.
         let bytes = [0xff, 0x81, 0x01, b',', 0xff, 0, 0, 0, 0];
         assert_eq!(find_either(&bytes, b',', b','), 3);
+    }
+
+    #[test]
+    fn the_word_comparisons_are_equality() {
+        // Every pair of strings of 0 to 20 bytes that are equal or differ
+        // in one byte, at every position: each arm of `short_eq` sees a
+        // difference in its first word, its last word and their overlap.
+        for len in 0..=20 {
+            let a: Vec<u8> = (0..len).map(|i| b'a' + i as u8).collect();
+            assert!(short_eq(&a, &a.clone()), "{len}");
+            for at in 0..len {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!short_eq(&a, &b), "{len} {at}");
+                assert!(!short_eq(&b, &a), "{len} {at}");
+            }
+            let mut longer = a.clone();
+            longer.push(b'z');
+            assert!(!short_eq(&a, &longer), "{len}");
+            assert!(starts_with(&longer, &a), "{len}");
+            assert!(!starts_with(&a, &longer), "{len}");
+        }
+        assert!(starts_with(b"/api/x", b"/api/"));
+        assert!(!starts_with(b"/apx/x", b"/api/"));
+        assert!(!starts_with(b"/ap", b"/api/"));
+    }
+
+    #[test]
+    fn finds_the_last_byte_among_the_last_n() {
+        // Every string of up to 10 bytes over `a`, `:` and 0xba (`:` with
+        // the high bit), for every `n` from 0 to 9, against the definition.
+        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..=10 {
+            for s in &strings {
+                for n in 0..=9 {
+                    let tail = s.len().saturating_sub(n.min(8));
+                    let expected = (tail..s.len()).rev().find(|&i| s[i] == b':');
+                    assert_eq!(rfind_in_last(s, b':', n), expected, "{s:?} {n}");
+                }
+            }
+            strings = strings
+                .iter()
+                .flat_map(|s| {
+                    [b'a', b':', 0xba].map(|b| {
+                        let mut longer = s.clone();
+                        longer.push(b);
+                        longer
+                    })
+                })
+                .collect();
+        }
     }
 }

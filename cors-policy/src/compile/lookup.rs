@@ -4,12 +4,12 @@
 //! compiled `origins` use it, and so do the contents of a runtime origin
 //! set; it knows neither.
 
-use super::bytes::short_eq;
 use super::hash::FastMap;
 use super::multi::Sharded;
 use crate::grammar::limits::{MAX_HOST_LEN, MAX_LABEL_LEN};
 use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
 use crate::origin::{Parsed, parse};
+use crate::swar::short_eq;
 
 /// A label a `*` may stand for: 1–63 bytes of `a-z 0-9 - _`.
 fn is_wild_label(label: &[u8]) -> bool {

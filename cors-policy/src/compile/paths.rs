@@ -4,12 +4,12 @@
 
 use regex_automata::util::syntax;
 
-use super::bytes::starts_with;
 use super::hash::FastMap;
 use super::multi::Sharded;
 use crate::grammar::model;
 use crate::grammar::{Diagnostic, Kind as DiagKind};
 use crate::request::target_path;
+use crate::swar::starts_with;
 
 /// Path selection: the first policy in file order whose `paths` match.
 ///
