@@ -50,17 +50,8 @@ proptest! {
 
     #[test]
     fn check_grows_linearly_with_ten_times_the_entries(shape in shape()) {
-        let _turn = serial();
-        let (small, large) = if cfg!(debug_assertions) { (2_000, 20_000) } else { (10_000, 100_000) };
-        let (small, large) = (policy_file(shape, small), policy_file(shape, large));
-        let (t_small, t_large) = (fastest(&small, 3), fastest(&large, 2));
-        let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
-        eprintln!("{}: {t_small:.1?} → {t_large:.1?} for 10× the entries, ratio {ratio:.1}x", shape.name());
-        prop_assert!(
-            ratio < 40.0,
-            "{}: 10× the entries took {ratio:.1}× the time ({t_small:?} → {t_large:?})",
-            shape.name()
-        );
+        let small = if cfg!(debug_assertions) { 2_000 } else { 10_000 };
+        assert_linear(shape.name(), |n| policy_file(shape, n), small, fastest);
     }
 }
 
@@ -103,8 +94,12 @@ fn fastest_build(src: &str, runs: usize) -> Duration {
 /// 10–25× now, the most with the machine busy.
 #[test]
 fn building_the_engine_grows_linearly_with_distinct_schemes() {
-    let _turn = serial();
-    fn source(n: usize) -> String {
+    let small = if cfg!(debug_assertions) {
+        8_000
+    } else {
+        10_000
+    };
+    let make = |n: usize| {
         let origins: Vec<String> = (0..n)
             .map(|i| format!("\"sch{i}://*.example.com\""))
             .collect();
@@ -112,38 +107,27 @@ fn building_the_engine_grows_linearly_with_distinct_schemes() {
             "policy \"p\" {{\n    allow unknown-scheme\n    origins {}\n}}\n",
             origins.join(", ")
         )
-    }
-    let (small, large) = if cfg!(debug_assertions) {
-        (8_000, 80_000)
-    } else {
-        (10_000, 100_000)
     };
-    let (t_small, t_large) = (
-        fastest_build(&source(small), 3),
-        fastest_build(&source(large), 2),
-    );
-    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
-    eprintln!(
-        "distinct schemes: {t_small:.1?} → {t_large:.1?} for 10× the entries, ratio {ratio:.1}x"
-    );
-    assert!(
-        ratio < 40.0,
-        "10× the entries took {ratio:.1}× the time ({t_small:?} → {t_large:?})"
-    );
+    assert_linear("distinct schemes", make, small, fastest_build);
 }
 
-/// `check` of `make(small)` and of `make(10 × small)`: the ratio of their
-/// times (fastest of a few runs) stays under `bound`. Linear passes measure
-/// 7–16× here (more than 10×: the larger tables fit the caches less well),
-/// the quadratic ones they replaced 60× and more.
-fn assert_check_is_linear(what: &str, make: impl Fn(usize) -> String, small: usize, bound: f64) {
+/// `time` (`check` or an engine build, fastest of a few runs) of
+/// `make(small)` and of `make(10 × small)`: the ratio stays under 40×.
+/// Linear passes measure 7–16× here (more than 10×: the larger tables fit
+/// the caches less well), the quadratic ones they replaced 55× and more.
+fn assert_linear(
+    what: &str,
+    make: impl Fn(usize) -> String,
+    small: usize,
+    time: fn(&str, usize) -> Duration,
+) {
     let _turn = serial();
     let (small_src, large_src) = (make(small), make(10 * small));
-    let (t_small, t_large) = (fastest(&small_src, 3), fastest(&large_src, 2));
+    let (t_small, t_large) = (time(&small_src, 3), time(&large_src, 2));
     let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
     eprintln!("{what}: {t_small:.1?} → {t_large:.1?} for 10× the input, ratio {ratio:.1}x");
     assert!(
-        ratio < bound,
+        ratio < 40.0,
         "{what}: 10× the input took {ratio:.1}× the time ({t_small:?} → {t_large:?})"
     );
 }
@@ -166,7 +150,7 @@ fn a_long_name_list_is_checked_in_linear_time() {
                 names.join(", ")
             )
         };
-        assert_check_is_linear(statement, make, small, 40.0);
+        assert_linear(statement, make, small, fastest);
     }
 }
 
@@ -187,7 +171,7 @@ fn two_policies_of_many_paths_are_checked_in_linear_time() {
         };
         policy("first") + &policy("second")
     };
-    assert_check_is_linear("paths of two policies", make, small, 40.0);
+    assert_linear("paths of two policies", make, small, fastest);
 }
 
 /// A later policy's first glob is looked up by the lengths of the literal
@@ -207,7 +191,7 @@ fn a_long_glob_is_checked_in_linear_time() {
             "a".repeat(n)
         )
     };
-    assert_check_is_linear("one long glob", make, small, 40.0);
+    assert_linear("one long glob", make, small, fastest);
 }
 
 /// The engine's header-name sets are deduplicated through a hash set too:
@@ -216,27 +200,17 @@ fn a_long_glob_is_checked_in_linear_time() {
 /// set and `check`'s list both did).
 #[test]
 fn building_the_engine_grows_linearly_with_a_long_header_list() {
-    let _turn = serial();
-    fn source(n: usize) -> String {
+    let small = if cfg!(debug_assertions) {
+        8_000
+    } else {
+        20_000
+    };
+    let make = |n: usize| {
         let names: Vec<String> = (0..n).map(|i| format!("x-h{i}")).collect();
         format!(
             "policy \"p\" {{\n    origins \"https://a.example.com\"\n    headers {}\n}}\n",
             names.join(", ")
         )
-    }
-    let (small, large) = if cfg!(debug_assertions) {
-        (8_000, 80_000)
-    } else {
-        (20_000, 200_000)
     };
-    let (t_small, t_large) = (
-        fastest_build(&source(small), 3),
-        fastest_build(&source(large), 2),
-    );
-    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
-    eprintln!("header list: {t_small:.1?} → {t_large:.1?} for 10× the names, ratio {ratio:.1}x");
-    assert!(
-        ratio < 40.0,
-        "10× the names took {ratio:.1}× the time ({t_small:?} → {t_large:?})"
-    );
+    assert_linear("header list", make, small, fastest_build);
 }
