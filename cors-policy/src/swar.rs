@@ -94,6 +94,39 @@ pub(crate) fn rfind_in_last(bytes: &[u8], byte: u8, n: usize) -> Option<usize> {
     Some(bytes.len() - 8 + at)
 }
 
+/// Whether `bytes` split on `.` has an empty part: it is empty, starts or
+/// ends with `.`, or holds `..` (a host's empty DNS label). Eight bytes a
+/// word, each word overlapping the one before by a byte, so that every
+/// pair of neighbours lies in one word.
+#[inline]
+pub(crate) fn has_empty_label(bytes: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    if first == b'.' || last == b'.' {
+        return true;
+    }
+    // The exact zero-byte test of `rfind_in_last`: a mark on every `.`
+    // and on nothing else (`pack`'s zero padding is no `.`).
+    const LOW7: u64 = ONES * 0x7f;
+    let dots = |word: u64| {
+        let x = word ^ (ONES * u64::from(b'.'));
+        !(((x & LOW7) + LOW7) | x) & HIGHS
+    };
+    let mut rest = bytes;
+    loop {
+        let marks = dots(pack(rest));
+        // A `.` whose next byte is a `.` too.
+        if marks & (marks >> 8) != 0 {
+            return true;
+        }
+        match rest.get(7..) {
+            Some(next) if rest.len() > 8 => rest = next,
+            _ => return false,
+        }
+    }
+}
+
 /// Whether `a` and `b` are equal, without a call to `bcmp` for up to 16
 /// bytes: their first and last four (or eight) bytes compared as two
 /// overlapping words.
@@ -124,7 +157,7 @@ pub(crate) fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{find_either, pack, rfind_in_last, short_eq, starts_with};
+    use super::{find_either, has_empty_label, pack, rfind_in_last, short_eq, starts_with};
 
     #[test]
     fn packs_like_a_zero_padded_copy() {
@@ -188,25 +221,50 @@ mod tests {
     fn finds_the_last_byte_among_the_last_n() {
         // Every string of up to 10 bytes over `a`, `:` and 0xba (`:` with
         // the high bit), for every `n` from 0 to 9, against the definition.
-        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
-        for _ in 0..=10 {
-            for s in &strings {
-                for n in 0..=9 {
-                    let tail = s.len().saturating_sub(n.min(8));
-                    let expected = (tail..s.len()).rev().find(|&i| s[i] == b':');
-                    assert_eq!(rfind_in_last(s, b':', n), expected, "{s:?} {n}");
-                }
+        each_string([b'a', b':', 0xba], 10, |s| {
+            for n in 0..=9 {
+                let tail = s.len().saturating_sub(n.min(8));
+                let expected = (tail..s.len()).rev().find(|&i| s[i] == b':');
+                assert_eq!(rfind_in_last(s, b':', n), expected, "{s:?} {n}");
             }
+        });
+    }
+
+    /// Calls `check` on every string over `alphabet` of up to `max_len`
+    /// bytes.
+    fn each_string(alphabet: [u8; 3], max_len: usize, mut check: impl FnMut(&[u8])) {
+        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..=max_len {
+            strings.iter().for_each(|s| check(s));
             strings = strings
                 .iter()
                 .flat_map(|s| {
-                    [b'a', b':', 0xba].map(|b| {
+                    alphabet.map(|b| {
                         let mut longer = s.clone();
                         longer.push(b);
                         longer
                     })
                 })
                 .collect();
+        }
+    }
+
+    #[test]
+    fn finds_an_empty_label_as_splitting_does() {
+        // Every string of up to 11 bytes over `a`, `.` and 0xae (`.` with
+        // the high bit), against splitting on `.`: the words' overlaps and
+        // every length of the last word.
+        each_string([b'a', b'.', 0xae], 11, |s| {
+            let expected = s.split(|&b| b == b'.').any(<[u8]>::is_empty);
+            assert_eq!(has_empty_label(s), expected, "{s:?}");
+        });
+        // Long labels: `..` at every place of 40 bytes.
+        for at in 1..38 {
+            let mut s = vec![b'a'; 40];
+            s[at] = b'.';
+            assert!(!has_empty_label(&s), "{at}");
+            s[at + 1] = b'.';
+            assert!(has_empty_label(&s), "{at}");
         }
     }
 }

@@ -9,7 +9,7 @@ use super::multi::Sharded;
 use crate::grammar::limits::{MAX_HOST_LEN, MAX_LABEL_LEN};
 use crate::grammar::model::{HostPattern, OriginMatcher, PortPattern};
 use crate::origin::{Parsed, parse};
-use crate::swar::short_eq;
+use crate::swar::{has_empty_label, short_eq};
 
 /// A label a `*` may stand for: 1–63 bytes of `a-z 0-9 - _`.
 fn is_wild_label(label: &[u8]) -> bool {
@@ -36,6 +36,17 @@ type Entries = Vec<(u32, PortPattern, usize)>;
 /// host (or suffix) → patterns.
 type ByHost = FastMap<Box<[u8]>, Entries>;
 
+/// The `*.suffix` suffixes of one length. A policy names a suffix or two,
+/// mostly of different lengths: a suffix alone of its length is kept here
+/// and compared with the host's as two words, not hashed and looked up.
+#[derive(Debug)]
+struct SuffixLen {
+    len: usize,
+    /// The suffix and its patterns when it is the only one of this length;
+    /// `None`: several, in [`OriginLookup::subdomains`].
+    only: Option<(Box<[u8]>, Entries)>,
+}
+
 /// An origin list's entries but its `set "NAME"` ones, compiled.
 #[derive(Debug, Default)]
 pub(crate) struct OriginLookup {
@@ -53,11 +64,12 @@ pub(crate) struct OriginLookup {
     schemes: Vec<Box<[u8]>>,
     /// host → patterns with that exact host.
     hosts: ByHost,
-    /// suffix → `*.suffix` patterns.
+    /// suffix → `*.suffix` patterns, but the suffixes alone of their
+    /// length (in `suffix_lens`).
     subdomains: ByHost,
-    /// The distinct lengths of the keys of `subdomains`, ascending, but
+    /// The distinct lengths of the `*.suffix` suffixes, ascending, but
     /// those no parsed host can hold after a label and a dot.
-    suffix_lens: Vec<usize>,
+    suffix_lens: Vec<SuffixLen>,
     /// The regexes, anchored, in one pass; pattern i → entry `regex_entries[i]`.
     regex: Option<Sharded>,
     regex_entries: Vec<usize>,
@@ -91,15 +103,7 @@ impl OriginLookup {
                 OriginMatcher::Pattern(pattern) => {
                     let (table, key) = match &pattern.host {
                         HostPattern::Exact(host) => (&mut set.hosts, host),
-                        HostPattern::Subdomains(suffix) => {
-                            // A parsed host is at most `MAX_HOST_LEN` bytes
-                            // and a final dot: no suffix this long fits in
-                            // one after a label and a dot.
-                            if suffix.len() < MAX_HOST_LEN {
-                                set.suffix_lens.push(suffix.len());
-                            }
-                            (&mut set.subdomains, suffix)
-                        }
+                        HostPattern::Subdomains(suffix) => (&mut set.subdomains, suffix),
                     };
                     // Hashed, not searched: a policy of many schemes
                     // still compiles in linear time.
@@ -133,13 +137,11 @@ impl OriginLookup {
         if !patterns.is_empty() {
             set.regex = Some(regex(&patterns)?);
         }
-        set.suffix_lens.sort_unstable();
-        set.suffix_lens.dedup();
-        set.suffix_lens.shrink_to_fit();
         set.exact_only = set.null.is_none()
             && set.hosts.is_empty()
             && set.subdomains.is_empty()
             && set.regex.is_none();
+        set.suffix_lens = suffix_lens(&mut set.subdomains);
         Ok(set)
     }
 
@@ -240,7 +242,7 @@ impl OriginLookup {
         port: Option<u16>,
         consider: &mut impl FnMut(usize),
     ) {
-        for &len in &self.suffix_lens {
+        for &SuffixLen { len, ref only } in &self.suffix_lens {
             // `labels.suffix`: the dot's index, at least 1.
             let dot = match host.len().checked_sub(len + 1) {
                 Some(dot) if dot >= 1 => dot,
@@ -251,18 +253,55 @@ impl OriginLookup {
             let Some((b'.', suffix)) = dot_suffix.split_first() else {
                 continue;
             };
-            let Some(entries) = self.subdomains.get(suffix) else {
-                continue;
+            let entries = match only {
+                Some((only, entries)) if short_eq(only, suffix) => entries,
+                Some(_) => continue,
+                None => match self.subdomains.get(suffix) {
+                    Some(entries) => entries,
+                    None => continue,
+                },
             };
-            let wild = labels.split(|&b| b == b'.').all(|label| {
-                debug_assert!(label.is_empty() || is_wild_label(label));
-                !label.is_empty()
-            });
-            if wild {
+            debug_assert!(
+                labels
+                    .split(|&b| b == b'.')
+                    .all(|label| label.is_empty() || is_wild_label(label))
+            );
+            if !has_empty_label(labels) {
                 self.consider_matching(entries, scheme, port, consider);
             }
         }
     }
+}
+
+/// The lengths of the suffixes of `subdomains` a parsed host can hold
+/// after a label and a dot, ascending; each suffix alone of its length is
+/// moved out of `subdomains` into its [`SuffixLen`].
+fn suffix_lens(subdomains: &mut ByHost) -> Vec<SuffixLen> {
+    if subdomains.is_empty() {
+        return Vec::new();
+    }
+    // By length: how many suffixes, and the first one met. A parsed host
+    // is at most `MAX_HOST_LEN` bytes and a final dot: no suffix as long
+    // fits in one after a label and a dot.
+    let mut by_len: Vec<(usize, Option<&[u8]>)> = vec![(0, None); MAX_HOST_LEN];
+    for suffix in subdomains.keys() {
+        if let Some((count, first)) = by_len.get_mut(suffix.len()) {
+            *count += 1;
+            first.get_or_insert(suffix);
+        }
+    }
+    let lens: Vec<(usize, Option<Box<[u8]>>)> = by_len
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (count, _))| *count > 0)
+        .map(|(len, (count, first))| (len, first.filter(|_| count == 1).map(Box::from)))
+        .collect();
+    lens.into_iter()
+        .map(|(len, only)| SuffixLen {
+            len,
+            only: only.and_then(|key| subdomains.remove_entry(&key)),
+        })
+        .collect()
 }
 
 /// Keeps in `best` the lower entry index: the first entry in file order.
