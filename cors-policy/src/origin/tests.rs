@@ -134,3 +134,33 @@ fn the_port_colon_is_the_last_colon_of_the_last_six_bytes() {
     }
     assert_eq!(checked, (0..=10).map(|n| 4usize.pow(n)).sum::<usize>());
 }
+
+#[test]
+fn the_scheme_shortcuts_split_as_the_scan_does() {
+    for origin in [
+        "https://",
+        "http://",
+        "https:/",
+        "http:/",
+        "https:",
+        "https",
+        "http",
+        "httpss://a",
+        "https://a",
+        "http://a",
+        "https:///",
+        "http:///",
+        "https://https://a",
+        "http://https:",
+        "HTTPS://a",
+        "https:/a",
+        "ws://a",
+        "http+x://a",
+        "",
+        "h",
+        "https://a:1",
+    ] {
+        let origin = origin.as_bytes();
+        assert_eq!(split_scheme(origin), scan_scheme(origin), "{origin:?}");
+    }
+}
