@@ -897,12 +897,28 @@ impl Case {
     /// increment); otherwise each value owns a copy
     /// (`HeaderValue::from_bytes`), whose first clone allocates.
     fn http(&self, shared: bool) -> http::Request<()> {
-        let value = |bytes: &[u8]| {
-            let value = HeaderValue::from_bytes(bytes).unwrap();
-            if shared {
-                // The first clone moves the bytes to a shared buffer.
-                drop(value.clone());
+        // Shared: every value a slice of one buffer, as hyper gives them
+        // (slices of the bytes it read): cloning one counts a reference,
+        // dropping the request frees one buffer. Copied: each value its own
+        // bytes, whose first clone allocates.
+        let mut buffer = Vec::new();
+        if shared {
+            buffer.extend_from_slice(&self.origin);
+            if self.preflight {
+                buffer.extend_from_slice(self.request_method.as_bytes());
             }
+            self.lines
+                .iter()
+                .for_each(|line| buffer.extend_from_slice(line));
+        }
+        let buffer = bytes::Bytes::from(buffer);
+        let mut at = 0;
+        let mut value = |bytes: &[u8]| {
+            if !shared {
+                return HeaderValue::from_bytes(bytes).unwrap();
+            }
+            let value = HeaderValue::from_maybe_shared(buffer.slice(at..at + bytes.len())).unwrap();
+            at += bytes.len();
             value
         };
         let mut request = http::Request::new(());
