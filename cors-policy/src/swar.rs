@@ -106,6 +106,11 @@ pub(crate) fn has_empty_label(bytes: &[u8]) -> bool {
     if first == b'.' || last == b'.' {
         return true;
     }
+    // In three bytes or fewer every pair of neighbours holds the first
+    // byte or the last.
+    if bytes.len() <= 3 {
+        return false;
+    }
     // The exact zero-byte test of `rfind_in_last`: a mark on every `.`
     // and on nothing else (`pack`'s zero padding is no `.`).
     const LOW7: u64 = ONES * 0x7f;
