@@ -1224,7 +1224,7 @@ fn configs_and_cases(full: bool) -> (Vec<Config>, Vec<Case>) {
             scaling: true,
         });
     }
-    for n in [1, 1_000] {
+    for n in [1, 10, 1_000] {
         let c = config(Config {
             origins: Origins::Subdomains(n),
             headers_any: false,
@@ -1936,7 +1936,8 @@ struct ThreadRow {
 }
 
 /// Decide and the tower service on a few cases: requests per second on 1
-/// and on 2 threads, interleaved, 9 rounds; the ratio within each round.
+/// and on 2 threads, interleaved, 9 rounds; the best round of each, and
+/// their ratio.
 fn threads_table(cases: &[Case], built: &mut [Built]) -> Vec<ThreadRow> {
     let mut rows = Vec::new();
     for name in [
@@ -1992,18 +1993,20 @@ fn threads_table(cases: &[Case], built: &mut [Built]) -> Vec<ThreadRow> {
             ("building the request, bare svc", &bare, 200_000),
         ];
         for (what, work, n) in works {
-            let mut ones = Vec::new();
-            let mut ratios = Vec::new();
+            // The best of the rounds for each thread count: on a shared VM
+            // another tenant's load only ever takes throughput away (a
+            // round where the second core was busy elsewhere measured the
+            // bare service, which shares nothing, at 1.1×), so the best
+            // round is the closest to the machine's own.
+            let (mut one, mut two) = (0.0f64, 0.0f64);
             for _ in 0..9 {
-                let one = throughput(1, n, work);
-                let two = throughput(2, n, work);
-                ones.push(one);
-                ratios.push(two / one);
+                one = one.max(throughput(1, n, work));
+                two = two.max(throughput(2, n, work));
             }
             rows.push(ThreadRow {
                 name: format!("{name}: {what}"),
-                one: median(&mut ones),
-                ratio: median(&mut ratios),
+                one,
+                ratio: two / one,
             });
         }
     }
@@ -2292,7 +2295,7 @@ fn report(
     // Under `DECIDE_CASES` these two tables may be empty: no header then.
     if !threads.is_empty() {
         println!(
-            "\nthreads (requests per second on 1 thread, and 2 threads sharing one engine / one layer against 1, median of 9 interleaved rounds):\n"
+            "\nthreads (requests per second on 1 thread, and 2 threads sharing one engine / one layer against 1; the best of 9 interleaved rounds for each):\n"
         );
         println!("| what | 1 thread, M/s | 2 threads / 1 |");
         println!("|---|---:|---:|");
