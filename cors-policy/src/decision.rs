@@ -105,6 +105,15 @@ pub(crate) struct Values<'a> {
     /// `authorization`. (A flag beside the bools rather than a variant of
     /// its own, which would make every [`Decision`] a word longer.)
     pub(crate) echo_allowed_names: bool,
+    /// The entry of the policy's `origins` the origin matched, allowed or
+    /// informatively denied (whose reason no longer names it): the `http`
+    /// answer clones that entry's prebuilt `Access-Control-Allow-Origin`
+    /// value instead of looking the origin up again.
+    #[cfg_attr(
+        not(feature = "http"),
+        expect(dead_code, reason = "read by the `http` answer alone")
+    )]
+    pub(crate) origin_entry: Option<u32>,
 }
 
 /// The engine's answer to one request. Cheap to copy; borrows from the

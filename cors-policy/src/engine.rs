@@ -282,6 +282,10 @@ impl Engine {
                 };
             }
         };
+        let origin_entry = match found {
+            Found::Entry(entry) => u32::try_from(entry).ok(),
+            _ => None,
+        };
         let allow_origin: &'a [u8] = if policy.origins.is_any() {
             b"*"
         } else {
@@ -293,6 +297,7 @@ impl Engine {
                 allow_credentials: policy.credentials,
                 expose_headers: policy.expose.as_deref(),
                 vary,
+                origin_entry,
                 ..Values::default()
             };
             return decision(kind, origin_reason, None, values);
@@ -303,6 +308,7 @@ impl Engine {
         let values = Values {
             allow_origin: Some(allow_origin),
             vary,
+            origin_entry,
             ..Values::default()
         };
         let mut decided = decision(kind, origin_reason, Some(policy.preflight_status), values);

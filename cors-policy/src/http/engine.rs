@@ -12,8 +12,7 @@ use ::http::{Method, Uri};
 use super::answer::Answer;
 use super::prebuilt::Prebuilt;
 use super::read::{Echoes, read, start};
-use crate::compile::Found;
-use crate::{Decision, Engine, Reason};
+use crate::{Decision, Engine};
 
 /// An [`Engine`] with the header values of its answers built once, for the
 /// `http` crate's types.
@@ -136,26 +135,12 @@ impl HttpEngine {
     fn build(&self, decision: &Decision<'_>, echoes: Echoes<'_>) -> Answer {
         let index = decision.policy_index();
         let prebuilt = index.and_then(|index| self.prebuilt.get(index));
-        // The matched entry's own value when it is an exact origin. An
-        // informative denial does not carry its entry: it is looked up
-        // again (a denial's path, not the common one).
-        let entry = match decision.reason {
-            Reason::OriginAllowed { entry } => Some(entry),
-            _ if decision.informative() => {
-                let origin = decision.values.allow_origin;
-                index
-                    .and_then(|index| self.engine.compiled().get(index))
-                    .zip(origin)
-                    .and_then(|(policy, origin)| match policy.origins.find(origin) {
-                        Found::Entry(entry) => Some(entry),
-                        _ => None,
-                    })
-            }
-            _ => None,
-        };
+        // The matched entry's own value when it is an exact origin (a
+        // decision of another engine may name another entry: `Answer::build`
+        // uses a value only when it holds the decision's bytes).
         let exact = prebuilt
-            .zip(entry)
-            .and_then(|(p, entry)| p.origins.get(entry))
+            .zip(decision.values.origin_entry)
+            .and_then(|(p, entry)| p.origins.get(usize::try_from(entry).ok()?))
             .and_then(Option::as_ref);
         Answer::build(decision, prebuilt, exact, echoes)
     }
