@@ -891,16 +891,13 @@ impl Case {
     }
 
     /// A new `http::Request`, built from the raw values for one call, the
-    /// same way for every implementation. `shared`: each value's bytes
-    /// are reference-counted, as hyper gives them (hyper slices every
-    /// value out of the shared read buffer, so cloning one is a count
-    /// increment); otherwise each value owns a copy
-    /// (`HeaderValue::from_bytes`), whose first clone allocates.
+    /// same way for every implementation. `shared`: every value is a slice
+    /// of one reference-counted buffer, as hyper gives them (hyper slices
+    /// every value out of its read buffer): cloning one is a count
+    /// increment, and dropping the request frees one buffer. Otherwise
+    /// each value owns a copy (`HeaderValue::from_bytes`), whose first
+    /// clone allocates.
     fn http(&self, shared: bool) -> http::Request<()> {
-        // Shared: every value a slice of one buffer, as hyper gives them
-        // (slices of the bytes it read): cloning one counts a reference,
-        // dropping the request frees one buffer. Copied: each value its own
-        // bytes, whose first clone allocates.
         let mut buffer = Vec::new();
         if shared {
             buffer.extend_from_slice(&self.origin);
