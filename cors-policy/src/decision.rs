@@ -214,12 +214,7 @@ impl<'a> Decision<'a> {
 
     /// The response headers, in the order they would be sent.
     pub fn headers(&self) -> Headers<'a> {
-        Headers {
-            values: self.values,
-            step: 0,
-            line: 0,
-            offset: 0,
-        }
+        Headers::of(self.values)
     }
 
     /// The value of the `vary` header this decision adds, if any: a
@@ -263,6 +258,18 @@ pub struct Headers<'a> {
     /// Where in line `line` an echo of [`Values::echo_allowed_names`] goes
     /// on.
     offset: usize,
+}
+
+impl<'a> Headers<'a> {
+    /// The lines of `values`, in the canonical order.
+    pub(crate) fn of(values: Values<'a>) -> Headers<'a> {
+        Headers {
+            values,
+            step: 0,
+            line: 0,
+            offset: 0,
+        }
+    }
 }
 
 impl<'a> Iterator for Headers<'a> {

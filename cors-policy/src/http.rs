@@ -43,6 +43,7 @@ mod answer;
 mod engine;
 mod prebuilt;
 mod read;
+mod template;
 
 use ::http::Response;
 use ::http::header::{HeaderMap, HeaderName, HeaderValue};

@@ -9,9 +9,10 @@ use ::http::{Response, StatusCode};
 
 use super::prebuilt::{Constant, Prebuilt};
 use super::read::Echoes;
+use super::template::Templates;
 use crate::adapter::VaryUpdate;
 use crate::compile::Vary;
-use crate::decision::AllowHeaders;
+use crate::decision::{AllowHeaders, Headers, Values};
 use crate::request_headers::{holds_name, trim_ows};
 use crate::slot::{HeaderSlot, Slots};
 use crate::{Decision, RequestKind};
@@ -159,7 +160,7 @@ impl Answer {
     /// The answer of a decision, every value copied. [`HttpEngine::prepare`](super::HttpEngine::prepare)
     /// does the same without copying.
     pub fn from_decision(decision: &Decision<'_>) -> Answer {
-        Answer::build(decision, None, None, Echoes::default())
+        Answer::build(decision, None, None, None, Echoes::default())
     }
 
     /// Collects the decision's values: clones of `prebuilt` constants or of
@@ -167,6 +168,7 @@ impl Answer {
     pub(super) fn build(
         decision: &Decision<'_>,
         prebuilt: Option<&Prebuilt>,
+        templates: Option<&Templates>,
         exact_origin: Option<&HeaderValue>,
         echoes: Echoes<'_>,
     ) -> Answer {
@@ -175,7 +177,15 @@ impl Answer {
             .allow_origin
             .and_then(|o| value_of(o, [exact_origin, echoes.origin]));
         let lines = if decision.kind() == RequestKind::Preflight {
-            Lines::Preflight(preflight_map(decision, prebuilt, origin, echoes))
+            // From the policy's template when it holds every line but the
+            // origin's, else line by line.
+            let map = match (prebuilt, templates, origin) {
+                (Some(p), Some(t), Some(origin)) => t
+                    .answer(p, v, origin)
+                    .unwrap_or_else(|origin| preflight_map(v, prebuilt, Some(origin), echoes)),
+                (.., origin) => preflight_map(v, prebuilt, origin, echoes),
+            };
+            Lines::Preflight(map)
         } else {
             Lines::Forwarded(Forwarded {
                 origin,
@@ -329,13 +339,12 @@ impl Forwarded {
 /// constants or of the request's `echoes` where they hold the same bytes,
 /// else copies.
 fn preflight_map(
-    decision: &Decision<'_>,
+    v: &Values<'_>,
     prebuilt: Option<&Prebuilt>,
     origin: Option<HeaderValue>,
     echoes: Echoes<'_>,
 ) -> HeaderMap {
     let p = prebuilt;
-    let v = &decision.values;
     let lines = [
         origin.is_some(),
         v.allow_credentials,
@@ -379,8 +388,7 @@ fn preflight_map(
         }
         AllowHeaders::Echo(_) if v.echo_allowed_names => {
             // An informative denial's names, one line each: copied.
-            let names = decision
-                .headers()
+            let names = Headers::of(*v)
                 .filter(|h| h.name == HeaderSlot::AllowHeaders.name())
                 .filter_map(|h| HeaderValue::from_bytes(h.value).ok());
             for name in names {
@@ -428,6 +436,12 @@ fn preflight_map(
         put(HeaderSlot::Vary, vary_header(vary));
     }
     map
+}
+
+/// The map of a preflight answer with `values` (made of the constants of
+/// `prebuilt`), with `*` as its origin: a template (see [`Templates`]).
+pub(super) fn template_map(values: &Values<'_>, prebuilt: &Prebuilt) -> HeaderMap {
+    preflight_map(values, Some(prebuilt), Some(STAR), Echoes::default())
 }
 
 /// Puts `bytes` as a value: a clone of `constant` when it holds them, else

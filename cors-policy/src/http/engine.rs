@@ -9,9 +9,11 @@ use ::http::header::HeaderMap;
 use ::http::request::Parts;
 use ::http::{Method, Uri};
 
-use super::answer::Answer;
+use super::answer::{Answer, template_map};
 use super::prebuilt::Prebuilt;
 use super::read::{Echoes, read, start};
+use super::template::{Spec, Templates};
+use crate::compile::CompiledPolicy;
 use crate::{Decision, Engine};
 
 /// An [`Engine`] with the header values of its answers built once, for the
@@ -28,8 +30,22 @@ use crate::{Decision, Engine};
 /// [`From`].
 pub struct HttpEngine {
     engine: Held,
-    /// Per policy, in file order: its constant values.
-    prebuilt: Box<[Prebuilt]>,
+    /// Per policy, in file order: its constant values and the preflight
+    /// answers made of them.
+    prebuilt: Box<[Built]>,
+}
+
+/// One policy's constant values, and the preflight answers made of them.
+struct Built {
+    values: Prebuilt,
+    templates: Templates,
+}
+
+impl Built {
+    fn new(policy: &CompiledPolicy, values: Prebuilt) -> Built {
+        let templates = Templates::new(Spec::of(policy), &values, |v| template_map(v, &values));
+        Built { values, templates }
+    }
 }
 
 /// How an [`HttpEngine`] holds its engine.
@@ -63,7 +79,9 @@ impl HttpEngine {
             .compiled()
             .iter()
             .enumerate()
-            .map(|(index, policy)| Prebuilt::new(policy, engine.policies().get(index)))
+            .map(|(index, policy)| {
+                Built::new(policy, Prebuilt::new(policy, engine.policies().get(index)))
+            })
             .collect();
         HttpEngine { engine, prebuilt }
     }
@@ -90,7 +108,13 @@ impl HttpEngine {
     /// # }
     /// ```
     pub fn leak(mut self) -> &'static HttpEngine {
-        self.prebuilt.iter_mut().for_each(Prebuilt::make_static);
+        let compiled = self.engine.compiled();
+        for (built, policy) in self.prebuilt.iter_mut().zip(compiled) {
+            let mut values = std::mem::take(&mut built.values);
+            values.make_static();
+            // Remade of the static values.
+            *built = Built::new(policy, values);
+        }
         Box::leak(Box::new(self))
     }
 
@@ -134,7 +158,8 @@ impl HttpEngine {
 
     fn build(&self, decision: &Decision<'_>, echoes: Echoes<'_>) -> Answer {
         let index = decision.policy_index();
-        let prebuilt = index.and_then(|index| self.prebuilt.get(index));
+        let built = index.and_then(|index| self.prebuilt.get(index));
+        let prebuilt = built.map(|b| &b.values);
         // The matched entry's own value when it is an exact origin (a
         // decision of another engine may name another entry: `Answer::build`
         // uses a value only when it holds the decision's bytes).
@@ -142,7 +167,13 @@ impl HttpEngine {
             .zip(decision.values.origin_entry)
             .and_then(|(p, entry)| p.origins.get(usize::try_from(entry).ok()?))
             .and_then(Option::as_ref);
-        Answer::build(decision, prebuilt, exact, echoes)
+        Answer::build(
+            decision,
+            prebuilt,
+            built.map(|b| &b.templates),
+            exact,
+            echoes,
+        )
     }
 }
 
@@ -169,5 +200,174 @@ impl fmt::Debug for HttpEngine {
         f.debug_struct("HttpEngine")
             .field("engine", &*self.engine)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ::http::HeaderValue;
+
+    use super::HttpEngine;
+    use crate::{Engine, Request, RequestKind};
+
+    /// Policies whose preflight answers take each path: listed constants
+    /// (templates), `*` constants (templates), echoes (line by line), and
+    /// private network (line by line when asked).
+    const POLICIES: &str = r#"
+        policy "list" {
+            paths "/list/**"
+            origins "https://app.example.com", "https://*.example.com"
+            methods GET, PUT, DELETE
+            headers content-type, x-request-id
+            credentials
+            max-age 2h
+        }
+        policy "any" {
+            paths "/any/**"
+            origins *
+            methods *
+            headers *
+            max-age 10
+        }
+        policy "echo" {
+            paths "/echo/**"
+            origins "https://app.example.com"
+            credentials
+            methods *
+            headers *
+        }
+        policy "pna" {
+            paths "/pna/**"
+            origins "https://app.example.com"
+            methods PUT
+            headers x-request-id
+            private-network
+        }
+        policy "bare" {
+            paths "/bare/**"
+            origins "https://app.example.com"
+        }
+    "#;
+
+    const PATHS: [&str; 5] = ["/list/a", "/any/a", "/echo/a", "/pna/a", "/bare/a"];
+    const ORIGINS: [&str; 3] = [
+        "https://app.example.com",
+        "https://eu.example.com",
+        "https://evil.test",
+    ];
+
+    /// Preflights (method, then lines of `Access-Control-Request-Headers`
+    /// and whether private network is asked): allowed, informatively
+    /// denied by method, by header, by `authorization`, asking for private
+    /// network, with two lines; and an actual request (`None`).
+    const PREFLIGHTS: [Option<(&str, &[&str], bool)>; 9] = [
+        Some(("PUT", &[], false)),
+        Some(("PUT", &["content-type, x-request-id"], false)),
+        Some(("PATCH", &["content-type"], false)),
+        Some(("PUT", &["x-unknown"], false)),
+        Some(("PUT", &["authorization"], false)),
+        Some(("PUT", &["x-request-id"], true)),
+        Some(("PUT", &["x-request-id", "content-type"], false)),
+        Some(("GET", &[], false)),
+        None,
+    ];
+
+    fn request(
+        path: &str,
+        origin: &str,
+        preflight: Option<(&str, &[&str], bool)>,
+    ) -> ::http::Request<()> {
+        let mut builder = ::http::Request::builder()
+            .uri(path)
+            .header("origin", origin);
+        builder = match preflight {
+            None => builder.method("GET"),
+            Some((method, lines, private_network)) => {
+                let mut b = builder
+                    .method("OPTIONS")
+                    .header("access-control-request-method", method);
+                for line in lines {
+                    b = b.header("access-control-request-headers", *line);
+                }
+                if private_network {
+                    b = b.header("access-control-request-private-network", "true");
+                }
+                b
+            }
+        };
+        builder.body(()).unwrap()
+    }
+
+    /// Every answer of a shared and of a leaked engine sends exactly the
+    /// decision's lines, in its order, whether a template made it or not;
+    /// and the preflights with only constant lines are made from one.
+    #[test]
+    fn templated_answers_send_the_decisions_lines() {
+        let shared = HttpEngine::new(POLICIES.parse::<Engine>().unwrap());
+        let leaked = HttpEngine::new(POLICIES.parse::<Engine>().unwrap()).leak();
+        let mut templated = Vec::new();
+        for http in [&shared, leaked] {
+            for path in PATHS {
+                for origin in ORIGINS {
+                    for preflight in PREFLIGHTS {
+                        let request = request(path, origin, preflight);
+                        let decision = http.engine().decide(&Request::from_http(&request));
+                        let expected: Vec<(String, Vec<u8>)> = decision
+                            .headers()
+                            .map(|h| (h.name.to_owned(), h.value.to_vec()))
+                            .collect();
+                        let answer = http.answer(&request);
+                        let sent: Vec<(String, Vec<u8>)> = answer
+                            .headers()
+                            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+                            .collect();
+                        let case = format!("{path} {origin} {preflight:?}");
+                        assert_eq!(sent, expected, "{case}");
+                        assert_eq!(answer.kind(), decision.kind(), "{case}");
+                        let built = decision
+                            .policy_index()
+                            .and_then(|index| http.prebuilt.get(index));
+                        let from_template = decision.kind() == RequestKind::Preflight
+                            && built.is_some_and(|b| {
+                                let origin = HeaderValue::from_static("x");
+                                b.templates
+                                    .answer(&b.values, &decision.values, origin)
+                                    .is_ok()
+                            });
+                        if from_template {
+                            templated.push(case);
+                        }
+                    }
+                }
+            }
+        }
+        let has = |case: &str| templated.iter().any(|c| c == case);
+        for http in ["shared", "leaked"] {
+            let count = |path: &str| {
+                let n = templated.iter().filter(|c| c.starts_with(path)).count();
+                // Counted over both engines, which must agree.
+                assert_eq!(n % 2, 0, "{http}: {path}");
+                n / 2
+            };
+            // Every allowed or informative preflight of the two allowed
+            // origins but the one asking for private network (which the
+            // policy refuses, informatively: also a template).
+            assert_eq!(count("/list/"), 2 * 8, "{http}");
+            // `*` constants; `authorization` is refused under `headers *`
+            // and echoed, the other names covered.
+            assert_eq!(count("/any/"), 3 * 7, "{http}");
+            // Echoed methods: never a template.
+            assert_eq!(count("/echo/"), 0, "{http}");
+        }
+        // Private network: line by line when asked, a template when not.
+        assert!(!has(
+            r#"/pna/a https://app.example.com Some(("PUT", ["x-request-id"], true))"#
+        ));
+        assert!(has(
+            r#"/pna/a https://app.example.com Some(("PUT", [], false))"#
+        ));
+        assert!(has(
+            r#"/bare/a https://app.example.com Some(("GET", [], false))"#
+        ));
     }
 }

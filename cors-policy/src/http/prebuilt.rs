@@ -38,6 +38,11 @@ impl Constant {
         })
     }
 
+    /// The value.
+    pub(super) fn value(&self) -> &HeaderValue {
+        &self.value
+    }
+
     /// The value, when `bytes` are its compiled bytes or equal to them.
     pub(super) fn holding(&self, bytes: &[u8]) -> Option<&HeaderValue> {
         let same =
