@@ -44,6 +44,7 @@ mod engine;
 mod prebuilt;
 mod read;
 mod template;
+mod value;
 
 use ::http::Response;
 use ::http::header::{HeaderMap, HeaderName, HeaderValue};

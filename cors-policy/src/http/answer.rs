@@ -10,6 +10,7 @@ use ::http::{Response, StatusCode};
 use super::prebuilt::{Constant, Prebuilt};
 use super::read::Echoes;
 use super::template::Templates;
+use super::value::{STAR, TRUE, value_of};
 use crate::adapter::VaryUpdate;
 use crate::compile::Vary;
 use crate::decision::{AllowHeaders, Headers, Values};
@@ -43,9 +44,6 @@ const fn http_names<const N: usize>(slots: [HeaderSlot; N]) -> [HeaderName; N] {
     }
     names
 }
-
-const STAR: HeaderValue = HeaderValue::from_static("*");
-const TRUE: HeaderValue = HeaderValue::from_static("true");
 
 /// `true`, to lend by reference.
 static TRUE_VALUE: HeaderValue = TRUE;
@@ -93,24 +91,6 @@ fn vary_value(vary: Vary) -> &'static HeaderValue {
         reason = "`Vary::ALL` holds every value at its index"
     )]
     &VALUES[vary.index()]
-}
-
-/// `bytes` as a header value: a clone of the first of `candidates` (a
-/// prebuilt constant, the request's own value) holding exactly these bytes
-/// (the very same bytes are recognised without comparing them), else a
-/// copy. `None` is unreachable: the engine's values are valid.
-fn value_of(bytes: &[u8], candidates: [Option<&HeaderValue>; 2]) -> Option<HeaderValue> {
-    match bytes {
-        b"*" => return Some(STAR),
-        b"true" => return Some(TRUE),
-        _ => {}
-    }
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|value| std::ptr::eq(value.as_bytes(), bytes) || value.as_bytes() == bytes)
-        .cloned()
-        .or_else(|| HeaderValue::from_bytes(bytes).ok())
 }
 
 /// `bytes` as a header value: a clone of `constant` when it holds them,
@@ -178,12 +158,12 @@ impl Answer {
             .and_then(|o| value_of(o, [exact_origin, echoes.origin]));
         let lines = if decision.kind() == RequestKind::Preflight {
             // From the policy's template when it holds every line but the
-            // origin's, else line by line.
-            let map = match (prebuilt, templates, origin) {
-                (Some(p), Some(t), Some(origin)) => t
-                    .answer(p, v, origin)
-                    .unwrap_or_else(|origin| preflight_map(v, prebuilt, Some(origin), echoes)),
-                (.., origin) => preflight_map(v, prebuilt, origin, echoes),
+            // origin and the echoes, else line by line.
+            let map = match (prebuilt, templates) {
+                (Some(p), Some(t)) => t
+                    .answer(p, v, origin, echoes)
+                    .unwrap_or_else(|origin| preflight_map(v, prebuilt, origin, echoes)),
+                _ => preflight_map(v, prebuilt, origin, echoes),
             };
             Lines::Preflight(map)
         } else {
@@ -439,9 +419,11 @@ fn preflight_map(
 }
 
 /// The map of a preflight answer with `values` (made of the constants of
-/// `prebuilt`), with `*` as its origin: a template (see [`Templates`]).
+/// `prebuilt`), with `*` as its origin if it has one: a template (see
+/// [`Templates`]).
 pub(super) fn template_map(values: &Values<'_>, prebuilt: &Prebuilt) -> HeaderMap {
-    preflight_map(values, Some(prebuilt), Some(STAR), Echoes::default())
+    let origin = values.allow_origin.map(|_| STAR);
+    preflight_map(values, Some(prebuilt), origin, Echoes::default())
 }
 
 /// Puts `bytes` as a value: a clone of `constant` when it holds them, else

@@ -54,12 +54,13 @@ pub(super) fn start<'a>(method: &'a Method, uri: &'a Uri) -> Request<'a> {
 /// Reads the request's CORS headers into `request` (made by [`start`]), in
 /// place: the request is 176 bytes, and moving it through a builder or a
 /// return value copies it. Returns the values an answer may echo: the
-/// first `Origin` and `Access-Control-Request-Method` lines, kept so that
+/// first `Origin`, `Access-Control-Request-Method` and `-Headers` lines, kept so that
 /// an echo clones them instead of looking them up again.
 pub(super) fn read<'a>(request: &mut Request<'a>, headers: &'a HeaderMap) -> Echoes<'a> {
     let mut echoes = Echoes {
         origin: None,
         method: None,
+        headers: None,
         request: Some(headers),
     };
     // A second line is all the engine needs to see to deny, and one line
@@ -107,9 +108,11 @@ pub(super) fn read<'a>(request: &mut Request<'a>, headers: &'a HeaderMap) -> Ech
             .is_none()
         {
             for line in lines {
+                echoes.headers.get_or_insert(line);
                 request.request_headers.push(line.as_bytes());
             }
         } else {
+            echoes.headers = lines.iter().next();
             request.request_headers = Lines::Http(headers);
         }
     }
@@ -125,6 +128,8 @@ pub(super) fn read<'a>(request: &mut Request<'a>, headers: &'a HeaderMap) -> Ech
 pub(super) struct Echoes<'r> {
     pub(super) origin: Option<&'r HeaderValue>,
     pub(super) method: Option<&'r HeaderValue>,
+    /// The first `Access-Control-Request-Headers` line.
+    pub(super) headers: Option<&'r HeaderValue>,
     /// The request's headers, for the `Access-Control-Request-Headers`
     /// lines.
     pub(super) request: Option<&'r HeaderMap>,
@@ -136,6 +141,7 @@ impl<'r> Echoes<'r> {
         Echoes {
             origin: headers.get(header::ORIGIN),
             method: headers.get(header::ACCESS_CONTROL_REQUEST_METHOD),
+            headers: headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS),
             request: Some(headers),
         }
     }
