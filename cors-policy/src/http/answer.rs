@@ -18,8 +18,32 @@ use crate::request_headers::{holds_name, trim_ows};
 use crate::slot::{HeaderSlot, Slots};
 use crate::{Decision, RequestKind};
 
-/// The response header names the engine emits, by slot.
+/// The response header names the engine emits, by slot, to lend by
+/// reference ([`Answer::headers`]); [`emitted`] gives them by value.
 static EMITTED: Slots<HeaderName> = Slots::new(http_names(HeaderSlot::ALL));
+
+/// The response header name of `slot`, by value: each a constant written
+/// in place (a name cloned from a table is first matched on its
+/// representation, and a name that is not one of the `http` crate's
+/// standard ones is cloned through a vtable).
+const fn emitted(slot: HeaderSlot) -> HeaderName {
+    match slot {
+        HeaderSlot::AllowOrigin => const { name(HeaderSlot::AllowOrigin) },
+        HeaderSlot::AllowCredentials => const { name(HeaderSlot::AllowCredentials) },
+        HeaderSlot::AllowMethods => const { name(HeaderSlot::AllowMethods) },
+        HeaderSlot::AllowHeaders => const { name(HeaderSlot::AllowHeaders) },
+        HeaderSlot::MaxAge => const { name(HeaderSlot::MaxAge) },
+        HeaderSlot::AllowPrivateNetwork => const { name(HeaderSlot::AllowPrivateNetwork) },
+        HeaderSlot::ExposeHeaders => const { name(HeaderSlot::ExposeHeaders) },
+        HeaderSlot::Vary => const { name(HeaderSlot::Vary) },
+    }
+}
+
+/// A slot's name as the `http` crate's header name (a standard name is its
+/// `http` constant).
+const fn name(slot: HeaderSlot) -> HeaderName {
+    HeaderName::from_static(slot.name())
+}
 
 /// The response headers a policy owns on the paths it covers, removed from
 /// the application's response before the decision's are added.
@@ -296,20 +320,20 @@ impl Forwarded {
     pub(crate) fn write_to(self, response: &mut HeaderMap) {
         let has_vary = clear_owned(response);
         if let Some(origin) = self.origin {
-            response.insert(&EMITTED[HeaderSlot::AllowOrigin], origin);
+            response.insert(emitted(HeaderSlot::AllowOrigin), origin);
         }
         if self.credentials {
-            response.insert(&EMITTED[HeaderSlot::AllowCredentials], TRUE);
+            response.insert(emitted(HeaderSlot::AllowCredentials), TRUE);
         }
         if let Some(expose) = self.expose {
-            response.insert(&EMITTED[HeaderSlot::ExposeHeaders], expose);
+            response.insert(emitted(HeaderSlot::ExposeHeaders), expose);
         }
         if let Some(vary) = self.vary {
             let value = vary_header(vary);
             if has_vary {
                 merge_vary(response, value);
             } else {
-                response.insert(&EMITTED[HeaderSlot::Vary], value);
+                response.insert(emitted(HeaderSlot::Vary), value);
             }
         }
     }
@@ -341,7 +365,7 @@ fn preflight_map(
     // `Option` first is copied again, and the processor stalls reading
     // back, as one wide load, what the clone wrote as words.
     let mut put = |slot: HeaderSlot, value: HeaderValue| {
-        map.append(&EMITTED[slot], value);
+        map.append(emitted(slot), value);
     };
     if let Some(origin) = origin {
         put(HeaderSlot::AllowOrigin, origin);
@@ -454,7 +478,7 @@ fn clear_owned(response: &mut HeaderMap) -> bool {
     let (mut has_owned, mut has_vary) = (false, false);
     for name in response.keys() {
         has_owned |= OWNED.contains(name);
-        has_vary |= name == EMITTED[HeaderSlot::Vary];
+        has_vary |= name == emitted(HeaderSlot::Vary);
     }
     if has_owned {
         for name in &OWNED {
@@ -478,7 +502,7 @@ fn write_map(response: &mut HeaderMap, map: HeaderMap) {
         let Some(name) = &current else {
             continue;
         };
-        if *name == EMITTED[HeaderSlot::Vary] && has_vary {
+        if *name == emitted(HeaderSlot::Vary) && has_vary {
             merge_vary(response, value);
         } else if first {
             response.insert(name.clone(), value);
@@ -504,23 +528,23 @@ impl fmt::Debug for Answer {
 fn merge_vary(response: &mut HeaderMap, ours: HeaderValue) {
     let existing = || {
         response
-            .get_all(&EMITTED[HeaderSlot::Vary])
+            .get_all(emitted(HeaderSlot::Vary))
             .iter()
             .map(HeaderValue::as_bytes)
     };
     match crate::adapter::merge_vary(existing, ours.as_bytes()) {
         VaryUpdate::Keep => {}
         VaryUpdate::Add => {
-            response.append(&EMITTED[HeaderSlot::Vary], ours);
+            response.append(emitted(HeaderSlot::Vary), ours);
         }
         VaryUpdate::Replace(merged) => match HeaderValue::try_from(merged) {
             Ok(value) => {
-                response.insert(&EMITTED[HeaderSlot::Vary], value);
+                response.insert(emitted(HeaderSlot::Vary), value);
             }
             // Unreachable (valid values joined by `, ` are valid); a second
             // line says the same to a cache.
             Err(_) => {
-                response.append(&EMITTED[HeaderSlot::Vary], ours);
+                response.append(emitted(HeaderSlot::Vary), ours);
             }
         },
     }
