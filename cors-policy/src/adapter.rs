@@ -1,8 +1,8 @@
 //! The one mapping between any framework and the engine: a request's
 //! headers to a [`Request`], a [`Decision`] to a response's headers.
 //!
-//! Every adapter of this crate goes through it — [`http`](crate::http) 1.x
-//! (hyper 1, axum, salvo, poem), `http` 0.2 (feature `http02`) and
+//! Every adapter of this crate goes through it — `http` 1.x (feature
+//! `http`: hyper 1, axum, salvo, poem), `http` 0.2 (feature `http02`) and
 //! actix-web (feature `actix`) — so the rules are the same everywhere:
 //!
 //! - reading: at most two `Origin` and `Access-Control-Request-Method`

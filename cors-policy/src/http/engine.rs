@@ -90,7 +90,14 @@ impl HttpEngine {
     /// at startup and never dropped: its header values become static, so
     /// that an answer clones them by copying a pointer rather than counting
     /// a reference shared by every thread, and a
-    /// [`CorsLayer::from_static`](crate::tower::CorsLayer::from_static)
+    #[cfg_attr(
+        feature = "tower",
+        doc = "[`CorsLayer::from_static`](crate::tower::CorsLayer::from_static)"
+    )]
+    #[cfg_attr(
+        not(feature = "tower"),
+        doc = "`CorsLayer::from_static` (feature `tower`)"
+    )]
     /// service is cloned without one either. Threads answering at once then
     /// write to no memory in common. Each call leaks the engine and a copy
     /// of its values: not for an engine replaced while the server runs.
@@ -125,7 +132,8 @@ impl HttpEngine {
 
     /// Decides a request and keeps what the response needs: the
     /// [`Answer`]. With the `tracing` feature the decision is logged
-    /// ([`Decision::log`]).
+    #[cfg_attr(feature = "tracing", doc = "([`Decision::log`]).")]
+    #[cfg_attr(not(feature = "tracing"), doc = "(`Decision::log`).")]
     pub fn answer<B>(&self, request: &::http::Request<B>) -> Answer {
         self.answer_headers(request.method(), request.uri(), request.headers())
     }

@@ -58,7 +58,7 @@ pub enum OriginOutcome<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Malformation {
-    /// Longer than [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN); never read.
+    /// Longer than [`MAX_ORIGIN_LEN`]; never read.
     TooLong {
         /// Its length in bytes.
         len: usize,
