@@ -60,10 +60,7 @@ const fn http_names<const N: usize>(slots: [HeaderSlot; N]) -> [HeaderName; N] {
     let mut at = 0;
     while at < N {
         // Replaced without dropping: a constant owns nothing to drop.
-        std::mem::forget(std::mem::replace(
-            &mut names[at],
-            HeaderName::from_static(slots[at].name()),
-        ));
+        std::mem::forget(std::mem::replace(&mut names[at], name(slots[at])));
         at += 1;
     }
     names
