@@ -897,8 +897,18 @@ impl Case {
     /// increment, and dropping the request frees one buffer. Otherwise
     /// each value owns a copy (`HeaderValue::from_bytes`), whose first
     /// clone allocates.
+    /// The bytes of [`http`](Self::http)'s shared buffer.
+    fn shared_len(&self) -> usize {
+        let method = if self.preflight {
+            self.request_method.len()
+        } else {
+            0
+        };
+        self.origin.len() + method + self.lines.iter().map(Vec::len).sum::<usize>()
+    }
+
     fn http(&self, shared: bool) -> http::Request<()> {
-        let mut buffer = Vec::new();
+        let mut buffer = Vec::with_capacity(if shared { self.shared_len() } else { 0 });
         if shared {
             buffer.extend_from_slice(&self.origin);
             if self.preflight {
