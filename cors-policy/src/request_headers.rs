@@ -133,6 +133,7 @@ pub(crate) fn scan_within_size_caps<'a, T>(
 /// line after its comma; `None` when only commas and whitespace are left.
 /// [`next_element`] without the token check: the element runs to the next
 /// comma.
+#[inline]
 fn next_split(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let start = line.iter().position(|&b| !is_filler(b))?;
     let rest = line.get(start..).unwrap_or_default();
