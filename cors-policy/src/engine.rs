@@ -346,8 +346,27 @@ enum Preflight<'a> {
 }
 
 /// The requested method's check.
+///
+/// Without `methods *` the list is looked up first: a listed method is a
+/// token and not a forbidden one (`check` refuses a policy that lists
+/// either), so the usual preflight, whose method is listed, skips those
+/// checks; the outcome is the one [`method_checks`] in order give.
 #[inline]
 fn check_method(policy: &CompiledPolicy, method: &[u8]) -> MethodOutcome {
+    if !policy.methods_any && policy.methods.contains(method) {
+        return match grammar::fetch::is_safelisted_method(method) {
+            true => MethodOutcome::Safelisted,
+            false => MethodOutcome::Listed,
+        };
+    }
+    method_checks(policy, method, !policy.methods_any)
+}
+
+/// The method's checks in their reading order: invalid, forbidden,
+/// safelisted, `*`, listed — the list not looked up when the caller
+/// already knows the method is not in it (`unlisted`).
+#[inline]
+fn method_checks(policy: &CompiledPolicy, method: &[u8], unlisted: bool) -> MethodOutcome {
     if !is_token(method) {
         MethodOutcome::Invalid
     } else if grammar::fetch::is_forbidden_method(method) {
@@ -356,7 +375,7 @@ fn check_method(policy: &CompiledPolicy, method: &[u8]) -> MethodOutcome {
         MethodOutcome::Safelisted
     } else if policy.methods_any && !echoed_star(policy, method) {
         MethodOutcome::Any
-    } else if policy.methods.contains(method) {
+    } else if !unlisted && policy.methods.contains(method) {
         MethodOutcome::Listed
     } else {
         MethodOutcome::NotAllowed
@@ -541,5 +560,59 @@ impl fmt::Debug for Engine {
                     .collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check_method` against the checks in their reading order
+    /// (`method_checks`, the list looked up last), on every kind of
+    /// `methods` and every kind of requested method.
+    #[test]
+    fn looking_the_list_up_first_changes_no_method_outcome() {
+        let policies = [
+            r#"policy "list" { origins "https://a.example" methods PUT, GET, PATCH, patch }"#,
+            r#"policy "credentials" { origins "https://a.example" methods DELETE, POST credentials }"#,
+            r#"policy "any" { origins "https://a.example" methods * }"#,
+            r#"policy "any, credentials" { origins "https://a.example" methods *, PUT credentials }"#,
+            r#"policy "none" { origins "https://a.example" }"#,
+        ];
+        let methods: [&[u8]; 17] = [
+            b"GET",
+            b"get",
+            b"HEAD",
+            b"POST",
+            b"PUT",
+            b"put",
+            b"PATCH",
+            b"patch",
+            b"DELETE",
+            b"TRACE",
+            b"trace",
+            b"CONNECT",
+            b"*",
+            b"",
+            b"P T",
+            b"X-CUSTOM",
+            b"OPTIONS",
+        ];
+        let mut compared = 0;
+        for text in policies {
+            let engine: Engine = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            for policy in engine.compiled() {
+                for method in methods {
+                    assert_eq!(
+                        check_method(policy, method),
+                        method_checks(policy, method, false),
+                        "{text}: {}",
+                        String::from_utf8_lossy(method)
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, policies.len() * methods.len());
     }
 }
