@@ -890,13 +890,6 @@ impl Case {
         request.request_header_lines(&self.lines)
     }
 
-    /// A new `http::Request`, built from the raw values for one call, the
-    /// same way for every implementation. `shared`: every value is a slice
-    /// of one reference-counted buffer, as hyper gives them (hyper slices
-    /// every value out of its read buffer): cloning one is a count
-    /// increment, and dropping the request frees one buffer. Otherwise
-    /// each value owns a copy (`HeaderValue::from_bytes`), whose first
-    /// clone allocates.
     /// The bytes of [`http`](Self::http)'s shared buffer.
     fn shared_len(&self) -> usize {
         let method = if self.preflight {
@@ -907,6 +900,15 @@ impl Case {
         self.origin.len() + method + self.lines.iter().map(Vec::len).sum::<usize>()
     }
 
+    /// A new `http::Request`, built from the raw values for one call, the
+    /// same way for every implementation. `shared`: every value is a slice
+    /// of one reference-counted buffer, as hyper gives them (hyper slices
+    /// every value out of its read buffer): cloning one is a count
+    /// increment, and dropping the request frees one buffer. The buffer is
+    /// allocated at its size: grown value by value, its reallocations kept
+    /// two threads from scaling (docs/performance.md, "Threads").
+    /// Otherwise each value owns a copy (`HeaderValue::from_bytes`), whose
+    /// first clone allocates.
     fn http(&self, shared: bool) -> http::Request<()> {
         let mut buffer = Vec::with_capacity(if shared { self.shared_len() } else { 0 });
         if shared {
